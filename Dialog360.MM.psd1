@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'Dialog360.MM.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f3c2a8e-5d1b-4c7e-9a2f-0b8d4e6c1a37'
+    Author               = 'Dialog360.MM contributors'
+    CompanyName          = 'Dialog360.MM'
+    Copyright            = '(c) Dialog360.MM contributors. All rights reserved.'
+    Description          = "PowerShell cmdlets for 360dialog's Marketing Messages API for WhatsApp (MM API): send template campaigns, check onboarding and templates, and turn webhook deliveries into objects."
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    # One format file, merged at build from src/Dialog360.MM/Formats/*.format.ps1xml.
+    FormatsToProcess     = @('Dialog360.MM.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-MMAccount'
+        'Get-MMAccount'
+        'Disconnect-MMAccount'
+        'Send-MarketingMessage'
+        'Start-MMEmulator'
+        'Stop-MMEmulator'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('WhatsApp', '360dialog', 'MarketingMessages', 'MM', 'Messaging', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri = 'https://github.com/dialog360-mm/Dialog360.MM'
+        }
+    }
+}

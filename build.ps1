@@ -1,0 +1,157 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates Dialog360.MM.
+.DESCRIPTION
+    Build  compiles the solution and lays out the importable module in out/Dialog360.MM
+           (manifest, DLLs, netfx/ dependencies for Windows PowerShell 5.1, format file, MAML help).
+    Test   builds, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
+           process); the last line is "N passed, N failed" over both, and the exit code is non-zero on any failure.
+    Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
+    Clean  removes out/ and the projects' bin/ and obj/.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Dialog360.MM'
+$TestResults = Join-Path $Out 'test-results'
+# Runtime dependencies that both editions need beside the module DLL (System.Text.Json is not one: PowerShell 7.4+ has it).
+$SharedDependencies = @()
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+# The pwsh running this script, so child processes use the same PowerShell (a local dotnet tool or an installed one).
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($process)
+}
+
+function Invoke-Pwsh {
+    param([string[]] $Arguments)
+    $pwsh = @(Get-PwshCommand)
+    $all = @($pwsh | Select-Object -Skip 1) + @('-NoLogo', '-NoProfile', '-NonInteractive') + $Arguments
+    & $pwsh[0] @all | Out-Host
+    return $LASTEXITCODE
+}
+
+function Invoke-Build {
+    Write-Host "Building ($Configuration)..." -ForegroundColor Cyan
+    Invoke-Native dotnet @('build', (Join-Path $Root 'MarketingMessages.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
+
+    $bin = Join-Path $Root "src/Dialog360.MM/bin/$Configuration/netstandard2.0"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
+    Copy-Item (Join-Path $Root 'Dialog360.MM.psd1') $ModuleOut
+    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll') + $SharedDependencies
+    foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
+        if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }
+        elseif ($dll.Name -ne 'System.Management.Automation.dll') { Copy-Item $dll.FullName $netfx }
+    }
+
+    # One format file for users, merged from one file per concept so that each concept keeps its own views.
+    $merged = [xml]'<?xml version="1.0" encoding="utf-8"?><Configuration><ViewDefinitions/></Configuration>'
+    foreach ($file in Get-ChildItem (Join-Path $Root 'src/Dialog360.MM/Formats') -Filter *.format.ps1xml | Sort-Object Name) {
+        $part = [xml](Get-Content $file.FullName -Raw)
+        foreach ($view in $part.Configuration.ViewDefinitions.View) {
+            $null = $merged.Configuration['ViewDefinitions'].AppendChild($merged.ImportNode($view, $true))
+        }
+    }
+    $merged.Save((Join-Path $ModuleOut 'Dialog360.MM.format.ps1xml'))
+
+    $enUS = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'en-US')
+    Copy-Item (Join-Path $Root 'src/Dialog360.MM/en-US/*.help.txt') $enUS
+    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'),
+        '-MarkdownPath', (Join-Path $Root 'src/Dialog360.MM/en-US'), '-OutFile', (Join-Path $enUS 'Dialog360.MM.dll-Help.xml'))
+    if ($code -ne 0) { throw 'Building the MAML help failed (see above).' }
+    Write-Host "Module ready: $ModuleOut" -ForegroundColor Green
+}
+
+function Get-PesterModulePath {
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/Tools.csproj'), '--nologo', '-v', 'q')
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = @(& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+        $packages = ($line -replace '^.*global-packages:\s*', '').Trim()
+    }
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 was not restored to $path." }
+    $path
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $TestResults) { Remove-Item $TestResults -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force -Path $TestResults
+    $passed = 0; $failed = 0
+
+    Write-Host 'xunit...' -ForegroundColor Cyan
+    & dotnet test (Join-Path $Root 'tests/Dialog360.MM.Core.Tests') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $TestResults
+    $trx = Join-Path $TestResults 'xunit.trx'
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    } else {
+        Write-Host 'xunit produced no results: counted as one failure.' -ForegroundColor Red
+        $failed += 1
+    }
+
+    Write-Host 'Pester...' -ForegroundColor Cyan
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $TestResults 'pester.json'
+    $null = Invoke-Pwsh @('-File', (Join-Path $Root 'tests/Pester/Invoke-PesterTests.ps1'), '-PesterPath', $pester,
+        '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'), '-SummaryPath', $summary)
+    if (Test-Path $summary) {
+        $result = Get-Content $summary -Raw | ConvertFrom-Json
+        $passed += $result.Passed
+        $failed += $result.Failed
+    } else {
+        Write-Host 'Pester produced no results: counted as one failure.' -ForegroundColor Red
+        $failed += 1
+    }
+
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'samples/Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'))
+    if ($code -ne 0) { exit $code }
+}
+
+function Invoke-Clean {
+    Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Clean' { Invoke-Clean }
+    }
+} finally {
+    Pop-Location
+}

@@ -1,0 +1,17 @@
+using System;
+
+namespace Dialog360.MM.Core.Api;
+
+public sealed class ApiClientOptions
+{
+    public static readonly Uri DefaultBaseUri = new("https://waba-v2.360dialog.io/");
+
+    /// <summary>How long one request may take before it is abandoned (and, for a send, reported as Unknown).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connections kept open to the API host; bounds concurrent sends.</summary>
+    public int MaxConnections { get; set; } = 256;
+
+    /// <summary>e.g. "Dialog360.MM/0.1.0 PowerShell/7.6.9".</summary>
+    public string UserAgent { get; set; } = "Dialog360.MM";
+}

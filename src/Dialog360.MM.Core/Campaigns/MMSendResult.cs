@@ -1,0 +1,49 @@
+using System;
+using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.Messages;
+
+namespace Dialog360.MM.Core.Campaigns;
+
+/// <summary>One recipient's outcome: exactly one per input record, whatever happened.</summary>
+public sealed class MMSendResult
+{
+    public string To { get; set; } = string.Empty;
+    public string? WaId { get; set; }
+    public string? MessageId { get; set; }
+    /// <summary>The API's message_status: accepted, held_for_quality_assessment or paused.</summary>
+    public string? MessageStatus { get; set; }
+    public SendStatus Status { get; set; }
+    /// <summary>Meta's error code (131050, …), or the input check that failed (InvalidPhoneNumber, …).</summary>
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public string TemplateName { get; set; } = string.Empty;
+    /// <summary>The URL the message was posted to (no key, no query).</summary>
+    public string? Endpoint { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+
+    public static MMSendResult Accepted(TemplateMessage message, SendResponse response, Uri endpoint, DateTimeOffset sentAt) => new()
+    {
+        To = message.To,
+        WaId = response.WaId,
+        MessageId = response.MessageId,
+        MessageStatus = response.MessageStatus,
+        Status = SendStatus.Accepted,
+        TemplateName = message.TemplateName,
+        Endpoint = endpoint.ToString(),
+        SentAt = sentAt,
+    };
+
+    public static MMSendResult Failed(string to, string templateName, string errorCode, string errorMessage, Uri? endpoint,
+        DateTimeOffset sentAt) => new()
+    {
+        To = to,
+        Status = SendStatus.Failed,
+        ErrorCode = errorCode,
+        ErrorMessage = errorMessage,
+        TemplateName = templateName,
+        Endpoint = endpoint?.ToString(),
+        SentAt = sentAt,
+    };
+
+    public override string ToString() => $"{To} {Status}";
+}

@@ -1,0 +1,50 @@
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace Dialog360.MM.Core.Emulator;
+
+/// <summary>
+/// Meta's Graph error object, answered in the shape each route uses: 360dialog's MM route wraps it as
+/// {"detail":{"error":{…}}} (360dialog "expected errors" page), the Cloud API route passes Meta's {"error":{…}} through.
+/// </summary>
+internal static class GraphError
+{
+    public static EmulatorAnswer Answer(bool marketingRoute, int code, string message, string? details, int httpStatus = 400)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, Messages.TemplateMessage.WriterOptions))
+        {
+            w.WriteStartObject();
+            if (marketingRoute) w.WriteStartObject("detail");
+            w.WriteStartObject("error");
+            w.WriteString("message", message);
+            w.WriteString("type", "OAuthException");
+            w.WriteNumber("code", code);
+            if (details != null)
+            {
+                w.WriteStartObject("error_data");
+                w.WriteString("messaging_product", "whatsapp");
+                w.WriteString("details", details);
+                w.WriteEndObject();
+            }
+            w.WriteString("fbtrace_id", "AemulatorTrace");
+            w.WriteEndObject();
+            if (marketingRoute) w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return EmulatorAnswer.Json(httpStatus, Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>Messages for codes the emulator can be told to fail a recipient with (EmulatorOptions.FailRecipients).</summary>
+    public static string MessageFor(int code) => code switch
+    {
+        131026 => "(#131026) Message Undeliverable.",
+        131049 => "(#131049) This message was not delivered to maintain healthy ecosystem engagement.",
+        131050 => "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+        131056 => "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+        130429 => "(#130429) Rate limit hit",
+        131000 => "(#131000) Something went wrong",
+        _ => $"(#{code}) Error",
+    };
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+
+namespace Dialog360.MM.Core.Emulator;
+
+// POST /marketing_messages and POST /messages: validates a template send the way the API does and answers
+// MarketingMessageResponsePayload (Meta's OpenAPI file) or a Graph error in the route's shape.
+public sealed partial class MarketingApiEmulator
+{
+    // MarketingMessageRequestPayload has additionalProperties: false. message_send_ttl_seconds is documented by
+    // 360dialog's MM page and Meta's TTL page though the v23 schema lacks it.
+    private static readonly HashSet<string> AllowedTopLevel = new(StringComparer.Ordinal)
+    {
+        "messaging_product", "recipient_type", "to", "type", "template", "product_policy",
+        "message_activity_sharing", "message_send_ttl_seconds",
+    };
+
+    private long _messageSequence;
+
+    private EmulatorAnswer HandleSend(string body, bool marketingRoute)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(body); }
+        catch (JsonException ex)
+        {
+            return Invalid(marketingRoute, "(#100) Invalid parameter", "The request body is not valid JSON: " + ex.Message);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Invalid(marketingRoute, "(#100) Invalid parameter", "The request body must be a JSON object.");
+
+            if (marketingRoute)
+            {
+                foreach (var property in root.EnumerateObject())
+                    if (!AllowedTopLevel.Contains(property.Name))
+                        return Invalid(true, $"(#100) Param {property.Name} is not a valid parameter",
+                            $"Unexpected key \"{property.Name}\" on param \"marketing_messages\".");
+            }
+
+            if (Text(root, "messaging_product") != "whatsapp")
+                return Invalid(marketingRoute, "(#100) The parameter messaging_product is required.", "messaging_product must be \"whatsapp\".");
+            if (root.TryGetProperty("recipient_type", out var rt) && rt.GetString() != "individual")
+                return Invalid(marketingRoute, "(#100) Invalid parameter", "recipient_type must be \"individual\".");
+            else if (marketingRoute && rt.ValueKind == JsonValueKind.Undefined)
+                return Invalid(true, "(#100) The parameter recipient_type is required.", null);
+
+            var to = Text(root, "to");
+            if (string.IsNullOrEmpty(to))
+                return Invalid(marketingRoute, "(#100) The parameter to is required.", null);
+            if (to!.Length < 7 || to.Length > 15 || to.Any(c => c < '0' || c > '9'))
+                return Invalid(marketingRoute, "(#100) Invalid parameter", $"Parameter 'to' is not a valid phone number: {to}");
+
+            if (Text(root, "type") != "template")
+                return marketingRoute
+                    ? Invalid(true, "(#100) Message must be a template message", "Only template messages can be sent on this route.")
+                    : Invalid(false, "(#100) Invalid parameter", "This emulator's /messages route takes template messages only.");
+
+            if (!root.TryGetProperty("template", out var template) || template.ValueKind != JsonValueKind.Object)
+                return Invalid(marketingRoute, "(#100) The parameter template is required.", null);
+            var name = Text(template, "name");
+            if (string.IsNullOrEmpty(name))
+                return Invalid(marketingRoute, "(#100) The parameter template['name'] is required.", null);
+            if (!template.TryGetProperty("language", out var language) || Text(language, "code") is not { Length: > 0 } code)
+                return Invalid(marketingRoute, "(#100) The parameter template['language']['code'] is required.", null);
+            if (marketingRoute && Text(language, "policy") != "deterministic")
+                return Invalid(true, "(#100) Invalid parameter", "template.language.policy must be \"deterministic\".");
+
+            if (root.TryGetProperty("message_send_ttl_seconds", out var ttl) &&
+                (ttl.ValueKind != JsonValueKind.Number || !ttl.TryGetInt32(out var seconds) || seconds < 43_200 || seconds > 2_592_000))
+                return Invalid(marketingRoute, "(#100) Invalid parameter",
+                    "message_send_ttl_seconds must be a whole number from 43200 (12 hours) to 2592000 (30 days) for marketing templates.");
+            if (root.TryGetProperty("message_activity_sharing", out var sharing) &&
+                sharing.ValueKind != JsonValueKind.True && sharing.ValueKind != JsonValueKind.False)
+                return Invalid(marketingRoute, "(#100) Invalid parameter", "message_activity_sharing must be a boolean.");
+            if (root.TryGetProperty("product_policy", out var policy) &&
+                policy.GetString() is not ("CLOUD_API_FALLBACK" or "STRICT"))
+                return Invalid(marketingRoute, "(#100) Invalid parameter", "product_policy must be CLOUD_API_FALLBACK or STRICT.");
+
+            if (marketingRoute && _options.NotOnboarded)
+                return GraphError.Answer(true, 200,
+                    "(#200) You must accept the Marketing Messages Lite API terms before sending messages using this API",
+                    "An admin of the Business Manager must accept the Marketing Messages Lite API terms.", 403);
+
+            var known = FindTemplate(name!, code!);
+            if (known is null || known.Status != "approved")
+                return GraphError.Answer(marketingRoute, 132001, "(#132001) Template name does not exist in the translation",
+                    $"template name ({name}) does not exist in {code}");
+            if (marketingRoute && known.Category != "MARKETING")
+                return GraphError.Answer(true, 131055, "(#131055) Method not allowed",
+                    $"Only marketing templates can be sent with the Marketing Messages API; {name} is {known.Category}.");
+
+            var given = CountBodyParameters(template);
+            if (given != known.BodyParameterCount)
+                return GraphError.Answer(marketingRoute, 132000, "(#132000) Number of parameters does not match the expected number of params",
+                    $"body: number of localizable_params ({given}) does not match the expected number of params ({known.BodyParameterCount})");
+
+            if (_options.FailRecipients.TryGetValue(to, out var failCode))
+                return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), null);
+
+            _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
+            var id = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
+            return EmulatorAnswer.Json(200,
+                "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + to + "\",\"wa_id\":\"" + to +
+                "\"}],\"messages\":[{\"id\":\"" + id + "\",\"message_status\":\"accepted\"}]}");
+        }
+    }
+
+    private EmulatorTemplate? FindTemplate(string name, string language)
+    {
+        foreach (var t in _options.Templates)
+            if (t.Name == name && t.Language == language) return t;
+        return null;
+    }
+
+    private static int CountBodyParameters(JsonElement template)
+    {
+        if (!template.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array) return 0;
+        foreach (var component in components.EnumerateArray())
+            if (Text(component, "type") == "body" && component.TryGetProperty("parameters", out var parameters) &&
+                parameters.ValueKind == JsonValueKind.Array)
+                return parameters.GetArrayLength();
+        return 0;
+    }
+
+    private static EmulatorAnswer Invalid(bool marketingRoute, string message, string? details) =>
+        GraphError.Answer(marketingRoute, 100, message, details);
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Dialog360.MM.Core.Emulator;
+
+/// <summary>
+/// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
+/// does, answers with the real response and error shapes (shared/reference/mm-api.md), and records what it received.
+/// Routes live in the partial files beside this one, one concept each.
+/// </summary>
+public sealed partial class MarketingApiEmulator : IDisposable
+{
+    private readonly EmulatorOptions _options;
+    private readonly ConcurrentQueue<EmulatorRequest> _recorded = new();
+    private readonly ConcurrentDictionary<string, int> _acceptedByRecipient = new(StringComparer.Ordinal);
+    private HttpListener? _listener;
+    private Task? _loop;
+    private long _requestCount;
+    private int _recordedCount;
+
+    public MarketingApiEmulator(EmulatorOptions? options = null)
+    {
+        _options = options ?? new EmulatorOptions();
+    }
+
+    public int Port { get; private set; }
+    public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
+    public string ApiKey => _options.ApiKey;
+    public EmulatorOptions Options => _options;
+    public bool IsRunning => _listener?.IsListening == true;
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>The most recent requests, oldest first (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>).</summary>
+    public IReadOnlyList<EmulatorRequest> Requests => _recorded.ToArray();
+
+    /// <summary>How many sends to this number the emulator accepted: the count a duplicate-send test reads.</summary>
+    public int AcceptedCount(string recipient) => _acceptedByRecipient.TryGetValue(recipient, out var n) ? n : 0;
+
+    /// <summary>Accepted sends per recipient, for every recipient seen.</summary>
+    public IReadOnlyDictionary<string, int> AcceptedByRecipient => new Dictionary<string, int>(_acceptedByRecipient);
+
+    public void ClearRecords()
+    {
+        while (_recorded.TryDequeue(out _)) { }
+        _acceptedByRecipient.Clear();
+        Interlocked.Exchange(ref _recordedCount, 0);
+        Interlocked.Exchange(ref _requestCount, 0);
+    }
+
+    public void Start()
+    {
+        if (_listener != null) throw new InvalidOperationException("The emulator is already running.");
+        var attempts = _options.Port == 0 ? 5 : 1;
+        for (var i = 1; ; i++)
+        {
+            var port = _options.Port == 0 ? FreeLoopbackPort() : _options.Port;
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                _listener = listener;
+                Port = port;
+                break;
+            }
+            catch (HttpListenerException) when (i < attempts)
+            {
+                // Another process took the free port between probing and binding: probe again.
+                listener.Close();
+            }
+            catch (HttpListenerException ex)
+            {
+                listener.Close();
+                throw new InvalidOperationException($"The emulator could not listen on 127.0.0.1:{port}: {ex.Message}", ex);
+            }
+        }
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public void Stop()
+    {
+        var listener = Interlocked.Exchange(ref _listener, null);
+        if (listener is null) return;
+        try { listener.Stop(); } catch (ObjectDisposedException) { }
+        listener.Close();
+        try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+    }
+
+    public void Dispose() => Stop();
+
+    private static int FreeLoopbackPort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        try { return ((IPEndPoint)probe.LocalEndpoint).Port; }
+        finally { probe.Stop(); }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var listener = _listener;
+        while (listener is { IsListening: true })
+        {
+            HttpListenerContext context;
+            try { context = await listener.GetContextAsync().ConfigureAwait(false); }
+            catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is InvalidOperationException)
+            {
+                return; // stopped
+            }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var path = request.Url!.AbsolutePath.TrimEnd('/');
+        string body;
+        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref _requestCount);
+
+        EmulatorAnswer answer;
+        try
+        {
+            if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
+            answer = request.Headers[Api.ApiClient.KeyHeader] == _options.ApiKey
+                ? Route(request.HttpMethod, path, request.QueryString, body)
+                // 360dialog answers a wrong or missing key with a bare string (shared/reference/mm-api.md).
+                : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
+        }
+        catch (Exception ex)
+        {
+            answer = EmulatorAnswer.Json(500, "{\"detail\":\"emulator fault: " + ex.GetType().Name + "\"}");
+        }
+
+        Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.HttpMethod, path, request.Url.Query, body, answer.StatusCode,
+            request.UserAgent));
+        await WriteAsync(context.Response, answer).ConfigureAwait(false);
+    }
+
+    private EmulatorAnswer Route(string method, string path, System.Collections.Specialized.NameValueCollection query, string body)
+    {
+        switch (method, path)
+        {
+            case ("POST", "/marketing_messages"): return HandleSend(body, marketingRoute: true);
+            case ("POST", "/messages"): return HandleSend(body, marketingRoute: false);
+            case ("GET", "/v1/configs/templates"): return HandleListTemplates(query);
+        }
+        return EmulatorAnswer.Json(404, "{\"detail\":\"Not Found\"}");
+    }
+
+    private void Record(EmulatorRequest entry)
+    {
+        _recorded.Enqueue(entry);
+        if (Interlocked.Increment(ref _recordedCount) > _options.MaxRecordedRequests && _recorded.TryDequeue(out _))
+            Interlocked.Decrement(ref _recordedCount);
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, EmulatorAnswer answer)
+    {
+        try
+        {
+            response.StatusCode = answer.StatusCode;
+            response.ContentType = "application/json";
+            foreach (var header in answer.Headers) response.Headers[header.Key] = header.Value;
+            var bytes = Encoding.UTF8.GetBytes(answer.Body);
+            response.ContentLength64 = bytes.Length;
+            await response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+            response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is IOException)
+        {
+            // The client went away (timeout, Ctrl+C): nothing to answer.
+        }
+    }
+}
+
+/// <summary>What a route answers: status, JSON body and extra headers (Retry-After, say).</summary>
+internal sealed class EmulatorAnswer
+{
+    private EmulatorAnswer(int statusCode, string body)
+    {
+        StatusCode = statusCode;
+        Body = body;
+    }
+
+    public int StatusCode { get; }
+    public string Body { get; }
+    public Dictionary<string, string> Headers { get; } = new();
+
+    public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
+}

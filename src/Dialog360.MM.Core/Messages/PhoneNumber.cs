@@ -1,0 +1,47 @@
+using System;
+using System.Text;
+
+namespace Dialog360.MM.Core.Messages;
+
+/// <summary>
+/// Recipient numbers as the API wants them: international format, digits only ("+44 1234-567890" → "441234567890").
+/// E.164 allows at most 15 digits; the shortest real international numbers have 7 or 8.
+/// </summary>
+public static class PhoneNumber
+{
+    public const int MinDigits = 7;
+    public const int MaxDigits = 15;
+
+    /// <summary>Strips the punctuation people type (spaces, dashes, dots, brackets, a leading + or 00).</summary>
+    public static string Normalize(string? input, string field = "To")
+    {
+        if (input is null || input.Trim().Length == 0)
+            throw new MessageValidationException(field, "MissingRecipient",
+                $"{field} is empty: give the recipient's number in international format, e.g. +447911123456.");
+
+        var text = input.Trim();
+        var digits = new StringBuilder(text.Length);
+        var plus = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c >= '0' && c <= '9') digits.Append(c);
+            else if (c == '+' && digits.Length == 0 && !plus) plus = true;
+            else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\u00A0') continue;
+            else
+                throw new MessageValidationException(field, "InvalidPhoneNumber",
+                    $"{field} '{input}' has the character '{c}': a number has only digits, spaces, dashes, brackets and a leading +.");
+        }
+
+        var number = digits.ToString();
+        if (!plus && number.StartsWith("00", StringComparison.Ordinal)) number = number.Substring(2);
+        else if (!plus && number.StartsWith("0", StringComparison.Ordinal))
+            throw new MessageValidationException(field, "InvalidPhoneNumber",
+                $"{field} '{input}' is in national format (leading 0): write it internationally with the country code, e.g. +44 7911 123456.");
+
+        if (number.Length < MinDigits || number.Length > MaxDigits)
+            throw new MessageValidationException(field, "InvalidPhoneNumber",
+                $"{field} '{input}' has {number.Length} digits: an international number has {MinDigits} to {MaxDigits}, country code included.");
+        return number;
+    }
+}

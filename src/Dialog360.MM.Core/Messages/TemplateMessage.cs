@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Dialog360.MM.Core.Messages;
+
+/// <summary>
+/// A marketing template message, validated on construction so that nothing half-built is ever sent.
+/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference), plus
+/// message_send_ttl_seconds, which 360dialog's MM page and Meta's TTL page name but the v23 schema lacks.
+/// </summary>
+public sealed class TemplateMessage
+{
+    // Meta: template names are lower-case letters, digits and underscores, at most 512 characters.
+    private static readonly Regex TemplateNamePattern = new("^[a-z0-9_]{1,512}$", RegexOptions.CultureInvariant);
+    // Language codes as WhatsApp lists them: "en", "en_US", "fil", "zh_CN".
+    private static readonly Regex LanguagePattern = new("^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+
+    public TemplateMessage(string to, string templateName, string languageCode = "en",
+        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false, TimeSpan? timeToLive = null)
+    {
+        To = PhoneNumber.Normalize(to);
+        TemplateName = ValidateTemplateName(templateName);
+        LanguageCode = ValidateLanguage(languageCode);
+        BodyParameters = bodyParameters ?? Array.Empty<TemplateParameter>();
+        ActivitySharing = activitySharing;
+        TtlSeconds = timeToLive is TimeSpan ttl ? TimeToLive.ToSeconds(ttl) : null;
+    }
+
+    /// <summary>Digits only, international format.</summary>
+    public string To { get; }
+    public string TemplateName { get; }
+    public string LanguageCode { get; }
+    public IReadOnlyList<TemplateParameter> BodyParameters { get; }
+    public bool ActivitySharing { get; }
+    public int? TtlSeconds { get; }
+
+    public static string ValidateTemplateName(string? name, string field = "TemplateName")
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new MessageValidationException(field, "MissingTemplateName",
+                $"{field} is empty: give the name of an approved marketing template, e.g. -{field} spring_sale.");
+        if (!TemplateNamePattern.IsMatch(name))
+            throw new MessageValidationException(field, "InvalidTemplateName",
+                $"{field} '{name}' is not a template name: names are lower-case letters, digits and underscores (e.g. spring_sale).");
+        return name!;
+    }
+
+    public static string ValidateLanguage(string? code, string field = "LanguageCode")
+    {
+        if (string.IsNullOrWhiteSpace(code) || !LanguagePattern.IsMatch(code))
+            throw new MessageValidationException(field, "InvalidLanguageCode",
+                $"{field} '{code}' is not a WhatsApp language code: use the template's code, e.g. en, en_US or pt_BR.");
+        return code!;
+    }
+
+    // Relaxed escaping keeps names and parameters readable (é, +) in -Verbose and the emulator's records;
+    // the body is JSON for an API, never HTML, so the stricter default buys nothing.
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void WriteTo(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("messaging_product", "whatsapp");
+        w.WriteString("recipient_type", "individual");
+        w.WriteString("to", To);
+        w.WriteString("type", "template");
+        w.WriteStartObject("template");
+        w.WriteString("name", TemplateName);
+        w.WriteStartObject("language");
+        w.WriteString("code", LanguageCode);
+        w.WriteString("policy", "deterministic");
+        w.WriteEndObject();
+        if (BodyParameters.Count > 0)
+        {
+            w.WriteStartArray("components");
+            w.WriteStartObject();
+            w.WriteString("type", "body");
+            w.WriteStartArray("parameters");
+            foreach (var p in BodyParameters) p.WriteTo(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        if (ActivitySharing) w.WriteBoolean("message_activity_sharing", true);
+        if (TtlSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
+        w.WriteEndObject();
+    }
+
+    public byte[] ToJsonUtf8()
+    {
+        using var stream = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions)) WriteTo(writer);
+        return stream.ToArray();
+    }
+}

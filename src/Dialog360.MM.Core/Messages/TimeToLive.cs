@@ -1,0 +1,24 @@
+using System;
+
+namespace Dialog360.MM.Core.Messages;
+
+/// <summary>
+/// message_send_ttl_seconds for marketing templates on the MM API: 12 hours to 30 days, whole seconds
+/// (Meta, "Configure message time-to-live"; shared/reference/mm-api.md). The API's default is 30 days.
+/// </summary>
+public static class TimeToLive
+{
+    public static readonly TimeSpan Minimum = TimeSpan.FromHours(12);
+    public static readonly TimeSpan Maximum = TimeSpan.FromDays(30);
+
+    public static int ToSeconds(TimeSpan ttl, string field = "TimeToLive")
+    {
+        if (ttl < Minimum || ttl > Maximum)
+            throw new MessageValidationException(field, "TimeToLiveOutOfRange",
+                $"{field} {ttl} is out of range: marketing messages live from 12 hours to 30 days (e.g. -{field} (New-TimeSpan -Hours 24)).");
+        if (ttl.Ticks % TimeSpan.TicksPerSecond != 0)
+            throw new MessageValidationException(field, "TimeToLiveNotWholeSeconds",
+                $"{field} {ttl} has a fraction of a second: the API takes whole seconds.");
+        return checked((int)(ttl.Ticks / TimeSpan.TicksPerSecond));
+    }
+}

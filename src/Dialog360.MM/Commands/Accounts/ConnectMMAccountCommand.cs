@@ -1,0 +1,105 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Dialog360.MM.Core.Api;
+using Dialog360.MM.Errors;
+using Dialog360.MM.Session;
+
+namespace Dialog360.MM.Commands.Accounts;
+
+[Cmdlet(VerbsCommunications.Connect, "MMAccount", DefaultParameterSetName = ApiKeySet)]
+[OutputType(typeof(MMAccount))]
+public sealed class ConnectMMAccountCommand : MMCmdlet
+{
+    private const string ApiKeySet = "ApiKey";
+    private const string CredentialSet = "Credential";
+    internal const string EnvironmentVariable = "D360_API_KEY";
+
+    [Parameter(ParameterSetName = ApiKeySet, Position = 0)]
+    [ValidateNotNull]
+    public SecureString? ApiKey { get; set; }
+
+    [Parameter(ParameterSetName = CredentialSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "default";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public Uri BaseUri { get; set; } = ApiClientOptions.DefaultBaseUri;
+
+    [Parameter]
+    public SwitchParameter SkipValidation { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Uri baseUri;
+        try { baseUri = ApiClient.NormalizeBaseUri(BaseUri); }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+            return;
+        }
+
+        var key = ResolveKey();
+        var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
+        if (!SkipValidation)
+        {
+            WriteVerbose($"Checking the key ****{key.Hint} with GET {client.RouteUri("v1/configs/templates?limit=1")}");
+            try
+            {
+                Wait(client.ValidateKeyAsync(CancelToken));
+            }
+            catch (ApiException ex)
+            {
+                client.Dispose();
+                var record = ErrorRecords.FromApi(ex, Name);
+                if (ex.Kind == ApiErrorKind.Authentication)
+                {
+                    record = ErrorRecords.Create(new UnauthorizedAccessException(
+                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex),
+                        ErrorIds.InvalidApiKey, ErrorCategory.AuthenticationError, Name,
+                        "Give a valid key, or -SkipValidation if the key may not read templates.");
+                }
+                ThrowTerminatingError(record);
+            }
+            catch (ApiTransportException ex)
+            {
+                client.Dispose();
+                ThrowTerminatingError(ErrorRecords.FromTransport(ex, Name));
+            }
+        }
+
+        var session = ModuleSession;
+        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now);
+        session.Add(account);
+        WriteVerbose($"Connected account '{Name}' to {baseUri} (key ****{key.Hint}){(session.IsDefault(account) ? " as the default" : string.Empty)}.");
+        if (PassThru) WriteObject(account.ToOutput(session.IsDefault(account)));
+    }
+
+    private ApiKey ResolveKey()
+    {
+        var secure = Credential?.Password ?? ApiKey;
+        if (secure != null && secure.Length > 0) return new ApiKey(secure);
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            WriteVerbose($"Using the API key from the {EnvironmentVariable} environment variable.");
+            return Core.Api.ApiKey.FromPlainText(fromEnvironment!);
+        }
+
+        ThrowTerminatingError(ErrorRecords.Create(
+            new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."),
+            ErrorIds.NoApiKey, ErrorCategory.InvalidArgument, Name,
+            "Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key')"));
+        throw new InvalidOperationException("unreachable");
+    }
+}

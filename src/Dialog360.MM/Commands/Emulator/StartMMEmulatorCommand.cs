@@ -1,0 +1,75 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Errors;
+
+namespace Dialog360.MM.Commands.Emulator;
+
+[Cmdlet(VerbsLifecycle.Start, "MMEmulator")]
+[OutputType(typeof(MMEmulator))]
+public sealed class StartMMEmulatorCommand : MMCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ApiKey { get; set; }
+
+    [Parameter]
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Recipient number → Graph error code the emulator answers for it.</summary>
+    [Parameter]
+    public Hashtable? FailRecipient { get; set; }
+
+    [Parameter]
+    public SwitchParameter NotOnboarded { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var options = new EmulatorOptions
+        {
+            Port = Port,
+            // A fresh random key each start, so nothing comes to depend on a fixed one.
+            ApiKey = ApiKey ?? "emu" + Guid.NewGuid().ToString("N"),
+            Latency = Latency,
+            NotOnboarded = NotOnboarded,
+        };
+        if (FailRecipient != null)
+        {
+            foreach (DictionaryEntry entry in FailRecipient)
+            {
+                try
+                {
+                    var number = PhoneNumber.Normalize(entry.Key?.ToString(), "FailRecipient");
+                    options.FailRecipients[number] = LanguagePrimitives.ConvertTo<int>(entry.Value);
+                }
+                catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
+                {
+                    ThrowTerminatingError(ErrorRecords.Create(
+                        new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
+                        ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                }
+            }
+        }
+
+        var emulator = new MarketingApiEmulator(options);
+        try
+        {
+            emulator.Start();
+        }
+        catch (InvalidOperationException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.EmulatorStartFailed, ErrorCategory.ResourceUnavailable, Port,
+                "Choose another -Port, or leave it out to take a free one."));
+        }
+        var output = new MMEmulator(emulator);
+        ModuleSession.Emulators.Add(output);
+        WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}.");
+        WriteObject(output);
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Dialog360.MM.Errors;
+using Dialog360.MM.Session;
+
+namespace Dialog360.MM.Commands;
+
+/// <summary>
+/// Base of every cmdlet here: Ctrl+C (StopProcessing) cancels the token that every API call takes, and accounts are
+/// looked up in the runspace's own session.
+/// </summary>
+public abstract class MMCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken CancelToken => _stopping.Token;
+
+    internal ModuleSession ModuleSession => Session.ModuleSession.Current;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Waits for an API call on the pipeline thread; a cancelled wait ends the pipeline as Ctrl+C should.</summary>
+    protected T Wait<T>(Task<T> task)
+    {
+        try { return task.GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+    }
+
+    protected void Wait(Task task)
+    {
+        try { task.GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+    }
+
+    /// <summary>The named account, or the default one; a terminating error that says what to run when there is none.</summary>
+    internal ConnectedAccount ResolveAccount(string? name)
+    {
+        var session = ModuleSession;
+        if (string.IsNullOrEmpty(name))
+        {
+            if (session.DefaultName != null && session.TryGet(session.DefaultName, out var def)) return def;
+            ThrowTerminatingError(ErrorRecords.Create(
+                new InvalidOperationException("No account is connected in this session: run Connect-MMAccount first (e.g. Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key'))."),
+                ErrorIds.AccountNotConnected, ErrorCategory.ConnectionError, null,
+                "Run Connect-MMAccount. Each runspace (ForEach-Object -Parallel, thread jobs) connects on its own."));
+        }
+        if (session.TryGet(name!, out var account)) return account;
+        ThrowTerminatingError(ErrorRecords.Create(
+            new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."),
+            ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>"Dialog360.MM/0.1.0 (PowerShell 7.6.9; Core)": tells 360dialog's support which client sent a request.</summary>
+    protected string UserAgent()
+    {
+        var moduleVersion = typeof(MMCmdlet).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        var table = SessionState.PSVariable.GetValue("PSVersionTable") as System.Collections.Hashtable;
+        var psVersion = table?["PSVersion"]?.ToString() ?? "unknown";
+        var edition = table?["PSEdition"]?.ToString() ?? "unknown";
+        return $"Dialog360.MM/{moduleVersion} (PowerShell {psVersion}; {edition})";
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

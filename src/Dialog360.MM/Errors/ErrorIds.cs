@@ -1,0 +1,24 @@
+namespace Dialog360.MM.Errors;
+
+/// <summary>
+/// The ErrorIds this module writes: a public contract (scripts match on them; tests assert them).
+/// API errors with a Graph code use <see cref="ForApiCode"/>: "ApiError131050".
+/// </summary>
+public static class ErrorIds
+{
+    public const string NoApiKey = "NoApiKey";
+    public const string InvalidApiKey = "InvalidApiKey";
+    public const string InvalidBaseUri = "InvalidBaseUri";
+    public const string ApiUnreachable = "ApiUnreachable";
+    public const string ApiTimeout = "ApiTimeout";
+    public const string AccountNotConnected = "AccountNotConnected";
+    public const string AccountNotFound = "AccountNotFound";
+    public const string NotOnboarded = "NotOnboarded";
+    public const string InvalidBodyParameter = "InvalidBodyParameter";
+    public const string EmulatorStartFailed = "EmulatorStartFailed";
+    public const string InvalidFailRecipient = "InvalidFailRecipient";
+
+    public static string ForApiCode(int code) => "ApiError" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string ForHttpStatus(int status) => "ApiHttp" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using System;
+using Dialog360.MM.Core.Api;
+
+namespace Dialog360.MM.Session;
+
+/// <summary>A connected account as the session keeps it: its name and its one ApiClient (which holds the key).</summary>
+internal sealed class ConnectedAccount : IDisposable
+{
+    public ConnectedAccount(string name, ApiClient client, DateTimeOffset connectedAt)
+    {
+        Name = name;
+        Client = client;
+        ConnectedAt = connectedAt;
+    }
+
+    public string Name { get; }
+    public ApiClient Client { get; }
+    public DateTimeOffset ConnectedAt { get; }
+
+    public MMAccount ToOutput(bool isDefault) =>
+        new(Name, Client.BaseUri, Client.Key.Hint, isDefault, ConnectedAt);
+
+    public void Dispose() => Client.Dispose();
+}

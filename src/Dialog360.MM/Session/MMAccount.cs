@@ -1,0 +1,24 @@
+using System;
+
+namespace Dialog360.MM.Session;
+
+/// <summary>What Connect-MMAccount and Get-MMAccount show of an account: never the key, only its last four characters.</summary>
+public sealed class MMAccount
+{
+    public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt)
+    {
+        Name = name;
+        BaseUri = baseUri;
+        KeyHint = keyHint;
+        IsDefault = isDefault;
+        ConnectedAt = connectedAt;
+    }
+
+    public string Name { get; }
+    public Uri BaseUri { get; }
+    public string KeyHint { get; }
+    public bool IsDefault { get; }
+    public DateTimeOffset ConnectedAt { get; }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using Dialog360.MM.Commands.Emulator;
+
+namespace Dialog360.MM.Session;
+
+/// <summary>
+/// The module's state for one runspace: connected accounts, which one is the default, running emulators.
+/// Keyed by runspace, so ForEach-Object -Parallel, thread jobs and other runspaces neither see nor clobber it.
+/// </summary>
+internal sealed class ModuleSession
+{
+    private static readonly ConditionalWeakTable<Runspace, ModuleSession> ByRunspace = new();
+    private readonly Dictionary<string, ConnectedAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _order = new();
+
+    public static ModuleSession Current
+    {
+        get
+        {
+            var runspace = Runspace.DefaultRunspace
+                ?? throw new InvalidOperationException("Dialog360.MM cmdlets must run in a PowerShell runspace.");
+            return ByRunspace.GetValue(runspace, _ => new ModuleSession());
+        }
+    }
+
+    public string? DefaultName { get; private set; }
+
+    public List<MMEmulator> Emulators { get; } = new();
+
+    public IEnumerable<ConnectedAccount> Accounts => _order.Select(n => _accounts[n]);
+
+    public bool TryGet(string name, out ConnectedAccount account) => _accounts.TryGetValue(name, out account!);
+
+    /// <summary>Adds or replaces an account; the first one connected becomes the default.</summary>
+    public void Add(ConnectedAccount account)
+    {
+        if (_accounts.TryGetValue(account.Name, out var old))
+        {
+            old.Dispose();
+            _accounts[account.Name] = account;
+        }
+        else
+        {
+            _accounts.Add(account.Name, account);
+            _order.Add(account.Name);
+        }
+        DefaultName ??= account.Name;
+    }
+
+    /// <summary>Removes an account; if it was the default, the next oldest becomes the default.</summary>
+    public void Remove(string name)
+    {
+        if (!_accounts.TryGetValue(name, out var account)) return;
+        _accounts.Remove(name);
+        _order.RemoveAll(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        account.Dispose();
+        if (string.Equals(DefaultName, name, StringComparison.OrdinalIgnoreCase)) DefaultName = _order.FirstOrDefault();
+    }
+
+    public bool IsDefault(ConnectedAccount account) => string.Equals(DefaultName, account.Name, StringComparison.OrdinalIgnoreCase);
+}

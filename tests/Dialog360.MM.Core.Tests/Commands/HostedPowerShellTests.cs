@@ -1,0 +1,69 @@
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Dialog360.MM.Commands.Accounts;
+using Dialog360.MM.Commands.Emulator;
+using Dialog360.MM.Commands.Sending;
+using Dialog360.MM.Core.Campaigns;
+
+namespace Dialog360.MM.Core.Tests.Commands;
+
+/// <summary>The cmdlets hosted in-process, as a runbook host would run them (no Utility cmdlets here: AddCommand only).</summary>
+public class HostedPowerShellTests
+{
+    private static PowerShell Host()
+    {
+        var iss = InitialSessionState.CreateDefault2();
+        iss.Commands.Add(new SessionStateCmdletEntry("Start-MMEmulator", typeof(StartMMEmulatorCommand), null));
+        iss.Commands.Add(new SessionStateCmdletEntry("Stop-MMEmulator", typeof(StopMMEmulatorCommand), null));
+        iss.Commands.Add(new SessionStateCmdletEntry("Connect-MMAccount", typeof(ConnectMMAccountCommand), null));
+        iss.Commands.Add(new SessionStateCmdletEntry("Send-MarketingMessage", typeof(SendMarketingMessageCommand), null));
+        return PowerShell.Create(iss);
+    }
+
+    [Fact]
+    public void A_hosted_runspace_connects_to_the_emulator_and_sends()
+    {
+        using var ps = Host();
+        var emulator = (MMEmulator)ps.AddCommand("Start-MMEmulator").Invoke().Single().BaseObject;
+        try
+        {
+            ps.Commands.Clear();
+            ps.AddCommand("Connect-MMAccount").AddParameter("Credential", emulator.Credential).AddParameter("BaseUri", emulator.BaseUri).Invoke();
+            ps.Commands.Clear();
+            var results = ps.AddCommand("Send-MarketingMessage").AddParameter("TemplateName", "welcome_offer")
+                .Invoke(new[] { "+44 7911 000001", "447911000002" })
+                .Select(o => (MMSendResult)o.BaseObject).ToList();
+            Assert.False(ps.HadErrors);
+            Assert.Equal(new[] { "447911000001", "447911000002" }, results.Select(r => r.To));
+            Assert.All(results, r => Assert.Equal(SendStatus.Accepted, r.Status));
+            Assert.Equal(1, emulator.AcceptedCount("447911000002"));
+        }
+        finally
+        {
+            emulator.Emulator.Stop();
+        }
+    }
+
+    [Fact]
+    public void WhatIf_sends_nothing_in_a_hosted_runspace()
+    {
+        using var ps = Host();
+        var emulator = (MMEmulator)ps.AddCommand("Start-MMEmulator").Invoke().Single().BaseObject;
+        try
+        {
+            ps.Commands.Clear();
+            ps.AddCommand("Connect-MMAccount").AddParameter("Credential", emulator.Credential).AddParameter("BaseUri", emulator.BaseUri)
+                .AddParameter("SkipValidation").Invoke();
+            ps.Commands.Clear();
+            var output = ps.AddCommand("Send-MarketingMessage").AddParameter("To", "447911000001").AddParameter("TemplateName", "welcome_offer")
+                .AddParameter("WhatIf").Invoke();
+            Assert.Empty(output);
+            Assert.Equal(0, emulator.RequestCount);
+        }
+        finally
+        {
+            emulator.Emulator.Stop();
+        }
+    }
+}

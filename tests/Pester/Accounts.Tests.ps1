@@ -1,0 +1,94 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:emulator = Start-MMEmulator
+    $script:secureKey = ConvertTo-SecureString $emulator.ApiKey -AsPlainText -Force
+}
+AfterAll {
+    Get-MMAccount | Disconnect-MMAccount -Confirm:$false
+    Stop-MMEmulator
+}
+
+Describe 'Connect-MMAccount' {
+    AfterEach { Get-MMAccount | Disconnect-MMAccount -Confirm:$false }
+
+    It 'connects with -ApiKey, proves the key with one read, and shows only the last four characters' {
+        $before = $emulator.RequestCount
+        $account = Connect-MMAccount -ApiKey $secureKey -BaseUri $emulator.BaseUri -PassThru
+        $account.Name | Should -Be 'default'
+        $account.KeyHint | Should -Be $emulator.ApiKey.Substring($emulator.ApiKey.Length - 4)
+        $account.IsDefault | Should -BeTrue
+        $account.PSObject.Properties.Name | Should -Not -Contain 'ApiKey'
+        $emulator.RequestCount | Should -Be ($before + 1)
+        $emulator.Requests[-1].Path | Should -Be '/v1/configs/templates'
+        $emulator.Requests[-1].Query | Should -Be '?limit=1'
+    }
+
+    It 'connects with -Credential whose password is the key' {
+        $credential = [pscredential]::new('anyone', $secureKey)
+        (Connect-MMAccount -Credential $credential -BaseUri $emulator.BaseUri -Name cred -PassThru).Name | Should -Be 'cred'
+    }
+
+    It 'takes the key from D360_API_KEY when neither -ApiKey nor -Credential is given' {
+        $env:D360_API_KEY = $emulator.ApiKey
+        try { (Connect-MMAccount -BaseUri $emulator.BaseUri -PassThru).KeyHint | Should -Be $emulator.ApiKey.Substring($emulator.ApiKey.Length - 4) }
+        finally { Remove-Item Env:D360_API_KEY }
+    }
+
+    It 'fails with NoApiKey when no key is given anywhere' {
+        Remove-Item Env:D360_API_KEY -ErrorAction SilentlyContinue
+        { Connect-MMAccount -BaseUri $emulator.BaseUri } | Should -Throw -ErrorId 'NoApiKey,*'
+    }
+
+    It 'fails with InvalidApiKey on 401, and the message does not contain the key' {
+        $wrong = 'wrong-key-1234567890abcdef'
+        $err = { Connect-MMAccount -ApiKey (ConvertTo-SecureString $wrong -AsPlainText -Force) -BaseUri $emulator.BaseUri } |
+            Should -Throw -ErrorId 'InvalidApiKey,*' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.Exception.Message | Should -Match 'cdef'
+        $err.Exception.Message | Should -Not -Match ([regex]::Escape($wrong))
+        Get-MMAccount | Should -BeNullOrEmpty
+    }
+
+    It 'keeps an unverified key with -SkipValidation and sends nothing' {
+        $before = $emulator.RequestCount
+        Connect-MMAccount -ApiKey (ConvertTo-SecureString 'unchecked-key' -AsPlainText -Force) -BaseUri $emulator.BaseUri -SkipValidation
+        $emulator.RequestCount | Should -Be $before
+        (Get-MMAccount).KeyHint | Should -Be '-key'
+    }
+
+    It 'refuses http:// to a host that is not loopback' {
+        { Connect-MMAccount -ApiKey $secureKey -BaseUri 'http://example.com' -SkipValidation } |
+            Should -Throw -ErrorId 'InvalidBaseUri,*'
+    }
+
+    It 'keeps several named accounts; the first is the default until it is disconnected' {
+        Connect-MMAccount -ApiKey $secureKey -BaseUri $emulator.BaseUri -Name one
+        Connect-MMAccount -ApiKey $secureKey -BaseUri $emulator.BaseUri -Name two
+        (Get-MMAccount | Where-Object IsDefault).Name | Should -Be 'one'
+        (Get-MMAccount -Name t*).Name | Should -Be 'two'
+        Disconnect-MMAccount -Name one
+        (Get-MMAccount | Where-Object IsDefault).Name | Should -Be 'two'
+    }
+
+    It 'writes AccountNotFound for an unknown name' {
+        Get-MMAccount -Name nobody -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+    }
+
+    It 'keeps accounts per runspace: a new runspace sees none of them' {
+        Connect-MMAccount -ApiKey $secureKey -BaseUri $emulator.BaseUri -Name mine
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Get-TestModulePath)'; @(Get-MMAccount).Count")
+            $ps.Invoke() | Should -Be 0
+        } finally { $ps.Dispose() }
+        (Get-MMAccount).Name | Should -Be 'mine'
+    }
+
+    It 'never shows the key in verbose output' {
+        $verbose = Connect-MMAccount -ApiKey $secureKey -BaseUri $emulator.BaseUri -Verbose 4>&1
+        ($verbose | Out-String) | Should -Not -Match ([regex]::Escape($emulator.ApiKey))
+        ($verbose | Out-String) | Should -Match 'Connected account'
+    }
+}

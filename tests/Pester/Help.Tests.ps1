@@ -1,0 +1,54 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:cmdlets = Get-Command -Module Dialog360.MM -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } }
+}
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+}
+
+Describe 'Help of <Name>' -ForEach $cmdlets {
+    BeforeAll { $script:help = Get-Help $Name -Full; $script:command = Get-Command $Name }
+
+    It 'has a synopsis and a description of its own' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name\s"
+        ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 80
+    }
+
+    It 'describes every parameter' {
+        $documented = @($help.Parameters.Parameter | Where-Object { ($_.Description.Text -join '').Trim() })
+        foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented.Name | Should -Contain $parameter -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'has at least one example with code that parses' {
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        foreach ($example in $help.Examples.Example) {
+            $errors = $null
+            $null = [System.Management.Automation.Language.Parser]::ParseInput($example.Code, [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty -Because "example '$($example.Title.Trim('- '))' must be valid PowerShell"
+        }
+    }
+}
+
+Describe 'Module' {
+    It 'exports exactly the cmdlets the manifest lists' {
+        $manifest = Import-PowerShellDataFile (Get-TestModulePath)
+        (Get-Command -Module Dialog360.MM -CommandType Cmdlet).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        foreach ($c in Get-Command -Module Dialog360.MM) { $approved | Should -Contain $c.Verb }
+    }
+
+    It 'declares an output type for every cmdlet' {
+        foreach ($c in Get-Command -Module Dialog360.MM -CommandType Cmdlet) {
+            $c.OutputType.Count | Should -BeGreaterThan 0 -Because "$($c.Name) needs [OutputType]"
+        }
+    }
+}
