@@ -7,6 +7,7 @@
     Test   builds, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
            process); the last line is "N passed, N failed" over both, and the exit code is non-zero on any failure.
     Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
+    Bench  builds, then runs every bench/*.Bench.ps1 (each in its own pwsh process) and prints their figures.
     Clean  removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -14,7 +15,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -138,6 +139,17 @@ function Invoke-Demo {
     if ($code -ne 0) { exit $code }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $failures = 0
+    foreach ($bench in Get-ChildItem (Join-Path $Root 'bench') -Filter *.Bench.ps1 | Sort-Object Name) {
+        Write-Host "`n== $($bench.BaseName)" -ForegroundColor Cyan
+        $code = Invoke-Pwsh @('-File', $bench.FullName, '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'))
+        if ($code -ne 0) { $failures++; Write-Host "$($bench.Name) missed its target or failed (exit $code)." -ForegroundColor Red }
+    }
+    if ($failures) { exit 1 }
+}
+
 function Invoke-Clean {
     Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue
     Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
@@ -150,6 +162,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 } finally {
