@@ -1,5 +1,8 @@
 using System;
+using System.Runtime.InteropServices;
+using System.Security;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Dialog360.MM.Core.Webhooks;
 
@@ -38,6 +41,24 @@ public static class WebhookSignature
             chars[8 + 2 * i] = "0123456789abcdef"[digest[i] & 0xF];
         }
         return new string(chars);
+    }
+
+    /// <summary>A secret held as a SecureString, as the UTF-8 bytes HMAC keys with (the caller should clear them after use).</summary>
+    public static byte[] SecretBytes(SecureString secret)
+    {
+        if (secret is null) throw new ArgumentNullException(nameof(secret));
+        var ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
+        try
+        {
+            var chars = new char[secret.Length];
+            Marshal.Copy(ptr, chars, 0, chars.Length);
+            try { return Encoding.UTF8.GetBytes(chars); }
+            finally { Array.Clear(chars, 0, chars.Length); }
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+        }
     }
 
     /// <summary>Reads a 32-byte digest from hex or base64 text, with or without "sha256="; false when it is neither.</summary>
