@@ -42,7 +42,9 @@ public static class SendJournalReader
             }
             catch (JsonException ex)
             {
-                onBadLine?.Invoke(number, ex.Message);
+                // The reader's own position is relative to the line; the caller reports the line number.
+                var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                onBadLine?.Invoke(number, cut > 0 ? ex.Message.Substring(0, cut) : ex.Message);
             }
         }
         return index;
