@@ -1,11 +1,11 @@
 using System;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Dialog360.MM.Core.Http;
 
 namespace Dialog360.MM.Core.Webhooks;
 
@@ -19,9 +19,8 @@ public sealed class WebhookReceiver : IDisposable
     private static readonly byte[] NewLine = { (byte)'\n' };
     private readonly WebhookReceiverOptions _options;
     private readonly object _fileLock = new();
-    private HttpListener? _listener;
+    private readonly LoopbackHttpServer _server;
     private FileStream? _file;
-    private Task? _loop;
     private long _stored;
     private long _rejected;
     private string? _lastRejection;
@@ -30,12 +29,13 @@ public sealed class WebhookReceiver : IDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (string.IsNullOrEmpty(options.Path)) throw new ArgumentException("The receiver needs a file path.", nameof(options));
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public int Port { get; private set; }
+    public int Port => _server.Port;
     public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
     public string Path => _options.Path;
-    public bool IsRunning => _listener is { IsListening: true };
+    public bool IsRunning => _server.IsListening;
     public bool VerifiesSignatures => _options.Secret != null;
     /// <summary>Deliveries appended to the file.</summary>
     public long StoredCount => Interlocked.Read(ref _stored);
@@ -48,45 +48,25 @@ public sealed class WebhookReceiver : IDisposable
     /// <exception cref="InvalidOperationException">The port cannot be listened on.</exception>
     public void Start()
     {
-        if (_listener != null) throw new InvalidOperationException("The receiver is already running.");
+        if (_server.IsListening) throw new InvalidOperationException("The webhook receiver is already running.");
         // bufferSize 1: each line goes to the OS in a single write, so readers never see a line in pieces from us.
         _file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
-        EndPartialLine(_file, _options.Path);
-        var attempts = _options.Port == 0 ? 5 : 1;
-        for (var i = 1; ; i++)
+        try
         {
-            var port = _options.Port == 0 ? FreeLoopbackPort() : _options.Port;
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                _listener = listener;
-                Port = port;
-                break;
-            }
-            catch (HttpListenerException) when (i < attempts)
-            {
-                listener.Close(); // the probed port was taken meanwhile: probe again
-            }
-            catch (HttpListenerException ex)
-            {
-                listener.Close();
-                _file.Dispose();
-                _file = null;
-                throw new InvalidOperationException($"The webhook receiver could not listen on 127.0.0.1:{port}: {ex.Message}", ex);
-            }
+            EndPartialLine(_file, _options.Path);
+            _server.Start(_options.Port, "webhook receiver");
         }
-        _loop = Task.Run(AcceptLoopAsync);
+        catch
+        {
+            _file.Dispose();
+            _file = null;
+            throw;
+        }
     }
 
     public void Stop()
     {
-        var listener = Interlocked.Exchange(ref _listener, null);
-        if (listener is null) return;
-        try { listener.Stop(); } catch (ObjectDisposedException) { }
-        listener.Close();
-        try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+        _server.Stop();
         lock (_fileLock)
         {
             _file?.Dispose();
@@ -103,29 +83,6 @@ public sealed class WebhookReceiver : IDisposable
         using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         read.Seek(-1, SeekOrigin.End);
         if (read.ReadByte() != '\n') append.Write(NewLine, 0, 1);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try { return ((IPEndPoint)probe.LocalEndpoint).Port; }
-        finally { probe.Stop(); }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var listener = _listener;
-        while (listener is { IsListening: true })
-        {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is InvalidOperationException)
-            {
-                return; // stopped
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)
