@@ -13,7 +13,7 @@ Describe 'Measure-MMCampaign' {
         $row.Messages, $row.Sent, $row.Delivered, $row.Read, $row.Failed, $row.Clicked | Should -Be @(5, 3, 2, 1, 2, 2)
         $row.DeliveryRate | Should -Be 0.4
         $row.ReadRate | Should -Be 0.5
-        $row.TopFailureCodes | Should -Be '131049×1, 131050×1'
+        $row.TopFailureCodes | Should -Be '131049 (1), 131050 (1)'
     }
 
     It 'groups by callback data' {

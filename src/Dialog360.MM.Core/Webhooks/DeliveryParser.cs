@@ -148,15 +148,7 @@ internal static class DeliveryParser
             else if (r.ValueTextEquals("timestamp"u8)) s.Timestamp = NextUnixTime(ref r);
             else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = NextString(ref r);
             else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextString(ref r);
-            else if (r.ValueTextEquals("conversation"u8))
-            {
-                if (!EnterObject(ref r)) continue;
-                while (NextProperty(ref r))
-                {
-                    if (r.ValueTextEquals("id"u8)) s.ConversationId = NextString(ref r);
-                    else r.Skip();
-                }
-            }
+            else if (r.ValueTextEquals("conversation"u8)) s.ConversationId = NextMember(ref r, "id"u8);
             else if (r.ValueTextEquals("pricing"u8))
             {
                 if (!EnterObject(ref r)) continue;
@@ -224,15 +216,7 @@ internal static class DeliveryParser
             else if (r.ValueTextEquals("button"u8)) ReadMembers(ref r, m, "text"u8, "payload"u8);
             else if (r.ValueTextEquals("reaction"u8)) ReadMembers(ref r, m, "emoji"u8, null);
             else if (r.ValueTextEquals("image"u8) || r.ValueTextEquals("video"u8) || r.ValueTextEquals("document"u8)) ReadMembers(ref r, m, "caption"u8, null);
-            else if (r.ValueTextEquals("context"u8))
-            {
-                if (!EnterObject(ref r)) continue;
-                while (NextProperty(ref r))
-                {
-                    if (r.ValueTextEquals("id"u8)) m.ContextMessageId = NextString(ref r);
-                    else r.Skip();
-                }
-            }
+            else if (r.ValueTextEquals("context"u8)) m.ContextMessageId = NextMember(ref r, "id"u8);
             else if (r.ValueTextEquals("interactive"u8))
             {
                 if (!EnterObject(ref r)) continue;
@@ -316,6 +300,19 @@ internal static class DeliveryParser
     {
         foreach (var c in contacts) if (c.Key != null && c.Key == from) return c.Value;
         return contacts.Count == 1 ? contacts[0].Value : null;
+    }
+
+    /// <summary>At a property name whose value is an object: that object's member <paramref name="name"/> as text.</summary>
+    private static string? NextMember(ref Utf8JsonReader r, ReadOnlySpan<byte> name)
+    {
+        string? value = null;
+        if (!EnterObject(ref r)) return null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals(name)) value = NextString(ref r);
+            else r.Skip();
+        }
+        return value;
     }
 
     private static bool NextProperty(ref Utf8JsonReader r) => r.Read() && r.TokenType == JsonTokenType.PropertyName;

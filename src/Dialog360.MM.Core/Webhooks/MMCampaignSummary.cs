@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Dialog360.MM.Core.Webhooks;
 
 /// <summary>
-/// One campaign's funnel. Each message counts once, at its furthest state: Read ≤ Delivered ≤ Sent (read implies
+/// One campaign's funnel. Each message counts once, at its furthest state: Read <= Delivered <= Sent (read implies
 /// delivered implies sent); Failed holds the messages that failed and were never delivered. Messages = Sent + Failed +
 /// Pending.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class MMCampaignSummary
     public double? ReadRate { get; internal set; }
     /// <summary>Clicked / Delivered.</summary>
     public double? ClickRate { get; internal set; }
-    /// <summary>The three most frequent failure codes, e.g. "131049×12, 131026×3".</summary>
+    /// <summary>The three most frequent failure codes, e.g. "131049 (12), 131026 (3)".</summary>
     public string TopFailureCodes { get; internal set; } = "";
     /// <summary>Every failure code with its count, most frequent first.</summary>
     public IReadOnlyList<MMFailureCount> FailureCodes { get; internal set; } = new MMFailureCount[0];

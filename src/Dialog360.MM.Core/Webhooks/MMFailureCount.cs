@@ -15,5 +15,5 @@ public sealed class MMFailureCount
     public string? Title { get; }
     public int Count { get; }
 
-    public override string ToString() => $"{(Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?")}×{Count}";
+    public override string ToString() => $"{(Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no code")} ({Count})";
 }

@@ -37,7 +37,7 @@ public class FunnelTests
         Assert.Equal(0.4, row.DeliveryRate);
         Assert.Equal(0.5, row.ReadRate);
         Assert.Equal(1.0, row.ClickRate);
-        Assert.Equal("131049×1, 131050×1", row.TopFailureCodes);
+        Assert.Equal("131049 (1), 131050 (1)", row.TopFailureCodes);
         Assert.Equal(new int?[] { 131049, 131050 }, row.FailureCodes.Select(f => f.Code));
         Assert.StartsWith("Unable to deliver the message.", row.FailureCodes[1].Title);
     }
@@ -59,9 +59,9 @@ public class FunnelTests
         var rows = Fold(Campaign(), CampaignGrouping.CallbackData).ToDictionary(r => r.Campaign);
         Assert.Equal(new[] { "(unattributed clicks)", "autumn", "spring" }, rows.Keys.OrderBy(k => k, StringComparer.Ordinal));
         var spring = rows["spring"];
-        Assert.Equal((3, 2, 1, 1, 1, "131049×1"), (spring.Messages, spring.Sent, spring.Delivered, spring.Read, spring.Failed, spring.TopFailureCodes));
+        Assert.Equal((3, 2, 1, 1, 1, "131049 (1)"), (spring.Messages, spring.Sent, spring.Delivered, spring.Read, spring.Failed, spring.TopFailureCodes));
         var autumn = rows["autumn"];
-        Assert.Equal((2, 1, 1, 0, 1, "131050×1"), (autumn.Messages, autumn.Sent, autumn.Delivered, autumn.Read, autumn.Failed, autumn.TopFailureCodes));
+        Assert.Equal((2, 1, 1, 0, 1, "131050 (1)"), (autumn.Messages, autumn.Sent, autumn.Delivered, autumn.Read, autumn.Failed, autumn.TopFailureCodes));
         Assert.Equal(0, spring.Clicked);
         Assert.Equal(2, rows["(unattributed clicks)"].Clicked);
         Assert.Null(rows["(unattributed clicks)"].DeliveryRate);

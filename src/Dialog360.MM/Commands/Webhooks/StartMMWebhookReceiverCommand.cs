@@ -39,7 +39,7 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
                 ErrorIds.WebhookReceiverStartFailed, ErrorCategory.InvalidArgument, Path));
         }
         var where = Port == 0 ? "a free loopback port" : $"http://127.0.0.1:{Port}/";
-        if (!ShouldProcess($"{where} → {file}", "Start a webhook receiver that appends deliveries to the file")) return;
+        if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
 
         var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken };
         if (Secret != null && Secret.Length > 0) options.Secret = WebhookSignature.SecretBytes(Secret);
