@@ -140,8 +140,16 @@ public sealed class WebhookReceiver : IDisposable
         lock (_fileLock)
         {
             if (_file is null) return Reject(503, "the receiver is stopping");
-            _file.Write(body, 0, body.Length);
-            _file.Flush();
+            try
+            {
+                _file.Write(body, 0, body.Length);
+                _file.Flush();
+            }
+            catch (IOException ex)
+            {
+                // Not stored, so not 200: the sender retries later (a full disk, a removed drive).
+                return Reject(500, "could not append to the file: " + ex.Message);
+            }
         }
         Interlocked.Increment(ref _stored);
         return (200, string.Empty);

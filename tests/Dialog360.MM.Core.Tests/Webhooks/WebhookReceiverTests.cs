@@ -16,9 +16,9 @@ public sealed class WebhookReceiverTests : IDisposable
     private readonly HttpClient _http = new();
     private WebhookReceiver? _receiver;
 
-    private WebhookReceiver Start(byte[]? secret = null, string? verifyToken = null)
+    private WebhookReceiver Start(byte[]? secret = null, string? verifyToken = null, int maxBodyBytes = 4 * 1024 * 1024)
     {
-        _receiver = new WebhookReceiver(new WebhookReceiverOptions { Path = _file, Secret = secret, VerifyToken = verifyToken });
+        _receiver = new WebhookReceiver(new WebhookReceiverOptions { Path = _file, Secret = secret, VerifyToken = verifyToken, MaxBodyBytes = maxBodyBytes });
         _receiver.Start();
         return _receiver;
     }
@@ -105,6 +105,25 @@ public sealed class WebhookReceiverTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await PostAsync("{\"entry\":[]}"));
         _receiver!.Stop();
         Assert.Equal(new[] { "{\"entry\":[{\"id\"", "{\"entry\":[]}" }, File.ReadAllLines(_file));
+    }
+
+    [Fact]
+    public async Task Refuses_a_body_over_the_limit_with_413()
+    {
+        var receiver = Start(maxBodyBytes: 100);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostAsync($"{{\"pad\":\"{new string('x', 200)}\"}}"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync("{\"entry\":[]}"));
+        Assert.Equal(1, receiver.StoredCount);
+    }
+
+    [Fact]
+    public void A_port_in_use_fails_to_start_and_releases_the_file()
+    {
+        var first = Start();
+        var second = new WebhookReceiver(new WebhookReceiverOptions { Path = _file + ".2", Port = first.Port });
+        var ex = Assert.Throws<InvalidOperationException>(second.Start);
+        Assert.Contains($"127.0.0.1:{first.Port}", ex.Message);
+        File.Delete(_file + ".2");
     }
 
     [Fact]
