@@ -36,6 +36,11 @@ Describe 'ConvertFrom-MMWebhook' {
         $problems[0].Exception.Message | Should -BeLike '*campaign.jsonl, line 6: *'
     }
 
+    It 'takes a file name as its first positional argument' {
+        Push-Location $fixtures
+        try { (ConvertFrom-MMWebhook click-event.json).ClickId | Should -Be 'CLICK_ID_0001' } finally { Pop-Location }
+    }
+
     It 'takes files from Get-ChildItem by PSPath' {
         $events = Get-ChildItem (Join-Path $fixtures 'click-event.json') | ConvertFrom-MMWebhook
         $events.ClickComponent | Should -Be 'cta'
@@ -45,6 +50,10 @@ Describe 'ConvertFrom-MMWebhook' {
         $events = Get-Content (Join-Path $fixtures 'campaign.jsonl') | ConvertFrom-MMWebhook -ErrorVariable problems -ErrorAction SilentlyContinue
         $events.Count | Should -Be 14
         $problems[0].Exception.Message | Should -BeLike 'input string 6, line 1: *'
+    }
+
+    It 'takes one delivery as -InputObject' {
+        (ConvertFrom-MMWebhook -InputObject (Get-Content (Join-Path $fixtures 'status-failed.json') -Raw)).ErrorCode | Should -Be 131049
     }
 
     It 'writes NotAWebhookDelivery for valid JSON that is no delivery' {

@@ -57,8 +57,8 @@ public sealed class WebhookReader
         {
             if (!SkipSeparators()) return false;
             var b = _buffer[_start];
-            if (!_inArray && b == (byte)'[') { _inArray = true; Advance(1); continue; }
-            if (_inArray && b == (byte)']') { _inArray = false; Advance(1); continue; }
+            if (!_inArray && b == (byte)'[') { _inArray = true; Advance(1); _atLineStart = false; continue; }
+            if (_inArray && b == (byte)']') { _inArray = false; Advance(1); _atLineStart = false; continue; }
 
             var valueLine = _line;
             var valueIndent = _atLineStart ? _indent : -1;

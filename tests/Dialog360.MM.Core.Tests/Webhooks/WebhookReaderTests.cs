@@ -234,6 +234,14 @@ public class WebhookReaderTests
     }
 
     [Fact]
+    public void A_broken_element_of_a_one_line_array_ends_that_input_after_the_elements_before_it()
+    {
+        var (events, errors) = ReadText("[{\"entry\":[{\"id\":\"W\",\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":[{\"id\":\"w1\"}]}}]}]},{\"entry\":[}]\n{\"entry\":[]}\n");
+        Assert.Equal("w1", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
+        Assert.Equal(1, Assert.Single(errors).Line);
+    }
+
+    [Fact]
     public void A_BOM_and_CRLF_line_ends_are_accepted()
     {
         var line = File.ReadAllText(Fixture("campaign.jsonl")).Split('\n')[0];

@@ -9,7 +9,7 @@ using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Webhooks;
 
-[Cmdlet(VerbsData.ConvertFrom, "MMWebhook", DefaultParameterSetName = InputObjectSet)]
+[Cmdlet(VerbsData.ConvertFrom, "MMWebhook", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUnknownEvent))]
 public sealed class ConvertFromMMWebhookCommand : MMCmdlet
 {
@@ -19,7 +19,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
     private long _inputNumber;
 
     /// <summary>One delivery, a JSON array of deliveries, or JSON lines.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     [AllowEmptyString]
     public string[]? InputObject { get; set; }
 
