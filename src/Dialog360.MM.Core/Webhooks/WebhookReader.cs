@@ -18,7 +18,7 @@ public sealed class WebhookReader
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Action<WebhookReadError> _onError;
-    private byte[] _buffer = new byte[InitialBufferSize];
+    private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _eof;
@@ -34,6 +34,10 @@ public sealed class WebhookReader
         _stream = stream;
         _source = source;
         _onError = onError;
+        // Short inputs (one delivery piped in as a string, of many) get a buffer their size, not 64 KB each;
+        // one spare byte lets the read that finds the end happen without growing the buffer.
+        var size = stream.CanSeek ? Math.Min(InitialBufferSize, Math.Max(16L, stream.Length - stream.Position + 1)) : InitialBufferSize;
+        _buffer = new byte[size];
     }
 
     /// <summary>The events in <paramref name="stream"/>, in order; problems go to <paramref name="onError"/> (called on the enumerating thread).</summary>

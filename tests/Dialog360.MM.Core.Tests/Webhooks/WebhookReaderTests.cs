@@ -242,6 +242,42 @@ public class WebhookReaderTests
     }
 
     [Fact]
+    public void Reading_in_small_pieces_gives_the_same_events_and_errors()
+    {
+        var bytes = File.ReadAllBytes(Fixture("campaign.jsonl"));
+        var (whole, wholeErrors) = Read(new MemoryStream(bytes), "whole");
+        var (pieces, pieceErrors) = Read(new TrickleStream(bytes, 7), "pieces");
+        Assert.Equal(whole.Select(Describe), pieces.Select(Describe));
+        Assert.Equal(wholeErrors.Select(e => e.Line), pieceErrors.Select(e => e.Line));
+    }
+
+    private static string Describe(MMWebhookEvent e) => e switch
+    {
+        MMStatusEvent s => $"{s.MessageId} {s.Status} {s.Timestamp:O} {s.CallbackData} {s.ErrorCode} {s.WabaId}",
+        MMClickEvent c => $"{c.ClickId} {c.ClickComponent}",
+        MMMessageEvent m => $"{m.MessageId} {m.Payload} {m.ContactName}",
+        _ => e.EventType,
+    };
+
+    /// <summary>A non-seekable stream that hands out at most a few bytes per read, as a slow network or pipe does.</summary>
+    private sealed class TrickleStream : Stream
+    {
+        private readonly MemoryStream _inner;
+        private readonly int _piece;
+        public TrickleStream(byte[] bytes, int piece) { _inner = new MemoryStream(bytes); _piece = piece; }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void A_BOM_and_CRLF_line_ends_are_accepted()
     {
         var line = File.ReadAllText(Fixture("campaign.jsonl")).Split('\n')[0];
@@ -255,7 +291,10 @@ public class WebhookReaderTests
     public void A_delivery_larger_than_the_buffer_is_read_whole()
     {
         var statuses = string.Join(",", Enumerable.Range(0, 3000).Select(i => $"{{\"id\":\"wamid.{i}\",\"status\":\"delivered\",\"timestamp\":\"1750263773\",\"recipient_id\":\"4477009{i:D5}\"}}"));
-        var (events, errors) = ReadText($"[{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{statuses}]}}}}]}}]}}]");
+        var json = Encoding.UTF8.GetBytes($"[{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{statuses}]}}}}]}}]}}]");
+        Assert.True(json.Length > 4 * 64 * 1024);
+        // Not seekable: the reader starts with its usual 64 KB buffer and must grow it.
+        var (events, errors) = Read(new TrickleStream(json, 8192), "big");
         Assert.Empty(errors);
         Assert.Equal(3000, events.Count);
         Assert.Equal("wamid.2999", ((MMStatusEvent)events[^1]).MessageId);

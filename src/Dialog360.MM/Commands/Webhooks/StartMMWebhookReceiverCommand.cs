@@ -42,8 +42,8 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
 
         var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken };
-        if (Secret != null && Secret.Length > 0) options.Secret = WebhookSignature.SecretBytes(Secret);
-        else if (Secret is null) WriteWarning("No -Secret: the receiver stores any POST with valid JSON, signed or not. Give the signing secret to refuse unsigned or forged deliveries with 403.");
+        if (Secret is { Length: > 0 }) options.Secret = WebhookSignature.SecretBytes(Secret);
+        else WriteWarning("No -Secret (or an empty one): the receiver stores any POST with valid JSON, signed or not. Give the signing secret to refuse unsigned or forged deliveries with 403.");
 
         var receiver = new WebhookReceiver(options);
         try
