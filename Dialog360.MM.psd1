@@ -17,6 +17,11 @@
         'Send-MarketingMessage'
         'Start-MMEmulator'
         'Stop-MMEmulator'
+        'ConvertFrom-MMWebhook'
+        'Test-MMWebhookSignature'
+        'Start-MMWebhookReceiver'
+        'Stop-MMWebhookReceiver'
+        'Measure-MMCampaign'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Dialog360.MM.Core.Http;
 
 namespace Dialog360.MM.Core.Emulator;
 
@@ -20,21 +20,21 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly EmulatorOptions _options;
     private readonly ConcurrentQueue<EmulatorRequest> _recorded = new();
     private readonly ConcurrentDictionary<string, int> _acceptedByRecipient = new(StringComparer.Ordinal);
-    private HttpListener? _listener;
-    private Task? _loop;
+    private readonly LoopbackHttpServer _server;
     private long _requestCount;
     private int _recordedCount;
 
     public MarketingApiEmulator(EmulatorOptions? options = null)
     {
         _options = options ?? new EmulatorOptions();
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public int Port { get; private set; }
+    public int Port => _server.Port;
     public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
     public string ApiKey => _options.ApiKey;
     public EmulatorOptions Options => _options;
-    public bool IsRunning => _listener?.IsListening == true;
+    public bool IsRunning => _server.IsListening;
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>The most recent requests, oldest first (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>).</summary>
@@ -54,69 +54,12 @@ public sealed partial class MarketingApiEmulator : IDisposable
         Interlocked.Exchange(ref _requestCount, 0);
     }
 
-    public void Start()
-    {
-        if (_listener != null) throw new InvalidOperationException("The emulator is already running.");
-        var attempts = _options.Port == 0 ? 5 : 1;
-        for (var i = 1; ; i++)
-        {
-            var port = _options.Port == 0 ? FreeLoopbackPort() : _options.Port;
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                _listener = listener;
-                Port = port;
-                break;
-            }
-            catch (HttpListenerException) when (i < attempts)
-            {
-                // Another process took the free port between probing and binding: probe again.
-                listener.Close();
-            }
-            catch (HttpListenerException ex)
-            {
-                listener.Close();
-                throw new InvalidOperationException($"The emulator could not listen on 127.0.0.1:{port}: {ex.Message}", ex);
-            }
-        }
-        _loop = Task.Run(AcceptLoopAsync);
-    }
+    /// <exception cref="InvalidOperationException">Already running, or the port cannot be listened on.</exception>
+    public void Start() => _server.Start(_options.Port, "emulator");
 
-    public void Stop()
-    {
-        var listener = Interlocked.Exchange(ref _listener, null);
-        if (listener is null) return;
-        try { listener.Stop(); } catch (ObjectDisposedException) { }
-        listener.Close();
-        try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
-    }
+    public void Stop() => _server.Stop();
 
     public void Dispose() => Stop();
-
-    private static int FreeLoopbackPort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try { return ((IPEndPoint)probe.LocalEndpoint).Port; }
-        finally { probe.Stop(); }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var listener = _listener;
-        while (listener is { IsListening: true })
-        {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is InvalidOperationException)
-            {
-                return; // stopped
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {

@@ -17,6 +17,14 @@ public static class ErrorIds
     public const string InvalidBodyParameter = "InvalidBodyParameter";
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string InvalidFailRecipient = "InvalidFailRecipient";
+    public const string InvalidWebhookJson = "InvalidWebhookJson";
+    public const string NotAWebhookDelivery = "NotAWebhookDelivery";
+    public const string WebhookFileNotFound = "WebhookFileNotFound";
+    public const string WebhookFileUnreadable = "WebhookFileUnreadable";
+    public const string InvalidWebhookPayload = "InvalidWebhookPayload";
+    public const string WebhookReceiverStartFailed = "WebhookReceiverStartFailed";
+    public const string JournalNotFound = "JournalNotFound";
+    public const string JournalRequired = "JournalRequired";
 
     public static string ForApiCode(int code) => "ApiError" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

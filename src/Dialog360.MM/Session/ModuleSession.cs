@@ -4,11 +4,12 @@ using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Dialog360.MM.Commands.Emulator;
+using Dialog360.MM.Commands.Webhooks;
 
 namespace Dialog360.MM.Session;
 
 /// <summary>
-/// The module's state for one runspace: connected accounts, which one is the default, running emulators.
+/// The module's state for one runspace: connected accounts, which one is the default, running emulators and webhook receivers.
 /// Keyed by runspace, so ForEach-Object -Parallel, thread jobs and other runspaces neither see nor clobber it.
 /// </summary>
 internal sealed class ModuleSession
@@ -30,6 +31,8 @@ internal sealed class ModuleSession
     public string? DefaultName { get; private set; }
 
     public List<MMEmulator> Emulators { get; } = new();
+
+    public List<MMWebhookReceiver> WebhookReceivers { get; } = new();
 
     public IEnumerable<ConnectedAccount> Accounts => _order.Select(n => _accounts[n]);
 

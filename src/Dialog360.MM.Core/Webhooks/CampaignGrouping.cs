@@ -1,0 +1,12 @@
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>How Measure-MMCampaign splits messages into rows.</summary>
+public enum CampaignGrouping
+{
+    /// <summary>One row for everything.</summary>
+    None,
+    /// <summary>By biz_opaque_callback_data (from the statuses, else from the send journal).</summary>
+    CallbackData,
+    /// <summary>By template name, from the send journal.</summary>
+    Template,
+}

@@ -1,0 +1,408 @@
+using System;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>
+/// Turns one delivery (already known to be complete, valid JSON) into events with one forward pass of Utf8JsonReader.
+/// Property order is not fixed (Meta sends "field" after "value", "metadata" may follow "statuses"), so context that
+/// arrives late is applied to the events of its object once that object ends.
+/// </summary>
+internal static class DeliveryParser
+{
+    // Payload shapes: ../shared/reference/mm-api.md (Webhooks), Meta's status webhook reference
+    // (developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/)
+    // and the examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml.
+    public static void Parse(ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    {
+        var r = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        r.Read();
+        if (r.TokenType == JsonTokenType.StartArray) throw new NotADeliveryException("A JSON array inside an array of deliveries is not a webhook delivery.");
+        if (r.TokenType != JsonTokenType.StartObject) throw new NotADeliveryException($"A JSON {Describe(r.TokenType)} is not a webhook delivery: expected an object with \"entry\".");
+        var sawEntry = false;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("entry"u8))
+            {
+                sawEntry = true;
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) ParseEntry(ref r, json, output);
+            }
+            else r.Skip();
+        }
+        if (!sawEntry) output.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json) });
+    }
+
+    private static void ParseEntry(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    {
+        var first = output.Count;
+        string? wabaId = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("id"u8)) wabaId = NextString(ref r);
+            else if (r.ValueTextEquals("changes"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) ParseChange(ref r, json, output);
+            }
+            else r.Skip();
+        }
+        for (var i = first; i < output.Count; i++) output[i].WabaId = wabaId;
+    }
+
+    private static void ParseChange(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    {
+        var first = output.Count;
+        var changeStart = (int)r.TokenStartIndex;
+        string? field = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("field"u8)) field = NextString(ref r);
+            else if (r.ValueTextEquals("value"u8))
+            {
+                if (EnterObject(ref r)) ParseValue(ref r, json, output);
+            }
+            else r.Skip();
+        }
+        // Only the "messages" field carries statuses, inbound messages and user actions; keep anything else whole.
+        if (field != "messages")
+        {
+            output.RemoveRange(first, output.Count - first);
+            output.Add(new MMUnknownEvent
+            {
+                Reason = field is null ? "change without field" : "field " + field,
+                RawJson = Utf8(json.Slice(changeStart, (int)r.BytesConsumed - changeStart)),
+            });
+        }
+        for (var i = first; i < output.Count; i++) output[i].Field = field;
+    }
+
+    private static void ParseValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    {
+        var first = output.Count;
+        string? phoneNumberId = null, displayPhoneNumber = null;
+        List<KeyValuePair<string?, string?>>? contacts = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("statuses"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) output.Add(ParseStatus(ref r));
+            }
+            else if (r.ValueTextEquals("metadata"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("phone_number_id"u8)) phoneNumberId = NextString(ref r);
+                    else if (r.ValueTextEquals("display_phone_number"u8)) displayPhoneNumber = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else if (r.ValueTextEquals("messages"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) output.Add(ParseMessage(ref r, json));
+            }
+            else if (r.ValueTextEquals("user_actions"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) output.Add(ParseUserAction(ref r, json));
+            }
+            else if (r.ValueTextEquals("contacts"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                contacts ??= new List<KeyValuePair<string?, string?>>();
+                while (NextObjectInArray(ref r)) contacts.Add(ParseContact(ref r));
+            }
+            else if (r.ValueTextEquals("messaging_product"u8)) r.Skip();
+            else
+            {
+                // e.g. value.errors[] (a problem with the webhook itself): not ours to interpret, but not dropped.
+                var name = r.GetString();
+                r.Read();
+                var start = (int)r.TokenStartIndex;
+                r.Skip();
+                output.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)) });
+            }
+        }
+        for (var i = first; i < output.Count; i++)
+        {
+            var e = output[i];
+            e.PhoneNumberId = phoneNumberId;
+            e.DisplayPhoneNumber = displayPhoneNumber;
+            if (e is MMMessageEvent message && contacts != null) message.ContactName = NameOf(contacts, message.From);
+        }
+    }
+
+    private static MMStatusEvent ParseStatus(ref Utf8JsonReader r)
+    {
+        var s = new MMStatusEvent();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("id"u8)) s.MessageId = NextString(ref r);
+            else if (r.ValueTextEquals("status"u8)) s.Status = NextStatus(ref r);
+            else if (r.ValueTextEquals("timestamp"u8)) s.Timestamp = NextUnixTime(ref r);
+            else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = NextString(ref r);
+            else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextString(ref r);
+            else if (r.ValueTextEquals("conversation"u8)) s.ConversationId = NextMember(ref r, "id"u8);
+            else if (r.ValueTextEquals("pricing"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("billable"u8))
+                    {
+                        r.Read();
+                        s.Billable = r.TokenType switch { JsonTokenType.True => true, JsonTokenType.False => false, _ => null };
+                        r.Skip();
+                    }
+                    else if (r.ValueTextEquals("category"u8)) s.PricingCategory = NextString(ref r);
+                    else if (r.ValueTextEquals("pricing_model"u8)) s.PricingModel = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else if (r.ValueTextEquals("errors"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r))
+                {
+                    // The first error explains the failure; later ones (rare) are skipped rather than overwrite it.
+                    if (s.ErrorCode != null || s.ErrorTitle != null) { r.Skip(); continue; }
+                    ParseError(ref r, s);
+                }
+            }
+            else r.Skip();
+        }
+        return s;
+    }
+
+    private static void ParseError(ref Utf8JsonReader r, MMStatusEvent s)
+    {
+        string? message = null, details = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("code"u8)) s.ErrorCode = NextInt(ref r);
+            else if (r.ValueTextEquals("title"u8)) s.ErrorTitle = NextString(ref r);
+            else if (r.ValueTextEquals("message"u8)) message = NextString(ref r);
+            else if (r.ValueTextEquals("error_data"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("details"u8)) details = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else r.Skip();
+        }
+        s.ErrorDetails = details ?? message;
+    }
+
+    private static MMMessageEvent ParseMessage(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
+    {
+        var start = (int)r.TokenStartIndex;
+        var m = new MMMessageEvent();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("id"u8)) m.MessageId = NextString(ref r);
+            else if (r.ValueTextEquals("from"u8)) m.From = NextString(ref r);
+            else if (r.ValueTextEquals("type"u8)) m.Type = NextString(ref r);
+            else if (r.ValueTextEquals("timestamp"u8)) m.Timestamp = NextUnixTime(ref r);
+            else if (r.ValueTextEquals("text"u8)) ReadMembers(ref r, m, "body"u8, null);
+            else if (r.ValueTextEquals("button"u8)) ReadMembers(ref r, m, "text"u8, "payload"u8);
+            else if (r.ValueTextEquals("reaction"u8)) ReadMembers(ref r, m, "emoji"u8, null);
+            else if (r.ValueTextEquals("image"u8) || r.ValueTextEquals("video"u8) || r.ValueTextEquals("document"u8)) ReadMembers(ref r, m, "caption"u8, null);
+            else if (r.ValueTextEquals("context"u8)) m.ContextMessageId = NextMember(ref r, "id"u8);
+            else if (r.ValueTextEquals("interactive"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("type"u8)) m.InteractiveType = NextString(ref r);
+                    // button_reply, list_reply: {id, title, description}
+                    else ReadMembers(ref r, m, "title"u8, "id"u8);
+                }
+            }
+            else r.Skip();
+        }
+        m.RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start));
+        return m;
+    }
+
+    /// <summary>Reads an object property's members <paramref name="text"/> into Text and <paramref name="payload"/> into Payload.</summary>
+    private static void ReadMembers(ref Utf8JsonReader r, MMMessageEvent m, ReadOnlySpan<byte> text, ReadOnlySpan<byte> payload)
+    {
+        if (!EnterObject(ref r)) return;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals(text)) m.Text = NextString(ref r);
+            else if (!payload.IsEmpty && r.ValueTextEquals(payload)) m.Payload = NextString(ref r);
+            else r.Skip();
+        }
+    }
+
+    private static MMWebhookEvent ParseUserAction(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
+    {
+        var start = (int)r.TokenStartIndex;
+        var click = new MMClickEvent();
+        string? actionType = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("action_type"u8)) actionType = NextString(ref r);
+            else if (r.ValueTextEquals("timestamp"u8)) click.Timestamp = NextUnixTime(ref r);
+            else if (r.ValueTextEquals("marketing_messages_link_click_data"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("click_component"u8)) click.ClickComponent = NextString(ref r);
+                    else if (r.ValueTextEquals("click_id"u8)) click.ClickId = NextString(ref r);
+                    else if (r.ValueTextEquals("product_id"u8)) click.ProductId = NextString(ref r);
+                    else if (r.ValueTextEquals("tracking_token"u8)) click.TrackingToken = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else r.Skip();
+        }
+        if (actionType == "marketing_messages_link_click") return click;
+        return new MMUnknownEvent
+        {
+            Reason = "user action " + (actionType ?? "without action_type"),
+            RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)),
+        };
+    }
+
+    private static KeyValuePair<string?, string?> ParseContact(ref Utf8JsonReader r)
+    {
+        string? waId = null, name = null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("wa_id"u8)) waId = NextString(ref r);
+            else if (r.ValueTextEquals("profile"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("name"u8)) name = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else r.Skip();
+        }
+        return new KeyValuePair<string?, string?>(waId, name);
+    }
+
+    private static string? NameOf(List<KeyValuePair<string?, string?>> contacts, string? from)
+    {
+        foreach (var c in contacts) if (c.Key != null && c.Key == from) return c.Value;
+        return contacts.Count == 1 ? contacts[0].Value : null;
+    }
+
+    /// <summary>At a property name whose value is an object: that object's member <paramref name="name"/> as text.</summary>
+    private static string? NextMember(ref Utf8JsonReader r, ReadOnlySpan<byte> name)
+    {
+        string? value = null;
+        if (!EnterObject(ref r)) return null;
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals(name)) value = NextString(ref r);
+            else r.Skip();
+        }
+        return value;
+    }
+
+    private static bool NextProperty(ref Utf8JsonReader r) => r.Read() && r.TokenType == JsonTokenType.PropertyName;
+
+    /// <summary>At a property name: moves into its value if it is an object (true), else skips the value (false).</summary>
+    private static bool EnterObject(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.StartObject) return true;
+        r.Skip();
+        return false;
+    }
+
+    private static bool EnterArray(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.StartArray) return true;
+        r.Skip();
+        return false;
+    }
+
+    /// <summary>Inside an array: moves to its next object element (skipping anything else); false at the array's end.</summary>
+    private static bool NextObjectInArray(ref Utf8JsonReader r)
+    {
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (r.TokenType == JsonTokenType.StartObject) return true;
+            r.Skip();
+        }
+        return false;
+    }
+
+    /// <summary>A property's value as text; numbers keep their JSON spelling (ids are sometimes sent as numbers).</summary>
+    private static string? NextString(ref Utf8JsonReader r)
+    {
+        r.Read();
+        switch (r.TokenType)
+        {
+            case JsonTokenType.String: return r.GetString();
+            case JsonTokenType.Number: return Encoding.UTF8.GetString(r.ValueSpan.ToArray());
+            case JsonTokenType.True: return "true";
+            case JsonTokenType.False: return "false";
+            default: r.Skip(); return null;
+        }
+    }
+
+    // Statuses repeat four words a hundred thousand times in a campaign's file: share the strings.
+    private static string? NextStatus(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType != JsonTokenType.String) { r.Skip(); return null; }
+        if (r.ValueTextEquals("delivered"u8)) return "delivered";
+        if (r.ValueTextEquals("read"u8)) return "read";
+        if (r.ValueTextEquals("sent"u8)) return "sent";
+        if (r.ValueTextEquals("failed"u8)) return "failed";
+        return r.GetString();
+    }
+
+    private static int? NextInt(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n)) return n;
+        if (r.TokenType == JsonTokenType.String && Utf8Parser.TryParse(r.ValueSpan, out int parsed, out var used) && used == r.ValueSpan.Length) return parsed;
+        r.Skip();
+        return null;
+    }
+
+    /// <summary>Unix seconds, sent as a string ("1750091045") or a number.</summary>
+    private static DateTimeOffset? NextUnixTime(ref Utf8JsonReader r)
+    {
+        r.Read();
+        long seconds;
+        if (r.TokenType == JsonTokenType.Number) { if (!r.TryGetInt64(out seconds)) return null; }
+        else if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped)
+        {
+            if (!Utf8Parser.TryParse(r.ValueSpan, out seconds, out var used) || used != r.ValueSpan.Length) return null;
+        }
+        else { r.Skip(); return null; }
+        if (seconds < -62135596800L || seconds > 253402300799L) return null;
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.ToArray());
+}

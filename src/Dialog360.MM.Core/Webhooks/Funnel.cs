@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Dialog360.MM.Core.Campaigns;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>
+/// Folds webhook events into campaign funnels. Deliveries are retried for days until they get a 200, so the same
+/// status arrives more than once and statuses arrive out of order: each message is kept at the furthest state seen
+/// (read &gt; delivered &gt; sent), whatever the order, and each click id counts once.
+/// </summary>
+public sealed class Funnel
+{
+    public const string AllCampaigns = "(all)";
+    public const string NoCampaign = "(none)";
+    /// <summary>Click events do not say which message or recipient they belong to, so grouped funnels list them apart.</summary>
+    public const string UnattributedClicks = "(unattributed clicks)";
+
+    private const byte Sent = 1, Delivered = 2, Read = 3;
+    private readonly CampaignGrouping _groupBy;
+    private readonly IReadOnlyDictionary<string, SendJournalEntry>? _journal;
+    private readonly Dictionary<string, MessageState> _messages = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _clickIds = new(StringComparer.Ordinal);
+    private int _clicksWithoutId;
+
+    public Funnel(CampaignGrouping groupBy = CampaignGrouping.None, IReadOnlyDictionary<string, SendJournalEntry>? journal = null)
+    {
+        if (groupBy == CampaignGrouping.Template && journal is null)
+            throw new ArgumentException("Grouping by template needs the send journal: statuses do not name the template.", nameof(journal));
+        _groupBy = groupBy;
+        _journal = journal;
+    }
+
+    /// <summary>Takes one event; inbound messages and unknown events do not change the funnel.</summary>
+    public void Add(MMWebhookEvent e)
+    {
+        switch (e)
+        {
+            case MMStatusEvent status when !string.IsNullOrEmpty(status.MessageId):
+                AddStatus(status);
+                break;
+            case MMClickEvent click:
+                if (string.IsNullOrEmpty(click.ClickId)) _clicksWithoutId++;
+                else _clickIds.Add(click.ClickId!);
+                break;
+        }
+    }
+
+    private void AddStatus(MMStatusEvent status)
+    {
+        if (!_messages.TryGetValue(status.MessageId!, out var state))
+        {
+            state = new MessageState();
+            _messages.Add(status.MessageId!, state);
+        }
+        state.Recipient ??= status.RecipientId;
+        state.CallbackData ??= status.CallbackData;
+        switch (status.Status)
+        {
+            case "sent": state.Furthest = Math.Max(state.Furthest, Sent); break;
+            case "delivered": state.Furthest = Math.Max(state.Furthest, Delivered); break;
+            case "read": state.Furthest = Math.Max(state.Furthest, Read); break;
+            case "failed":
+                state.Failed = true;
+                state.ErrorCode ??= status.ErrorCode;
+                state.ErrorTitle ??= status.ErrorTitle;
+                break;
+        }
+    }
+
+    public IReadOnlyList<MMCampaignSummary> Summarize()
+    {
+        var groups = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        Tally GroupOf(string key)
+        {
+            if (!groups.TryGetValue(key, out var tally)) groups.Add(key, tally = new Tally());
+            return tally;
+        }
+
+        foreach (var pair in _messages)
+        {
+            var journal = Journal(pair.Key);
+            var state = pair.Value;
+            var tally = GroupOf(KeyOf(state.CallbackData, journal));
+            tally.Messages++;
+            var recipient = state.Recipient ?? journal?.To;
+            if (recipient != null) tally.Recipients.Add(recipient);
+            // A failed status after a delivery cannot undo it; only never-delivered failures count as failed.
+            if (state.Failed && state.Furthest < Delivered)
+            {
+                tally.Failed++;
+                var code = (state.ErrorCode, state.ErrorTitle);
+                tally.Failures[code] = tally.Failures.TryGetValue(code, out var n) ? n + 1 : 1;
+                continue;
+            }
+            if (state.Furthest >= Sent) tally.Sent++;
+            if (state.Furthest >= Delivered) tally.Delivered++;
+            if (state.Furthest >= Read) tally.Read++;
+        }
+
+        if (_journal != null)
+        {
+            foreach (var entry in _journal.Values)
+            {
+                if (_messages.ContainsKey(entry.MessageId)) continue;
+                var tally = GroupOf(KeyOf(null, entry));
+                tally.Messages++;
+                tally.Pending++;
+                if (entry.To != null) tally.Recipients.Add(entry.To);
+            }
+        }
+
+        var clicks = _clickIds.Count + _clicksWithoutId;
+        if (clicks > 0) GroupOf(_groupBy == CampaignGrouping.None ? AllCampaigns : UnattributedClicks).Clicked = clicks;
+        if (groups.Count == 0) GroupOf(AllCampaigns);
+
+        return groups
+            .Select(g => g.Value.ToSummary(g.Key))
+            .OrderByDescending(s => s.Messages)
+            .ThenBy(s => s.Campaign, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private SendJournalEntry? Journal(string messageId) =>
+        _journal != null && _journal.TryGetValue(messageId, out var entry) ? entry : null;
+
+    private string KeyOf(string? callbackData, SendJournalEntry? journal) => _groupBy switch
+    {
+        CampaignGrouping.CallbackData => callbackData ?? journal?.CallbackData ?? NoCampaign,
+        CampaignGrouping.Template => journal?.TemplateName ?? NoCampaign,
+        _ => AllCampaigns,
+    };
+
+    private sealed class MessageState
+    {
+        public byte Furthest;
+        public bool Failed;
+        public int? ErrorCode;
+        public string? ErrorTitle;
+        public string? Recipient;
+        public string? CallbackData;
+    }
+
+    private sealed class Tally
+    {
+        public int Messages, Sent, Delivered, Read, Failed, Pending, Clicked;
+        public readonly HashSet<string> Recipients = new(StringComparer.Ordinal);
+        public readonly Dictionary<(int?, string?), int> Failures = new();
+
+        public MMCampaignSummary ToSummary(string key)
+        {
+            // One row per code: the first title seen for a code names it.
+            var failures = Failures
+                .GroupBy(f => f.Key.Item1)
+                .Select(g => new MMFailureCount(g.Key, g.Select(f => f.Key.Item2).FirstOrDefault(t => t != null), g.Sum(f => f.Value)))
+                .OrderByDescending(f => f.Count)
+                .ThenBy(f => f.Code ?? int.MaxValue)
+                .ToList();
+            return new MMCampaignSummary
+            {
+                Campaign = key,
+                Messages = Messages,
+                Sent = Sent,
+                Delivered = Delivered,
+                Read = Read,
+                Failed = Failed,
+                Pending = Pending,
+                Clicked = Clicked,
+                Recipients = Recipients.Count,
+                DeliveryRate = Messages == 0 ? null : (double)Delivered / Messages,
+                ReadRate = Delivered == 0 ? null : (double)Read / Delivered,
+                ClickRate = Delivered == 0 ? null : (double)Clicked / Delivered,
+                TopFailureCodes = string.Join(", ", failures.Take(3).Select(f => f.ToString())),
+                FailureCodes = failures,
+            };
+        }
+    }
+}

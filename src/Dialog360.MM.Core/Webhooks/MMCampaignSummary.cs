@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>
+/// One campaign's funnel. Each message counts once, at its furthest state: Read <= Delivered <= Sent (read implies
+/// delivered implies sent); Failed holds the messages that failed and were never delivered. Messages = Sent + Failed +
+/// Pending.
+/// </summary>
+public sealed class MMCampaignSummary
+{
+    /// <summary>The group: callback data, template name, or "(all)"; "(none)" for messages without one.</summary>
+    public string Campaign { get; internal set; } = "";
+    public int Messages { get; internal set; }
+    public int Sent { get; internal set; }
+    public int Delivered { get; internal set; }
+    public int Read { get; internal set; }
+    public int Failed { get; internal set; }
+    /// <summary>In the send journal but without any status yet (only with a journal).</summary>
+    public int Pending { get; internal set; }
+    /// <summary>Distinct click ids (a redelivered click counts once).</summary>
+    public int Clicked { get; internal set; }
+    /// <summary>Distinct recipients (from the statuses, else from the journal).</summary>
+    public int Recipients { get; internal set; }
+    /// <summary>Delivered / Messages, as a fraction; null when there are no messages.</summary>
+    public double? DeliveryRate { get; internal set; }
+    /// <summary>Read / Delivered.</summary>
+    public double? ReadRate { get; internal set; }
+    /// <summary>Clicked / Delivered.</summary>
+    public double? ClickRate { get; internal set; }
+    /// <summary>The three most frequent failure codes, e.g. "131049 (12), 131026 (3)".</summary>
+    public string TopFailureCodes { get; internal set; } = "";
+    /// <summary>Every failure code with its count, most frequent first.</summary>
+    public IReadOnlyList<MMFailureCount> FailureCodes { get; internal set; } = new MMFailureCount[0];
+}

@@ -1,0 +1,42 @@
+using System;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>A status of a message the business sent: value.statuses[] (sent, delivered, read, failed).</summary>
+public sealed class MMStatusEvent : MMWebhookEvent
+{
+    public override string EventType => "Status";
+
+    /// <summary>As delivered, lower case: sent, delivered, read or failed (or a newer value Meta adds).</summary>
+    public string? Status { get; internal set; }
+
+    /// <summary>The wamid the send answered with.</summary>
+    public string? MessageId { get; internal set; }
+
+    public string? RecipientId { get; internal set; }
+
+    /// <summary>When the message reached this status (UTC).</summary>
+    public DateTimeOffset? Timestamp { get; internal set; }
+
+    /// <summary>True when pricing.category is marketing_lite: the message went through the Marketing Messages API.</summary>
+    public bool IsMarketingLite => string.Equals(PricingCategory, "marketing_lite", StringComparison.Ordinal);
+
+    public string? PricingCategory { get; internal set; }
+
+    public string? PricingModel { get; internal set; }
+
+    public bool? Billable { get; internal set; }
+
+    public string? ConversationId { get; internal set; }
+
+    /// <summary>biz_opaque_callback_data: what the send carried to tell campaigns apart.</summary>
+    public string? CallbackData { get; internal set; }
+
+    /// <summary>errors[0].code of a failed status.</summary>
+    public int? ErrorCode { get; internal set; }
+
+    public string? ErrorTitle { get; internal set; }
+
+    /// <summary>errors[0].error_data.details, else errors[0].message.</summary>
+    public string? ErrorDetails { get; internal set; }
+}

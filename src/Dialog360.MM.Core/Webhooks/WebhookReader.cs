@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>
+/// Reads webhook deliveries from a stream one at a time: a single delivery, a JSON array of deliveries, or JSON lines
+/// (recognised per value, so a file may even mix them). Only one delivery is in memory at a time, so memory stays flat
+/// however large the file is. Broken JSON is reported with its line through the error callback, and reading resumes
+/// at the next line that starts a delivery at the same indentation.
+/// </summary>
+public sealed class WebhookReader
+{
+    private const int InitialBufferSize = 64 * 1024;
+    private readonly Stream _stream;
+    private readonly string _source;
+    private readonly Action<WebhookReadError> _onError;
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _firstRead = true;
+    private long _line = 1;
+    private bool _inArray;
+    // Whether only blanks precede the current position on its line, and how many: the resync point after an error.
+    private bool _atLineStart = true;
+    private int _indent;
+
+    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError)
+    {
+        _stream = stream;
+        _source = source;
+        _onError = onError;
+        // Short inputs (one delivery piped in as a string, of many) get a buffer their size, not 64 KB each;
+        // one spare byte lets the read that finds the end happen without growing the buffer.
+        var size = stream.CanSeek ? Math.Min(InitialBufferSize, Math.Max(16L, stream.Length - stream.Position + 1)) : InitialBufferSize;
+        _buffer = new byte[size];
+    }
+
+    /// <summary>The events in <paramref name="stream"/>, in order; problems go to <paramref name="onError"/> (called on the enumerating thread).</summary>
+    public static IEnumerable<MMWebhookEvent> Read(Stream stream, string source, Action<WebhookReadError> onError,
+        CancellationToken cancel = default)
+    {
+        var reader = new WebhookReader(stream, source, onError);
+        var batch = new List<MMWebhookEvent>();
+        while (reader.NextDelivery(batch))
+        {
+            cancel.ThrowIfCancellationRequested();
+            foreach (var e in batch) yield return e;
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Reads the next delivery's events into <paramref name="output"/>; false at the end of the stream.</summary>
+    private bool NextDelivery(List<MMWebhookEvent> output)
+    {
+        while (true)
+        {
+            if (!SkipSeparators()) return false;
+            var b = _buffer[_start];
+            if (!_inArray && b == (byte)'[') { _inArray = true; Advance(1); _atLineStart = false; continue; }
+            if (_inArray && b == (byte)']') { _inArray = false; Advance(1); _atLineStart = false; continue; }
+
+            var valueLine = _line;
+            var valueIndent = _atLineStart ? _indent : -1;
+            int length;
+            try
+            {
+                length = FrameValue();
+            }
+            catch (JsonException ex)
+            {
+                Report(valueLine + (ex.LineNumber ?? 0), ReaderMessage(ex), malformed: true);
+                Resync(valueIndent);
+                continue;
+            }
+
+            var json = new ReadOnlySpan<byte>(_buffer, _start, length);
+            try
+            {
+                DeliveryParser.Parse(json, output);
+            }
+            catch (NotADeliveryException ex)
+            {
+                Report(valueLine, ex.Message, malformed: false);
+            }
+            Advance(length);
+            _atLineStart = false;
+            if (output.Count > 0) return true;
+        }
+    }
+
+    /// <summary>The length of the complete JSON value at _start, reading more of the stream as needed.</summary>
+    private int FrameValue()
+    {
+        while (true)
+        {
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), _eof, default);
+            if (reader.Read())
+            {
+                var complete = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? reader.TrySkip() : true;
+                if (complete) return (int)reader.BytesConsumed;
+            }
+            // Incomplete and no more input: the final-block reader has already thrown; this is belt and braces.
+            if (_eof) throw new JsonException("The JSON ends before the delivery is complete.", null, 0, null);
+            Fill();
+        }
+    }
+
+    /// <summary>Skips blanks, line breaks, a UTF-8 BOM and (inside an array) commas; false at the end of the stream.</summary>
+    private bool SkipSeparators()
+    {
+        while (true)
+        {
+            if (_start == _end)
+            {
+                if (_eof) return false;
+                Fill();
+                continue;
+            }
+            if (_firstRead)
+            {
+                if (_end - _start < 3 && !_eof) { Fill(); continue; }
+                _firstRead = false;
+                if (_end - _start >= 3 && _buffer[_start] == 0xEF && _buffer[_start + 1] == 0xBB && _buffer[_start + 2] == 0xBF) _start += 3;
+                continue;
+            }
+            switch (_buffer[_start])
+            {
+                case (byte)'\n': _line++; _atLineStart = true; _indent = 0; break;
+                case (byte)' ':
+                case (byte)'\t': if (_atLineStart) _indent++; break;
+                case (byte)'\r': break;
+                case (byte)',' when _inArray: _atLineStart = false; break;
+                default: return true;
+            }
+            _start++;
+        }
+    }
+
+    /// <summary>
+    /// After broken JSON: skip to the next line that starts, at the broken value's indentation, with '{' (or '[' outside
+    /// an array). For JSON lines that is the next line; a broken value that did not start its line ends the stream.
+    /// </summary>
+    private void Resync(int indent)
+    {
+        while (true)
+        {
+            if (indent < 0 || !SkipLine()) { _start = _end; _eof = true; return; }
+            var blanks = 0;
+            while (true)
+            {
+                if (_start + blanks >= _end)
+                {
+                    if (_eof) { _start = _end; return; }
+                    Fill();
+                    continue;
+                }
+                var c = _buffer[_start + blanks];
+                if (c != (byte)' ' && c != (byte)'\t') break;
+                blanks++;
+            }
+            var first = _buffer[_start + blanks];
+            if (blanks == indent && (first == (byte)'{' || (first == (byte)'[' && !_inArray)))
+            {
+                _start += blanks;
+                _atLineStart = true;
+                _indent = blanks;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Moves past the next line break; false when the stream ends first.</summary>
+    private bool SkipLine()
+    {
+        while (true)
+        {
+            var at = new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n');
+            if (at >= 0)
+            {
+                _start += at + 1;
+                _line++;
+                return true;
+            }
+            _start = _end;
+            if (_eof) return false;
+            Fill();
+        }
+    }
+
+    private void Advance(int count)
+    {
+        var span = new ReadOnlySpan<byte>(_buffer, _start, count);
+        int at;
+        while ((at = span.IndexOf((byte)'\n')) >= 0)
+        {
+            _line++;
+            span = span.Slice(at + 1);
+        }
+        _start += count;
+    }
+
+    /// <summary>Reads more of the stream behind what is unread, moving it to the front and growing the buffer when a delivery needs it.</summary>
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0) _eof = true;
+        _end += read;
+    }
+
+    private void Report(long line, string message, bool malformed) => _onError(new WebhookReadError(_source, line, message, malformed));
+
+    // Utf8JsonReader's messages end with its own position relative to the delivery; the caller reports the file's line instead.
+    private static string ReaderMessage(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut > 0 ? message.Substring(0, cut) : message;
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Errors;
+
+namespace Dialog360.MM.Commands.Webhooks;
+
+[Cmdlet(VerbsLifecycle.Start, "MMWebhookReceiver", SupportsShouldProcess = true)]
+[OutputType(typeof(MMWebhookReceiver))]
+public sealed class StartMMWebhookReceiverCommand : MMCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    [Parameter(Position = 1)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? VerifyToken { get; set; }
+
+    [Parameter]
+    public SecureString? Secret { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var file = GetUnresolvedProviderPathFromPSPath(Path);
+        var folder = System.IO.Path.GetDirectoryName(file);
+        if (Directory.Exists(file) || (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)))
+        {
+            ThrowTerminatingError(ErrorRecords.Create(
+                new DirectoryNotFoundException(Directory.Exists(file)
+                    ? $"-Path '{file}' is a folder: give a file name inside it, e.g. {System.IO.Path.Combine(file, "events.jsonl")}."
+                    : $"The folder of -Path '{file}' does not exist: create it first, or choose another path."),
+                ErrorIds.WebhookReceiverStartFailed, ErrorCategory.InvalidArgument, Path));
+        }
+        var where = Port == 0 ? "a free loopback port" : $"http://127.0.0.1:{Port}/";
+        if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
+
+        var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken };
+        if (Secret is { Length: > 0 }) options.Secret = WebhookSignature.SecretBytes(Secret);
+        else WriteWarning("No -Secret (or an empty one): the receiver stores any POST with valid JSON, signed or not. Give the signing secret to refuse unsigned or forged deliveries with 403.");
+
+        var receiver = new WebhookReceiver(options);
+        try
+        {
+            receiver.Start();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.WebhookReceiverStartFailed,
+                ex is InvalidOperationException ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, Path,
+                ex is InvalidOperationException ? "Choose another -Port, or leave it out to take a free one." : "Check that the file can be written."));
+        }
+        var output = new MMWebhookReceiver(receiver);
+        ModuleSession.WebhookReceivers.Add(output);
+        WriteVerbose($"Receiving webhooks at {receiver.BaseUri} into {file}{(options.Secret != null ? ", verifying signatures" : string.Empty)}{(VerifyToken != null ? ", answering subscription checks" : string.Empty)}.");
+        WriteObject(output);
+    }
+}

@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Dialog360.MM.Core.Webhooks;
+
+namespace Dialog360.MM.Core.Tests.Webhooks;
+
+public class WebhookReaderTests
+{
+    internal static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "webhooks", name);
+
+    private static (List<MMWebhookEvent> Events, List<WebhookReadError> Errors) ReadFile(string name)
+    {
+        using var stream = File.OpenRead(Fixture(name));
+        return Read(stream, name);
+    }
+
+    private static (List<MMWebhookEvent> Events, List<WebhookReadError> Errors) ReadText(string text) =>
+        Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "text");
+
+    private static (List<MMWebhookEvent>, List<WebhookReadError>) Read(Stream stream, string source)
+    {
+        var errors = new List<WebhookReadError>();
+        var events = WebhookReader.Read(stream, source, errors.Add).ToList();
+        return (events, errors);
+    }
+
+    [Fact]
+    public void A_sent_status_is_flattened_with_pricing_conversation_and_callback_data()
+    {
+        var (events, errors) = ReadFile("status-sent-marketing-lite.json");
+        Assert.Empty(errors);
+        var s = Assert.IsType<MMStatusEvent>(Assert.Single(events));
+        Assert.Equal("Status", s.EventType);
+        Assert.Equal("sent", s.Status);
+        Assert.Equal("wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA", s.MessageId);
+        Assert.Equal("16505551234", s.RecipientId);
+        Assert.Equal(new DateTimeOffset(2025, 6, 18, 16, 22, 53, TimeSpan.Zero), s.Timestamp);
+        Assert.Equal(TimeSpan.Zero, s.Timestamp!.Value.Offset);
+        Assert.True(s.IsMarketingLite);
+        Assert.Equal("marketing_lite", s.PricingCategory);
+        Assert.Equal("PMP", s.PricingModel);
+        Assert.True(s.Billable);
+        Assert.Equal("CONVERSATION_ID_1234", s.ConversationId);
+        Assert.Equal("spring-2026", s.CallbackData);
+        Assert.Null(s.ErrorCode);
+        Assert.Equal("102290129340398", s.WabaId);
+        Assert.Equal("106540352242922", s.PhoneNumberId);
+        Assert.Equal("15550783881", s.DisplayPhoneNumber);
+        Assert.Equal("messages", s.Field);
+    }
+
+    [Fact]
+    public void A_failed_status_carries_the_first_errors_code_title_and_details()
+    {
+        var s = Assert.IsType<MMStatusEvent>(Assert.Single(ReadFile("status-failed.json").Events));
+        Assert.Equal("failed", s.Status);
+        Assert.Equal(131049, s.ErrorCode);
+        Assert.Equal("This message was not delivered to maintain healthy ecosystem engagement.", s.ErrorTitle);
+        Assert.Equal("In order to maintain a healthy ecosystem engagement, the message failed to be delivered.", s.ErrorDetails);
+        Assert.False(s.IsMarketingLite);
+        Assert.Null(s.Billable);
+    }
+
+    [Fact]
+    public void A_click_event_becomes_MMClickEvent()
+    {
+        var c = Assert.IsType<MMClickEvent>(Assert.Single(ReadFile("click-event.json").Events));
+        Assert.Equal("Click", c.EventType);
+        Assert.Equal("cta", c.ClickComponent);
+        Assert.Equal("CLICK_ID_0001", c.ClickId);
+        Assert.Equal("di9ozbzfi4", c.ProductId);
+        Assert.Equal("TRACKING_TOKEN_0001", c.TrackingToken);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750264000), c.Timestamp);
+        Assert.Equal("106540352242922", c.PhoneNumberId);
+    }
+
+    [Fact]
+    public void Meta_text_message_gives_sender_name_and_text()
+    {
+        var m = Assert.IsType<MMMessageEvent>(Assert.Single(ReadFile("meta-text-message.json").Events));
+        Assert.Equal("Message", m.EventType);
+        Assert.Equal("16505551234", m.From);
+        Assert.Equal("Sheena Nelson", m.ContactName);
+        Assert.Equal("text", m.Type);
+        Assert.Equal("Does it come in another color?", m.Text);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1749416383), m.Timestamp);
+        Assert.Equal("419561257915477", m.WabaId);
+        Assert.Equal("messages", m.Field);
+        Assert.Contains("\"Does it come in another color?\"", m.RawJson);
+    }
+
+    [Fact]
+    public void Meta_button_reply_gives_payload_and_the_message_it_answers()
+    {
+        var m = Assert.IsType<MMMessageEvent>(Assert.Single(ReadFile("meta-button-message.json").Events));
+        Assert.Equal("button", m.Type);
+        Assert.Equal("Unsubscribe", m.Payload);
+        Assert.Equal("Unsubscribe", m.Text);
+        Assert.Equal("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJFNjk2OTMwNEZCQjhGMzUyQUYA", m.ContextMessageId);
+    }
+
+    [Theory]
+    [InlineData("meta-interactive-list-reply-message.json", "list_reply", "priority_express", "Priority Mail Express")]
+    [InlineData("meta-interactive-button-reply-message.json", "button_reply", "cancel-button", "Cancel")]
+    public void Meta_interactive_replies_give_type_id_and_title(string file, string type, string id, string title)
+    {
+        var m = Assert.IsType<MMMessageEvent>(Assert.Single(ReadFile(file).Events));
+        Assert.Equal("interactive", m.Type);
+        Assert.Equal(type, m.InteractiveType);
+        Assert.Equal(id, m.Payload);
+        Assert.Equal(title, m.Text);
+    }
+
+    [Fact]
+    public void Meta_reaction_and_image_keep_their_readable_part_and_raw_json()
+    {
+        var reaction = Assert.IsType<MMMessageEvent>(Assert.Single(ReadFile("meta-reaction-message.json").Events));
+        Assert.Equal("reaction", reaction.Type);
+        Assert.Equal("👍", reaction.Text);
+        var image = Assert.IsType<MMMessageEvent>(Assert.Single(ReadFile("meta-image-message.json").Events));
+        Assert.Equal("Taj Mahal", image.Text);
+        Assert.Contains("\"1003383421387256\"", image.RawJson);
+    }
+
+    [Fact]
+    public void Other_fields_become_unknown_events_with_the_whole_change()
+    {
+        var u = Assert.IsType<MMUnknownEvent>(Assert.Single(ReadFile("meta-group-create-message.json").Events));
+        Assert.Equal("Unknown", u.EventType);
+        Assert.Equal("field group_lifecycle_update", u.Reason);
+        Assert.Equal("group_lifecycle_update", u.Field);
+        Assert.Equal("102290129340398", u.WabaId);
+        Assert.StartsWith("{", u.RawJson);
+        Assert.Contains("\"group_create\"", u.RawJson);
+        Assert.Contains("\"field\": \"group_lifecycle_update\"", u.RawJson);
+    }
+
+    [Fact]
+    public void Every_Meta_example_reads_without_errors_and_nothing_is_dropped()
+    {
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(Fixture("x"))!, "meta-*.json"))
+        {
+            var (events, errors) = ReadFile(Path.GetFileName(file));
+            Assert.Empty(errors);
+            Assert.Single(events);
+            Assert.All(events, e => Assert.NotNull(e.WabaId));
+        }
+    }
+
+    [Fact]
+    public void Another_user_action_and_value_level_errors_are_kept_as_unknown()
+    {
+        var (events, _) = ReadText("""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+              "metadata":{"phone_number_id":"9"},
+              "user_actions":[{"action_type":"something_new","timestamp":"1750264000"}],
+              "errors":[{"code":131000,"title":"Something went wrong"}]}}]}]}
+            """);
+        Assert.Equal(2, events.Count);
+        var action = Assert.IsType<MMUnknownEvent>(events[0]);
+        Assert.Equal("user action something_new", action.Reason);
+        Assert.Equal("""{"action_type":"something_new","timestamp":"1750264000"}""", action.RawJson);
+        Assert.Equal("9", action.PhoneNumberId);
+        var errors = Assert.IsType<MMUnknownEvent>(events[1]);
+        Assert.Equal("value.errors", errors.Reason);
+        Assert.Equal("""[{"code":131000,"title":"Something went wrong"}]""", errors.RawJson);
+    }
+
+    [Fact]
+    public void Late_field_id_and_metadata_apply_to_the_events_before_them()
+    {
+        var (events, _) = ReadText("""
+            {"entry":[{"changes":[{"value":{"statuses":[{"id":"w1","status":"read","timestamp":1750263773}],
+              "metadata":{"phone_number_id":"PN","display_phone_number":"D"}},"field":"messages"}],"id":"WABA"}]}
+            """);
+        var s = Assert.IsType<MMStatusEvent>(Assert.Single(events));
+        Assert.Equal(("WABA", "PN", "D", "messages"), (s.WabaId, s.PhoneNumberId, s.DisplayPhoneNumber, s.Field));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750263773), s.Timestamp);
+    }
+
+    [Fact]
+    public void An_array_of_deliveries_gives_each_deliverys_events_in_order()
+    {
+        var (events, errors) = ReadFile("deliveries-array.json");
+        Assert.Empty(errors);
+        Assert.Equal(new[] { "sent", "failed" }, events.Cast<MMStatusEvent>().Select(s => s.Status));
+    }
+
+    [Fact]
+    public void JSON_lines_are_read_and_a_half_line_is_reported_with_its_line_and_skipped()
+    {
+        var (events, errors) = ReadFile("campaign.jsonl");
+        var error = Assert.Single(errors);
+        Assert.Equal(6, error.Line);
+        Assert.True(error.IsMalformedJson);
+        Assert.Equal("campaign.jsonl", error.Source);
+        Assert.StartsWith("campaign.jsonl, line 6: ", error.ToString());
+        Assert.Equal(14, events.Count);
+        Assert.Equal(10, events.OfType<MMStatusEvent>().Count());
+        Assert.Equal(new[] { "CLICK_ID_0001", "CLICK_ID_0001", "CLICK_ID_0002" }, events.OfType<MMClickEvent>().Select(c => c.ClickId));
+        var reply = Assert.Single(events.OfType<MMMessageEvent>());
+        Assert.Equal(("Ana", "STOP", "wamid.B0001"), (reply.ContactName, reply.Payload, reply.ContextMessageId));
+    }
+
+    [Fact]
+    public void A_pretty_printed_delivery_after_a_broken_one_is_still_read()
+    {
+        var (events, errors) = ReadText("{\"entry\": [\n  {\"id\": \n}\n{\n  \"entry\": [{\"id\": \"W\", \"changes\": [{\"field\": \"messages\",\n    \"value\": {\"statuses\": [{\"id\": \"w2\", \"status\": \"sent\"}]}}]}]\n}\n");
+        Assert.Equal(3, Assert.Single(errors).Line);
+        Assert.Equal("w2", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
+    }
+
+    [Fact]
+    public void A_file_cut_off_mid_delivery_reports_the_end_and_keeps_what_came_before()
+    {
+        var (events, errors) = ReadText("{\"entry\":[{\"id\":\"W\",\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":[{\"id\":\"w1\",\"status\":\"sent\"}]}}]}]}\n{\"entry\":[{\"id\"");
+        Assert.Single(events);
+        Assert.Equal(2, Assert.Single(errors).Line);
+    }
+
+    [Fact]
+    public void Valid_JSON_that_is_not_a_delivery_is_reported_apart_from_broken_JSON()
+    {
+        var (events, errors) = ReadText("42\n{\"hello\":1}\n");
+        var error = Assert.Single(errors);
+        Assert.False(error.IsMalformedJson);
+        Assert.Equal(1, error.Line);
+        var unknown = Assert.IsType<MMUnknownEvent>(Assert.Single(events));
+        Assert.Equal("no entry[]", unknown.Reason);
+        Assert.Equal("{\"hello\":1}", unknown.RawJson);
+    }
+
+    [Fact]
+    public void A_broken_element_of_a_one_line_array_ends_that_input_after_the_elements_before_it()
+    {
+        var (events, errors) = ReadText("[{\"entry\":[{\"id\":\"W\",\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":[{\"id\":\"w1\"}]}}]}]},{\"entry\":[}]\n{\"entry\":[]}\n");
+        Assert.Equal("w1", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
+        Assert.Equal(1, Assert.Single(errors).Line);
+    }
+
+    [Fact]
+    public void Reading_in_small_pieces_gives_the_same_events_and_errors()
+    {
+        var bytes = File.ReadAllBytes(Fixture("campaign.jsonl"));
+        var (whole, wholeErrors) = Read(new MemoryStream(bytes), "whole");
+        var (pieces, pieceErrors) = Read(new TrickleStream(bytes, 7), "pieces");
+        Assert.Equal(whole.Select(Describe), pieces.Select(Describe));
+        Assert.Equal(wholeErrors.Select(e => e.Line), pieceErrors.Select(e => e.Line));
+    }
+
+    private static string Describe(MMWebhookEvent e) => e switch
+    {
+        MMStatusEvent s => $"{s.MessageId} {s.Status} {s.Timestamp:O} {s.CallbackData} {s.ErrorCode} {s.WabaId}",
+        MMClickEvent c => $"{c.ClickId} {c.ClickComponent}",
+        MMMessageEvent m => $"{m.MessageId} {m.Payload} {m.ContactName}",
+        _ => e.EventType,
+    };
+
+    /// <summary>A non-seekable stream that hands out at most a few bytes per read, as a slow network or pipe does.</summary>
+    private sealed class TrickleStream : Stream
+    {
+        private readonly MemoryStream _inner;
+        private readonly int _piece;
+        public TrickleStream(byte[] bytes, int piece) { _inner = new MemoryStream(bytes); _piece = piece; }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void A_BOM_and_CRLF_line_ends_are_accepted()
+    {
+        var line = File.ReadAllText(Fixture("campaign.jsonl")).Split('\n')[0];
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(line + "\r\n" + line + "\r\n")).ToArray();
+        var (events, errors) = Read(new MemoryStream(bytes), "bom");
+        Assert.Empty(errors);
+        Assert.Equal(2, events.Count);
+    }
+
+    [Fact]
+    public void A_delivery_larger_than_the_buffer_is_read_whole()
+    {
+        var statuses = string.Join(",", Enumerable.Range(0, 3000).Select(i => $"{{\"id\":\"wamid.{i}\",\"status\":\"delivered\",\"timestamp\":\"1750263773\",\"recipient_id\":\"4477009{i:D5}\"}}"));
+        var json = Encoding.UTF8.GetBytes($"[{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{statuses}]}}}}]}}]}}]");
+        Assert.True(json.Length > 4 * 64 * 1024);
+        // Not seekable: the reader starts with its usual 64 KB buffer and must grow it.
+        var (events, errors) = Read(new TrickleStream(json, 8192), "big");
+        Assert.Empty(errors);
+        Assert.Equal(3000, events.Count);
+        Assert.Equal("wamid.2999", ((MMStatusEvent)events[^1]).MessageId);
+    }
+}

@@ -1,0 +1,76 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:fixtures = Join-Path $PSScriptRoot '../fixtures/webhooks'
+}
+
+Describe 'ConvertFrom-MMWebhook' {
+    It 'reads a status delivery from -Path into a typed status event' {
+        $event = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-sent-marketing-lite.json')
+        $event | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMStatusEvent'
+        $event.EventType | Should -Be 'Status'
+        $event.Status | Should -Be 'sent'
+        $event.IsMarketingLite | Should -BeTrue
+        $event.CallbackData | Should -Be 'spring-2026'
+        $event.Timestamp | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds(1750263773))
+        $event.WabaId | Should -Be '102290129340398'
+    }
+
+    It 'takes wildcards and reads JSON lines, a JSON array and single deliveries alike' {
+        $events = ConvertFrom-MMWebhook -Path (Join-Path $fixtures '*.json')
+        ($events | Where-Object EventType -eq 'Status').Status | Sort-Object | Should -Be @('failed', 'failed', 'sent', 'sent')
+        ($events | Where-Object EventType -eq 'Click').ClickId | Should -Be 'CLICK_ID_0001'
+        ($events | Where-Object { $_.EventType -eq 'Message' -and $_.Type -eq 'button' }).Payload | Should -Be 'Unsubscribe'
+        @($events | Where-Object EventType -eq 'Unknown').Field | Sort-Object |
+            Should -Be @('group_lifecycle_update', 'group_participants_update', 'group_settings_update')
+    }
+
+    It 'writes InvalidWebhookJson naming the file and line for a half line, and reads the rest' {
+        $file = Join-Path $fixtures 'campaign.jsonl'
+        $events = ConvertFrom-MMWebhook -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
+        $events.Count | Should -Be 14
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWebhookJson,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $problems[0].TargetObject | Should -Be (Resolve-Path $file).ProviderPath
+        $problems[0].Exception.Message | Should -BeLike '*campaign.jsonl, line 6: *'
+    }
+
+    It 'takes a file name as its first positional argument' {
+        Push-Location $fixtures
+        try { (ConvertFrom-MMWebhook click-event.json).ClickId | Should -Be 'CLICK_ID_0001' } finally { Pop-Location }
+    }
+
+    It 'takes files from Get-ChildItem by PSPath' {
+        $events = Get-ChildItem (Join-Path $fixtures 'click-event.json') | ConvertFrom-MMWebhook
+        $events.ClickComponent | Should -Be 'cta'
+    }
+
+    It 'takes JSON text from the pipeline, one line per string' {
+        $events = Get-Content (Join-Path $fixtures 'campaign.jsonl') | ConvertFrom-MMWebhook -ErrorVariable problems -ErrorAction SilentlyContinue
+        $events.Count | Should -Be 14
+        $problems[0].Exception.Message | Should -BeLike 'input string 6, line 1: *'
+    }
+
+    It 'takes one delivery as -InputObject' {
+        (ConvertFrom-MMWebhook -InputObject (Get-Content (Join-Path $fixtures 'status-failed.json') -Raw)).ErrorCode | Should -Be 131049
+    }
+
+    It 'writes NotAWebhookDelivery for valid JSON that is no delivery' {
+        { '42' | ConvertFrom-MMWebhook -ErrorAction Stop } | Should -Throw -ErrorId 'NotAWebhookDelivery,*'
+    }
+
+    It 'writes WebhookFileNotFound for a missing file and goes on with the next' {
+        $events = ConvertFrom-MMWebhook -LiteralPath (Join-Path $fixtures 'missing.json'), (Join-Path $fixtures 'click-event.json') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookFileNotFound,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $events.ClickId | Should -Be 'CLICK_ID_0001'
+    }
+
+    It 'shows status events as a table' {
+        $text = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-failed.json') | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Status\s+RecipientId'
+        $text | Should -Match 'failed\s+16505550002'
+        $text | Should -Match '131049'
+    }
+}

@@ -1,0 +1,47 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:fixtures = Join-Path $PSScriptRoot '../fixtures/webhooks'
+    $script:events = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'campaign.jsonl') -ErrorAction SilentlyContinue
+}
+
+Describe 'Measure-MMCampaign' {
+    It 'counts each message once at its furthest state and each click once' {
+        $row = $events | Measure-MMCampaign
+        $row | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMCampaignSummary'
+        $row.Campaign | Should -Be '(all)'
+        $row.Messages, $row.Sent, $row.Delivered, $row.Read, $row.Failed, $row.Clicked | Should -Be @(5, 3, 2, 1, 2, 2)
+        $row.DeliveryRate | Should -Be 0.4
+        $row.ReadRate | Should -Be 0.5
+        $row.TopFailureCodes | Should -Be '131049 (1), 131050 (1)'
+    }
+
+    It 'groups by callback data' {
+        $rows = $events | Measure-MMCampaign -GroupBy CallbackData
+        $spring = $rows | Where-Object Campaign -eq 'spring'
+        $spring.Messages, $spring.Sent, $spring.Delivered, $spring.Read, $spring.Failed | Should -Be @(3, 2, 1, 1, 1)
+        ($rows | Where-Object Campaign -eq '(unattributed clicks)').Clicked | Should -Be 2
+    }
+
+    It 'groups by template through the send journal, counting sends without status as pending, and warns about broken lines' {
+        $rows = $events | Measure-MMCampaign -GroupBy Template -JournalPath (Join-Path $fixtures 'journal.jsonl') -WarningVariable warned -WarningAction SilentlyContinue
+        $spring = $rows | Where-Object Campaign -eq 'spring_sale'
+        $spring.Messages, $spring.Pending, $spring.Recipients | Should -Be @(4, 1, 4)
+        ($rows | Where-Object Campaign -eq 'autumn_teaser').Failed | Should -Be 1
+        $warned[0].Message | Should -Match 'journal.jsonl, line 8'
+    }
+
+    It 'refuses -GroupBy Template without a journal with JournalRequired' {
+        { $events | Measure-MMCampaign -GroupBy Template } | Should -Throw -ErrorId 'JournalRequired,*'
+    }
+
+    It 'fails with JournalNotFound for a missing journal' {
+        { $events | Measure-MMCampaign -JournalPath (Join-Path $fixtures 'no-journal.jsonl') } | Should -Throw -ErrorId 'JournalNotFound,*'
+    }
+
+    It 'shows rows as a table with rates in percent' {
+        $text = $events | Measure-MMCampaign | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Campaign\s+Messages\s+Sent\s+Delivered'
+        $text | Should -Match '\(all\)\s+5\s+3\s+2\s+1\s+2\s+2\s+40[.,]0'
+    }
+}
