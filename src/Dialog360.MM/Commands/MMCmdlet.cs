@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -52,6 +54,27 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
             new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."),
             ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
         throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>
+    /// The connected accounts whose names match these names or wildcard patterns, in connection order; a plain name
+    /// that matches nothing writes AccountNotFound (a pattern that matches nothing writes nothing, as Get-ChildItem does).
+    /// </summary>
+    internal List<ConnectedAccount> MatchAccounts(IEnumerable<string> names)
+    {
+        var accounts = ModuleSession.Accounts;
+        var matched = new List<ConnectedAccount>();
+        foreach (var name in names)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var hits = accounts.Where(a => pattern.IsMatch(a.Name) && !matched.Contains(a)).ToList();
+            if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name) && !matched.Any(a => pattern.IsMatch(a.Name)))
+                WriteError(ErrorRecords.Create(
+                    new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."),
+                    ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
+            matched.AddRange(hits);
+        }
+        return matched;
     }
 
     /// <summary>"Dialog360.MM/0.1.0 (PowerShell 7.6.9; Core)": tells 360dialog's support which client sent a request.</summary>

@@ -34,7 +34,8 @@ internal sealed class ModuleSession
 
     public List<MMWebhookReceiver> WebhookReceivers { get; } = new();
 
-    public IEnumerable<ConnectedAccount> Accounts => _order.Select(n => _accounts[n]);
+    /// <summary>A snapshot in connection order, so callers may connect or disconnect while walking it.</summary>
+    public IReadOnlyList<ConnectedAccount> Accounts => _order.Select(n => _accounts[n]).ToList();
 
     public bool TryGet(string name, out ConnectedAccount account) => _accounts.TryGetValue(name, out account!);
 

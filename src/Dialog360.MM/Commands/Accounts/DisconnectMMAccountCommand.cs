@@ -1,6 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Accounts;
 
@@ -18,20 +16,11 @@ public sealed class DisconnectMMAccountCommand : MMCmdlet
     {
         var session = ModuleSession;
         var names = Name ?? (session.DefaultName is string d ? new[] { d } : new string[0]);
-        foreach (var name in names)
+        foreach (var account in MatchAccounts(names))
         {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = session.Accounts.Where(a => pattern.IsMatch(a.Name)).Select(a => a.Name).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(ErrorRecords.Create(
-                    new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones."),
-                    ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
-            foreach (var match in matches)
-                if (ShouldProcess(match, "Disconnect the account and forget its key"))
-                {
-                    session.Remove(match);
-                    WriteVerbose($"Disconnected account '{match}'.");
-                }
+            if (!ShouldProcess(account.Name, "Disconnect the account and forget its key")) continue;
+            session.Remove(account.Name);
+            WriteVerbose($"Disconnected account '{account.Name}'.");
         }
     }
 }

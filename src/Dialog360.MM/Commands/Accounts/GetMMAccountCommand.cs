@@ -1,6 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Accounts;
@@ -18,25 +16,7 @@ public sealed class GetMMAccountCommand : MMCmdlet
     protected override void ProcessRecord()
     {
         var session = ModuleSession;
-        var accounts = session.Accounts.ToList();
-        if (Name is null)
-        {
-            foreach (var account in accounts) WriteObject(account.ToOutput(session.IsDefault(account)));
-            return;
-        }
-        foreach (var name in Name)
-        {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var found = false;
-            foreach (var account in accounts.Where(a => pattern.IsMatch(a.Name)))
-            {
-                found = true;
-                WriteObject(account.ToOutput(session.IsDefault(account)));
-            }
-            if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(ErrorRecords.Create(
-                    new ItemNotFoundException($"No account named '{name}' is connected: run Connect-MMAccount -Name {name}."),
-                    ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
-        }
+        var accounts = Name is null ? session.Accounts : MatchAccounts(Name);
+        foreach (var account in accounts) WriteObject(account.ToOutput(session.IsDefault(account)));
     }
 }
