@@ -66,7 +66,13 @@ public sealed partial class ApiClient : IDisposable
     {
         var body = message.ToJsonUtf8();
         var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken).ConfigureAwait(false);
-        return SendResponse.Parse(response);
+        try { return SendResponse.Parse(response); }
+        catch (System.Text.Json.JsonException ex)
+        {
+            // A success status with an unreadable body: the API may well have taken the message.
+            throw new ApiTransportException($"The answer from {RouteUri(SendRoutes.PathOf(route))} could not be read: {ex.Message}",
+                isTimeout: false, requestMayHaveBeenSent: true, ex);
+        }
     }
 
     /// <summary>A cheap authenticated read that proves the key: one template from the listing.</summary>

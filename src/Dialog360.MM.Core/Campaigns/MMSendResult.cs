@@ -16,13 +16,20 @@ public sealed class MMSendResult
     /// <summary>Meta's error code (131050, …), or the input check that failed (InvalidPhoneNumber, …).</summary>
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
+    /// <summary>What to do about the error, for the common API codes.</summary>
+    public string? ErrorHint { get; set; }
     public string TemplateName { get; set; } = string.Empty;
     /// <summary>The URL the message was posted to (no key, no query).</summary>
     public string? Endpoint { get; set; }
     public DateTimeOffset SentAt { get; set; }
+    /// <summary>Requests made for this recipient (retries included); 0 when nothing was sent.</summary>
+    public int Attempts { get; set; }
+    /// <summary>biz_opaque_callback_data sent with the message: it comes back in status webhooks.</summary>
+    public string? CallbackData { get; set; }
 
     public static MMSendResult Accepted(TemplateMessage message, SendResponse response, Uri endpoint, DateTimeOffset sentAt) => new()
     {
+        CallbackData = message.CallbackData,
         To = message.To,
         WaId = response.WaId,
         MessageId = response.MessageId,
@@ -34,10 +41,10 @@ public sealed class MMSendResult
     };
 
     public static MMSendResult Failed(string to, string templateName, string errorCode, string errorMessage, Uri? endpoint,
-        DateTimeOffset sentAt) => new()
+        DateTimeOffset sentAt, SendStatus status = SendStatus.Failed) => new()
     {
         To = to,
-        Status = SendStatus.Failed,
+        Status = status,
         ErrorCode = errorCode,
         ErrorMessage = errorMessage,
         TemplateName = templateName,

@@ -20,6 +20,13 @@ public sealed class EmulatorOptions
     /// <summary>Recipients (digits only) whose sends fail with this Graph error code, e.g. 131050 (stopped marketing).</summary>
     public IDictionary<string, int> FailRecipients { get; set; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Faults for the first sends to a recipient, one per request, in order: 429 (rate limited, with Retry-After: 1),
+    /// 503 (service unavailable) or 0 (the message is accepted, then the connection drops without an answer).
+    /// Once a recipient's faults are used up, its sends are answered normally.
+    /// </summary>
+    public IDictionary<string, Queue<int>> Faults { get; set; } = new Dictionary<string, Queue<int>>();
+
     /// <summary>Answer the MM route as for a business that has not accepted the MM terms.</summary>
     public bool NotOnboarded { get; set; }
 

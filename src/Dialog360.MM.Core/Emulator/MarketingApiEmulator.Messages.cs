@@ -11,11 +11,12 @@ namespace Dialog360.MM.Core.Emulator;
 public sealed partial class MarketingApiEmulator
 {
     // MarketingMessageRequestPayload has additionalProperties: false. message_send_ttl_seconds is documented by
-    // 360dialog's MM page and Meta's TTL page though the v23 schema lacks it.
-    private static readonly HashSet<string> AllowedTopLevel = new(StringComparer.Ordinal)
+    // 360dialog's MM page and Meta's TTL page, biz_opaque_callback_data (≤ 512 characters) by Meta's messages reference
+    // and by MM API proxies' send schemas (e.g. Kapso's /marketing_messages), though the v23 schema lacks both.
+    internal static readonly HashSet<string> AllowedTopLevel = new(StringComparer.Ordinal)
     {
         "messaging_product", "recipient_type", "to", "type", "template", "product_policy",
-        "message_activity_sharing", "message_send_ttl_seconds",
+        "message_activity_sharing", "message_send_ttl_seconds", "biz_opaque_callback_data",
     };
 
     private long _messageSequence;
@@ -82,6 +83,10 @@ public sealed partial class MarketingApiEmulator
                 policy.GetString() is not ("CLOUD_API_FALLBACK" or "STRICT"))
                 return Invalid(marketingRoute, "(#100) Invalid parameter", "product_policy must be CLOUD_API_FALLBACK or STRICT.");
 
+            if (root.TryGetProperty("biz_opaque_callback_data", out var callback) &&
+                (callback.ValueKind != JsonValueKind.String || callback.GetString()!.Length > 512))
+                return Invalid(marketingRoute, "(#100) Invalid parameter", "biz_opaque_callback_data must be a string of at most 512 characters.");
+
             if (marketingRoute && _options.NotOnboarded)
                 return GraphError.Answer(true, 200,
                     "(#200) You must accept the Marketing Messages Lite API terms before sending messages using this API",
@@ -103,12 +108,29 @@ public sealed partial class MarketingApiEmulator
             if (_options.FailRecipients.TryGetValue(to, out var failCode))
                 return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), null);
 
+            var fault = NextFault(to);
+            if (fault == 429)
+            {
+                var limited = GraphError.Answer(marketingRoute, 130429, GraphError.MessageFor(130429), "Rate limit hit", 429);
+                limited.Headers["Retry-After"] = "1";
+                return limited;
+            }
+            if (fault == 503)
+                return GraphError.Answer(marketingRoute, 131016, "(#131016) Service unavailable", "A service is temporarily unavailable.", 503);
+
             _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
+            if (fault == 0) return EmulatorAnswer.Dropped();
             var id = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
             return EmulatorAnswer.Json(200,
                 "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + to + "\",\"wa_id\":\"" + to +
                 "\"}],\"messages\":[{\"id\":\"" + id + "\",\"message_status\":\"accepted\"}]}");
         }
+    }
+
+    private int? NextFault(string to)
+    {
+        lock (_options.Faults)
+            return _options.Faults.TryGetValue(to, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
     }
 
     private EmulatorTemplate? FindTemplate(string name, string language)

@@ -110,6 +110,11 @@ public sealed partial class MarketingApiEmulator : IDisposable
     {
         try
         {
+            if (answer.Abort)
+            {
+                response.Abort();
+                return;
+            }
             response.StatusCode = answer.StatusCode;
             response.ContentType = "application/json";
             foreach (var header in answer.Headers) response.Headers[header.Key] = header.Value;
@@ -138,5 +143,10 @@ internal sealed class EmulatorAnswer
     public string Body { get; }
     public Dictionary<string, string> Headers { get; } = new();
 
+    /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
+    public bool Abort { get; private set; }
+
     public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
+
+    public static EmulatorAnswer Dropped() => new(0, string.Empty) { Abort = true };
 }

@@ -12,6 +12,42 @@ public static class PhoneNumber
     public const int MinDigits = 7;
     public const int MaxDigits = 15;
 
+    private static bool IsPossibleInternational(string digits)
+    {
+        try { return Util.IsPossibleNumber(Util.Parse("+" + digits, "ZZ")); }
+        catch (PhoneNumbers.NumberParseException) { return false; }
+    }
+
+    /// <summary>
+    /// Like <see cref="Normalize(string?, string)"/>, and a number without + or 00 is read in the national format of
+    /// <paramref name="defaultRegion"/> (ISO 3166 code, e.g. GB: "07911 123456" → 447911123456). Either way the number
+    /// must be possible in its country (Google's libphonenumber metadata), so a digit too many is caught before sending.
+    /// </summary>
+    public static string Normalize(string? input, string field, string? defaultRegion)
+    {
+        if (string.IsNullOrEmpty(defaultRegion)) return Normalize(input, field);
+        var trimmed = input?.Trim() ?? string.Empty;
+        if (trimmed.StartsWith("+", StringComparison.Ordinal) || trimmed.StartsWith("00", StringComparison.Ordinal))
+            return Normalize(input, field);
+        if (trimmed.Length == 0) return Normalize(input, field); // the empty-input error
+        var region = defaultRegion!.ToUpperInvariant();
+        if (!Util.GetSupportedRegions().Contains(region))
+            throw new MessageValidationException("DefaultRegion", "InvalidDefaultRegion",
+                $"DefaultRegion '{defaultRegion}' is not a region code: use a two-letter ISO 3166 code such as GB, DE or US.");
+        PhoneNumbers.PhoneNumber parsed;
+        try { parsed = Util.Parse(trimmed, region); }
+        catch (PhoneNumbers.NumberParseException ex)
+        {
+            throw new MessageValidationException(field, "InvalidPhoneNumber", $"{field} '{input}' is not a phone number in {region}: {ex.Message}");
+        }
+        if (!Util.IsPossibleNumber(parsed))
+            throw new MessageValidationException(field, "InvalidPhoneNumber",
+                $"{field} '{input}' cannot be a phone number in {region} (wrong length): check the digits.");
+        return Util.Format(parsed, PhoneNumbers.PhoneNumberFormat.E164).Substring(1);
+    }
+
+    private static PhoneNumbers.PhoneNumberUtil Util => PhoneNumbers.PhoneNumberUtil.GetInstance();
+
     /// <summary>Strips the punctuation people type (spaces, dashes, dots, brackets, a leading + or 00).</summary>
     public static string Normalize(string? input, string field = "To")
     {
@@ -42,6 +78,9 @@ public static class PhoneNumber
         if (number.Length < MinDigits || number.Length > MaxDigits)
             throw new MessageValidationException(field, "InvalidPhoneNumber",
                 $"{field} '{input}' has {number.Length} digits: an international number has {MinDigits} to {MaxDigits}, country code included.");
+        if (!IsPossibleInternational(number))
+            throw new MessageValidationException(field, "InvalidPhoneNumber",
+                $"{field} '{input}' cannot be a phone number: no country code fits it, or it has the wrong length for its country.");
         return number;
     }
 }

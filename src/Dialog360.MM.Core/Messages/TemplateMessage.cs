@@ -19,15 +19,25 @@ public sealed class TemplateMessage
     // Language codes as WhatsApp lists them: "en", "en_US", "fil", "zh_CN".
     private static readonly Regex LanguagePattern = new("^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
 
+    /// <summary>biz_opaque_callback_data: at most 512 characters (Meta's messages reference).</summary>
+    public const int MaxCallbackDataLength = 512;
+
     public TemplateMessage(string to, string templateName, string languageCode = "en",
-        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false, TimeSpan? timeToLive = null)
+        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false, TimeSpan? timeToLive = null,
+        IReadOnlyList<TemplateParameter>? headerParameters = null, IReadOnlyList<TemplateButton>? buttons = null,
+        IReadOnlyList<string>? rawComponents = null, ProductPolicy? productPolicy = null, string? callbackData = null)
     {
         To = PhoneNumber.Normalize(to);
         TemplateName = ValidateTemplateName(templateName);
         LanguageCode = ValidateLanguage(languageCode);
         BodyParameters = bodyParameters ?? Array.Empty<TemplateParameter>();
+        HeaderParameters = headerParameters ?? Array.Empty<TemplateParameter>();
+        Buttons = buttons ?? Array.Empty<TemplateButton>();
+        RawComponents = rawComponents ?? Array.Empty<string>();
         ActivitySharing = activitySharing;
         TtlSeconds = timeToLive is TimeSpan ttl ? TimeToLive.ToSeconds(ttl) : null;
+        ProductPolicy = productPolicy;
+        CallbackData = ValidateCallbackData(callbackData);
     }
 
     /// <summary>Digits only, international format.</summary>
@@ -35,8 +45,23 @@ public sealed class TemplateMessage
     public string TemplateName { get; }
     public string LanguageCode { get; }
     public IReadOnlyList<TemplateParameter> BodyParameters { get; }
+    public IReadOnlyList<TemplateParameter> HeaderParameters { get; }
+    public IReadOnlyList<TemplateButton> Buttons { get; }
+    /// <summary>Components given as JSON objects (carousel, limited-time offer, …), written as they are.</summary>
+    public IReadOnlyList<string> RawComponents { get; }
     public bool ActivitySharing { get; }
     public int? TtlSeconds { get; }
+    public ProductPolicy? ProductPolicy { get; }
+    public string? CallbackData { get; }
+
+    public static string? ValidateCallbackData(string? value, string field = "CallbackData")
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value!.Length > MaxCallbackDataLength)
+            throw new MessageValidationException(field, "CallbackDataTooLong",
+                $"{field} has {value.Length} characters: the API takes at most {MaxCallbackDataLength}. Use a short campaign tag, e.g. spring-2026.");
+        return value;
+    }
 
     public static string ValidateTemplateName(string? name, string field = "TemplateName")
     {
@@ -74,20 +99,32 @@ public sealed class TemplateMessage
         w.WriteString("code", LanguageCode);
         w.WriteString("policy", "deterministic");
         w.WriteEndObject();
-        if (BodyParameters.Count > 0)
+        if (HeaderParameters.Count + BodyParameters.Count + Buttons.Count + RawComponents.Count > 0)
         {
             w.WriteStartArray("components");
-            w.WriteStartObject();
-            w.WriteString("type", "body");
-            w.WriteStartArray("parameters");
-            foreach (var p in BodyParameters) p.WriteTo(w);
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteComponent(w, "header", HeaderParameters);
+            WriteComponent(w, "body", BodyParameters);
+            foreach (var b in Buttons) b.WriteTo(w);
+            foreach (var raw in RawComponents) w.WriteRawValue(raw);
             w.WriteEndArray();
         }
         w.WriteEndObject();
+        if (ProductPolicy is ProductPolicy policy)
+            w.WriteString("product_policy", policy == Messages.ProductPolicy.Strict ? "STRICT" : "CLOUD_API_FALLBACK");
         if (ActivitySharing) w.WriteBoolean("message_activity_sharing", true);
         if (TtlSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
+        if (CallbackData != null) w.WriteString("biz_opaque_callback_data", CallbackData);
+        w.WriteEndObject();
+    }
+
+    private static void WriteComponent(Utf8JsonWriter w, string type, IReadOnlyList<TemplateParameter> parameters)
+    {
+        if (parameters.Count == 0) return;
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteStartArray("parameters");
+        foreach (var p in parameters) p.WriteTo(w);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -89,7 +89,12 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
-        _stopping.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _stopping.Dispose();
     }
 }

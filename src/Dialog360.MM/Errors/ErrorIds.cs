@@ -15,6 +15,10 @@ public static class ErrorIds
     public const string AccountNotFound = "AccountNotFound";
     public const string NotOnboarded = "NotOnboarded";
     public const string InvalidBodyParameter = "InvalidBodyParameter";
+    public const string JournalUnavailable = "JournalUnavailable";
+    /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
+    public const string SendInDoubt = "SendInDoubt";
+    public const string SendStopped = "SendStopped";
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string InvalidFailRecipient = "InvalidFailRecipient";
     public const string InvalidWebhookJson = "InvalidWebhookJson";

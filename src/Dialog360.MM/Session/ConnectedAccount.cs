@@ -6,19 +6,23 @@ namespace Dialog360.MM.Session;
 /// <summary>A connected account as the session keeps it: its name and its one ApiClient (which holds the key).</summary>
 internal sealed class ConnectedAccount : IDisposable
 {
-    public ConnectedAccount(string name, ApiClient client, DateTimeOffset connectedAt)
+    public ConnectedAccount(string name, ApiClient client, DateTimeOffset connectedAt, double messagesPerSecond)
     {
         Name = name;
         Client = client;
         ConnectedAt = connectedAt;
+        MessagesPerSecond = messagesPerSecond;
     }
+
+    /// <summary>The send rate Send-MarketingMessage uses for this account unless told otherwise.</summary>
+    public double MessagesPerSecond { get; }
 
     public string Name { get; }
     public ApiClient Client { get; }
     public DateTimeOffset ConnectedAt { get; }
 
     public MMAccount ToOutput(bool isDefault) =>
-        new(Name, Client.BaseUri, Client.Key.Hint, isDefault, ConnectedAt);
+        new(Name, Client.BaseUri, Client.Key.Hint, isDefault, ConnectedAt, MessagesPerSecond);
 
     public void Dispose() => Client.Dispose();
 }

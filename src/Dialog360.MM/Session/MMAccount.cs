@@ -5,8 +5,9 @@ namespace Dialog360.MM.Session;
 /// <summary>What Connect-MMAccount and Get-MMAccount show of an account: never the key, only its last four characters.</summary>
 public sealed class MMAccount
 {
-    public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt)
+    public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt, double messagesPerSecond)
     {
+        MessagesPerSecond = messagesPerSecond;
         Name = name;
         BaseUri = baseUri;
         KeyHint = keyHint;
@@ -19,6 +20,7 @@ public sealed class MMAccount
     public string KeyHint { get; }
     public bool IsDefault { get; }
     public DateTimeOffset ConnectedAt { get; }
+    public double MessagesPerSecond { get; }
 
     public override string ToString() => Name;
 }

@@ -35,7 +35,7 @@ public class HostedPowerShellTests
                 .Invoke(new[] { "+44 7911 000001", "447911000002" })
                 .Select(o => (MMSendResult)o.BaseObject).ToList();
             Assert.False(ps.HadErrors);
-            Assert.Equal(new[] { "447911000001", "447911000002" }, results.Select(r => r.To));
+            Assert.Equal(new[] { "447911000001", "447911000002" }, results.Select(r => r.To).OrderBy(t => t));
             Assert.All(results, r => Assert.Equal(SendStatus.Accepted, r.Status));
             Assert.Equal(1, emulator.AcceptedCount("447911000002"));
         }

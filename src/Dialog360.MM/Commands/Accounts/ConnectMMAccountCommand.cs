@@ -32,6 +32,11 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     [ValidateNotNull]
     public Uri BaseUri { get; set; } = ApiClientOptions.DefaultBaseUri;
 
+    /// <summary>Meta starts a number at 80 msg/s and can raise it to 1,000 (shared/reference/mm-api.md).</summary>
+    [Parameter]
+    [ValidateRange(0.1, 10_000)]
+    public double MessagesPerSecond { get; set; } = 80;
+
     [Parameter]
     public SwitchParameter SkipValidation { get; set; }
 
@@ -78,7 +83,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         }
 
         var session = ModuleSession;
-        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now);
+        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now, MessagesPerSecond);
         session.Add(account);
         WriteVerbose($"Connected account '{Name}' to {baseUri} (key ****{key.Hint}){(session.IsDefault(account) ? " as the default" : string.Empty)}.");
         if (PassThru) WriteObject(account.ToOutput(session.IsDefault(account)));

@@ -33,5 +33,8 @@ public sealed class MMEmulator
 
     public int AcceptedCount(string recipient) => Emulator.AcceptedCount(recipient);
 
+    /// <summary>Accepted sends per recipient (digits only), for every recipient the emulator accepted.</summary>
+    public IReadOnlyDictionary<string, int> AcceptedByRecipient => Emulator.AcceptedByRecipient;
+
     public override string ToString() => BaseUri.ToString();
 }

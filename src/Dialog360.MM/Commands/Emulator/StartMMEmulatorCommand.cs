@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Dialog360.MM.Core.Emulator;
 using Dialog360.MM.Core.Messages;
@@ -25,6 +26,10 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     /// <summary>Recipient number → Graph error code the emulator answers for it.</summary>
     [Parameter]
     public Hashtable? FailRecipient { get; set; }
+
+    /// <summary>Recipient number → the faults its first sends get, in order: 429, 503, or 0 (accepted, then the connection drops).</summary>
+    [Parameter]
+    public Hashtable? Fault { get; set; }
 
     [Parameter]
     public SwitchParameter NotOnboarded { get; set; }
@@ -54,6 +59,27 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                         new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
                         ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
                 }
+            }
+        }
+
+        foreach (DictionaryEntry entry in Fault ?? new Hashtable())
+        {
+            try
+            {
+                var number = PhoneNumber.Normalize(entry.Key?.ToString(), "Fault");
+                var faults = new Queue<int>();
+                foreach (var code in LanguagePrimitives.ConvertTo<int[]>(entry.Value))
+                {
+                    if (code is not (0 or 429 or 503)) throw new PSInvalidCastException($"{code} is not 429, 503 or 0");
+                    faults.Enqueue(code);
+                }
+                options.Faults[number] = faults;
+            }
+            catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} (0 = accepted, then the connection drops).", ex),
+                    ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
             }
         }
 

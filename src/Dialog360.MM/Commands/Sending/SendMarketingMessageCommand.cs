@@ -9,25 +9,50 @@ using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Sending;
 
+/// <summary>
+/// Binds each record, checks it and asks ShouldProcess on the pipeline thread, hands it to a CampaignRunner, and
+/// writes what the runner's workers finished (results, errors, retries in -Verbose, progress) back on this thread.
+/// </summary>
 [Cmdlet(VerbsCommunications.Send, "MarketingMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MMSendResult))]
 public sealed class SendMarketingMessageCommand : MMCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Phone", "PhoneNumber", "WaId", "Recipient")]
-    [AllowEmptyString]
-    public string To { get; set; } = string.Empty;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Phone", "PhoneNumber", "Mobile", "WaId", "Recipient")]
+    [AllowEmptyString]
+    public string[] To { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string TemplateName { get; set; } = string.Empty;
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string LanguageCode { get; set; } = "en";
 
     [Parameter]
     [AllowEmptyCollection]
     public object[]? BodyParameter { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? BodyParameterProperty { get; set; }
+
+    [Parameter]
+    public object[]? HeaderParameter { get; set; }
+
+    [Parameter]
+    public object[]? ButtonParameter { get; set; }
+
+    [Parameter]
+    public object[]? Component { get; set; }
+
+    [Parameter]
+    public ProductPolicy? ProductPolicy { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? CallbackData { get; set; }
 
     [Parameter]
     public SwitchParameter ActivitySharing { get; set; }
@@ -40,87 +65,245 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    public string? DefaultRegion { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 512)]
+    public int ThrottleLimit { get; set; } = CampaignOptions.DefaultThrottleLimit;
+
+    [Parameter]
+    [ValidateRange(0.1, 10_000)]
+    public double MessagesPerSecond { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter RetryUnknown { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? Account { get; set; }
 
+    /// <summary>The whole pipeline record, for -BodyParameterProperty.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     private ConnectedAccount? _account;
-    private IReadOnlyList<TemplateParameter> _bodyParameters = Array.Empty<TemplateParameter>();
-    private SendRoute Route => UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages;
+    private MessageParts? _parts;
+    private SendJournal? _journal;
+    private CampaignRunner? _runner;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly ProgressRecord _progress = new(1, "Send-MarketingMessage", "Starting");
+    private DateTime _lastProgress = DateTime.MinValue;
+    private int _row;
 
     protected override void BeginProcessing()
     {
         // Everything that is the same for every recipient is checked once, before anything is sent.
         try
         {
-            TemplateMessage.ValidateTemplateName(TemplateName);
-            TemplateMessage.ValidateLanguage(LanguageCode);
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(TemplateName))) TemplateMessage.ValidateTemplateName(TemplateName);
+            if (bound.ContainsKey(nameof(LanguageCode))) TemplateMessage.ValidateLanguage(LanguageCode);
+            if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
             if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
-            _bodyParameters = ConvertBodyParameters(BodyParameter);
+            if (BodyParameter != null && BodyParameterProperty != null)
+                throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
+                    "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
+            _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
+            if (DefaultRegion != null) PhoneNumber.Normalize("+447911123456", "To", DefaultRegion);
         }
         catch (MessageValidationException ex)
         {
             ThrowTerminatingError(ErrorRecords.FromValidation(ex, ex.Field));
         }
         _account = ResolveAccount(Account);
+
+        if (JournalPath != null)
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(JournalPath);
+            try { _journal = SendJournal.Open(path); }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
+                    "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
+            }
+            WriteVerbose($"Journal {path}: {_journal!.Count} recipient(s) already recorded.");
+        }
+
+        var rate = MessagesPerSecond > 0 ? MessagesPerSecond : _account.MessagesPerSecond;
+        var options = new CampaignOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            MessagesPerSecond = rate,
+            MaxRetries = MaxRetries,
+            Route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages,
+        };
+        _runner = new CampaignRunner(_account.Client, options, _journal, CancelToken);
+        WriteVerbose($"Sending to {_runner.Endpoint} with {ThrottleLimit} concurrent requests at most and {rate:0.#} messages per second.");
     }
 
     protected override void ProcessRecord()
     {
-        var endpoint = _account!.Client.RouteUri(SendRoutes.PathOf(Route));
-        TemplateMessage message;
-        try
+        foreach (var input in To)
         {
-            message = new TemplateMessage(To, TemplateName, LanguageCode, _bodyParameters, ActivitySharing, TimeToLive);
-        }
-        catch (MessageValidationException ex)
-        {
-            WriteError(ErrorRecords.FromValidation(ex, To));
-            WriteObject(MMSendResult.Failed(To ?? string.Empty, TemplateName, ex.Reason, ex.Message, null, DateTimeOffset.Now));
-            return;
-        }
-
-        if (!ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {endpoint}"))
-            return;
-
-        WriteVerbose($"POST {endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}), " +
-                     $"{message.BodyParameters.Count} body parameter(s){(message.ActivitySharing ? ", activity sharing" : string.Empty)}" +
-                     $"{(message.TtlSeconds is int s ? $", TTL {s} s" : string.Empty)}.");
-        var sentAt = DateTimeOffset.Now;
-        try
-        {
-            var response = Wait(_account.Client.SendTemplateAsync(message, Route, CancelToken));
-            WriteObject(MMSendResult.Accepted(message, response, endpoint, sentAt));
-        }
-        catch (ApiException ex)
-        {
-            var code = ex.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"HTTP{ex.HttpStatus}";
-            WriteObject(MMSendResult.Failed(message.To, message.TemplateName, code, ex.Describe(), endpoint, sentAt));
-            var record = ErrorRecords.FromApi(ex, To);
-            // A refused key or a business without the MM terms fails every recipient alike: stop instead of repeating it.
-            if (ex.Kind is ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded) ThrowTerminatingError(record);
-            WriteError(record);
-        }
-        catch (ApiTransportException ex)
-        {
-            WriteObject(MMSendResult.Failed(message.To, message.TemplateName, ex.IsTimeout ? ErrorIds.ApiTimeout : ErrorIds.ApiUnreachable,
-                ex.Message, endpoint, sentAt));
-            WriteError(ErrorRecords.FromTransport(ex, To));
+            _row++;
+            var message = Build(input);
+            if (message is null) continue;
+            if (SkipByJournal(message, input)) continue;
+            if (!ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {_runner!.Endpoint}"))
+                continue;
+            WriteVerbose($"POST {_runner.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}).");
+            while (!_runner.TryAdd(message, input, Poll)) WriteFinishedOrStop();
+            WriteFinished();
         }
     }
 
-    /// <summary>-BodyParameter values become text parameters, in order.</summary>
-    private static IReadOnlyList<TemplateParameter> ConvertBodyParameters(object[]? values)
+    protected override void EndProcessing()
     {
-        if (values is null || values.Length == 0) return Array.Empty<TemplateParameter>();
-        var result = new List<TemplateParameter>(values.Length);
-        for (var i = 0; i < values.Length; i++)
+        if (_runner is null) return;
+        _runner.Complete();
+        while (!_runner.WaitForAll(Poll)) WriteFinishedOrStop();
+        WriteFinished();
+        _progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(_progress);
+        WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    /// <summary>
+    /// After Ctrl+C nothing more is dispatched; requests on the wire get the runner's grace period to answer and be
+    /// journaled, then the pipeline ends.
+    /// </summary>
+    private void WriteFinishedOrStop()
+    {
+        if (CancelToken.IsCancellationRequested)
         {
-            var value = values[i] is PSObject pso ? pso.BaseObject : values[i];
-            var text = value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
-            if (string.IsNullOrEmpty(text))
-                throw new MessageValidationException("BodyParameter", ErrorIds.InvalidBodyParameter,
-                    $"BodyParameter {i + 1} is empty: every {{{{n}}}} placeholder of the template needs a value.");
-            result.Add(new TextParameter(text!));
+            _runner!.WaitForAll(TimeSpan.FromSeconds(10));
+            throw new PipelineStoppedException();
         }
+        WriteFinished();
+    }
+
+    /// <summary>The message for one recipient, or null after writing why it cannot be sent (the batch goes on).</summary>
+    private TemplateMessage? Build(string input)
+    {
+        try
+        {
+            var body = BodyParameterProperty is null ? _parts!.Body : FromColumns(BodyParameterProperty);
+            var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
+            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing, TimeToLive,
+                _parts!.Header, _parts.Buttons, _parts.Components, ProductPolicy, CallbackData);
+        }
+        catch (MessageValidationException ex)
+        {
+            var error = new MessageValidationException(ex.Field, ex.Reason, $"Row {_row}: {ex.Message}");
+            WriteError(ErrorRecords.FromValidation(error, input));
+            WriteObject(MMSendResult.Failed(input ?? string.Empty, TemplateName, ex.Reason, error.Message, null, DateTimeOffset.Now));
+            return null;
+        }
+    }
+
+    private IReadOnlyList<TemplateParameter> FromColumns(string[] columns)
+    {
+        var row = InputObject;
+        var values = new List<TemplateParameter>(columns.Length);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var property = row?.Properties[columns[i]];
+            if (property is null)
+                throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
+                    $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
+            values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1, columns[i]));
+        }
+        return values;
+    }
+
+    /// <summary>With a journal: each recipient once per campaign, whatever the reruns and duplicate rows.</summary>
+    private bool SkipByJournal(TemplateMessage message, string input)
+    {
+        if (_journal is null) return false;
+        if (!_seen.Add(message.To))
+        {
+            WriteObject(Skipped(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only."));
+            return true;
+        }
+        switch (_journal.StateOf(message.To))
+        {
+            case JournalState.Accepted:
+                WriteObject(Skipped(message, SendStatus.Skipped, "AlreadySent", "The journal records this recipient as accepted: not sent again."));
+                return true;
+            case JournalState.InDoubt when !RetryUnknown:
+                var result = Skipped(message, SendStatus.Unknown, "InDoubt",
+                    "The journal has a request to this recipient with no answer: it may have been delivered. Not resent; use -RetryUnknown to send anyway.");
+                WriteError(ErrorRecords.Create(new InvalidOperationException($"{message.To}: {result.ErrorMessage}"),
+                    ErrorIds.SendInDoubt, ErrorCategory.OperationStopped, input, "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
+                WriteObject(result);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static MMSendResult Skipped(TemplateMessage message, SendStatus status, string code, string text)
+    {
+        var result = MMSendResult.Failed(message.To, message.TemplateName, code, text, null, DateTimeOffset.Now, status);
+        result.CallbackData = message.CallbackData;
         return result;
+    }
+
+    /// <summary>Writes, on the pipeline thread, what the workers have finished since the last call.</summary>
+    private void WriteFinished()
+    {
+        if (CancelToken.IsCancellationRequested) return; // the pipeline is stopping: writing would throw
+        while (_runner!.TryTakeLog(out var line)) WriteVerbose(line);
+        ErrorRecord? fatal = null;
+        while (_runner.TryTakeOutcome(out var outcome))
+        {
+            WriteObject(outcome.Result);
+            var record = outcome.Error switch
+            {
+                ApiException api => ErrorRecords.FromApi(api, outcome.Input),
+                ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(stopped, ErrorIds.SendStopped, ErrorCategory.OperationStopped, outcome.Input),
+                _ => null,
+            };
+            if (record is null) continue;
+            // A refused key or a business without the MM terms fails every recipient alike: stop instead of repeating it,
+            // after writing the results of what was already sent.
+            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
+            {
+                if (fatal is null)
+                {
+                    fatal = record;
+                    _runner.Stop();
+                    _runner.WaitForAll(TimeSpan.FromSeconds(30));
+                }
+                continue;
+            }
+            WriteError(record);
+        }
+        if (fatal != null) ThrowTerminatingError(fatal);
+        if ((DateTime.UtcNow - _lastProgress).TotalMilliseconds < 500) return;
+        _lastProgress = DateTime.UtcNow;
+        var seconds = Math.Max(_runner.Elapsed.TotalSeconds, 0.001);
+        _progress.StatusDescription =
+            $"{_runner.Accepted} accepted, {_runner.Failed} not accepted, {_runner.Completed / seconds:0} msg/s";
+        WriteProgress(_progress);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _runner?.Dispose();
+            _journal?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

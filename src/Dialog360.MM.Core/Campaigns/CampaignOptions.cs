@@ -1,0 +1,25 @@
+using System;
+using Dialog360.MM.Core.Messages;
+
+namespace Dialog360.MM.Core.Campaigns;
+
+public sealed class CampaignOptions
+{
+    public const int DefaultThrottleLimit = 64;
+
+    /// <summary>Requests in flight at once. 64 covers 1,000 msg/s at ~60 ms API latency.</summary>
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>The steady send rate. Meta starts a number at 80 msg/s (shared/reference/mm-api.md).</summary>
+    public double MessagesPerSecond { get; set; } = 80;
+
+    public int MaxRetries { get; set; } = 3;
+
+    public SendRoute Route { get; set; } = SendRoute.MarketingMessages;
+
+    /// <summary>After Ctrl+C, how long requests already sent may take to answer before they are abandoned as Unknown.</summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Backoff base for retries (tests shorten it).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}

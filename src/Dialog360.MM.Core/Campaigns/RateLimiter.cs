@@ -1,0 +1,44 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Dialog360.MM.Core.Campaigns;
+
+/// <summary>
+/// Paces requests to a steady rate: each caller reserves the next slot (1/rate apart) and waits for it. No bursts, so
+/// the rate over any second stays within a few percent of the target — the API counts per second, and a burst after a
+/// pause would hit 130429. Written on the BCL rather than a package: every extra assembly can clash with another
+/// module's copy in a shared PowerShell session.
+/// </summary>
+public sealed class RateLimiter
+{
+    private readonly long _intervalTicks;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _nextSlot;
+
+    public RateLimiter(double perSecond)
+    {
+        if (perSecond <= 0 || double.IsNaN(perSecond)) throw new ArgumentOutOfRangeException(nameof(perSecond), "The rate must be above 0.");
+        PerSecond = perSecond;
+        _intervalTicks = (long)(Stopwatch.Frequency / perSecond);
+    }
+
+    public double PerSecond { get; }
+
+    public Task WaitAsync(CancellationToken cancellationToken)
+    {
+        long slot;
+        while (true)
+        {
+            var now = _clock.ElapsedTicks;
+            var next = Interlocked.Read(ref _nextSlot);
+            // An idle limiter does not bank slots: after a pause the rate resumes, it does not burst.
+            slot = Math.Max(next, now);
+            if (Interlocked.CompareExchange(ref _nextSlot, slot + _intervalTicks, next) == next) break;
+        }
+        var wait = slot - _clock.ElapsedTicks;
+        if (wait <= 0) return Task.CompletedTask;
+        return Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency), cancellationToken);
+    }
+}
