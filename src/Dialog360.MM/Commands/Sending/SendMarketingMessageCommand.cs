@@ -223,7 +223,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (property is null)
                 throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
                     $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
-            values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1, columns[i]));
+            try { values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1)); }
+            catch (MessageValidationException ex)
+            {
+                throw new MessageValidationException(ex.Field, ex.Reason, $"column '{columns[i]}': {ex.Message}");
+            }
         }
         return values;
     }
