@@ -15,6 +15,8 @@
         'Get-MMAccount'
         'Disconnect-MMAccount'
         'Send-MarketingMessage'
+        'Get-MMTemplate'
+        'Test-MMOnboarding'
         'Start-MMEmulator'
         'Stop-MMEmulator'
         'ConvertFrom-MMWebhook'

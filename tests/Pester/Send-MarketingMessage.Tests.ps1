@@ -95,7 +95,7 @@ Bob,+44 7911 000002
     }
 
     It 'reports the API error code for a template the API does not know' {
-        $result = Send-MarketingMessage -To 447911000001 -TemplateName no_such_template -ErrorVariable e -ErrorAction SilentlyContinue
+        $result = Send-MarketingMessage -To 447911000001 -TemplateName no_such_template -SkipTemplateCheck -ErrorVariable e -ErrorAction SilentlyContinue
         $result.ErrorCode | Should -Be '132001'
         $e[0].FullyQualifiedErrorId | Should -BeLike 'ApiError132001,*'
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -104,7 +104,7 @@ Bob,+44 7911 000002
     It 'stops the batch with InvalidApiKey when the key is refused, after writing that recipient''s result' {
         Connect-MMAccount -Name revoked -ApiKey (ConvertTo-SecureString 'revoked-key-zz99' -AsPlainText -Force) -BaseUri $emulator.BaseUri -SkipValidation
         $results = [System.Collections.Generic.List[object]]::new()
-        { '447911000001', '447911000002' | Send-MarketingMessage -TemplateName welcome_offer -Account revoked | ForEach-Object { $results.Add($_) } } |
+        { '447911000001', '447911000002' | Send-MarketingMessage -TemplateName welcome_offer -Account revoked -SkipTemplateCheck | ForEach-Object { $results.Add($_) } } |
             Should -Throw -ErrorId 'InvalidApiKey,*'
         $results.Count | Should -BeGreaterThan 0
         $results.Status | Should -Not -Contain 'Accepted'
@@ -116,6 +116,35 @@ Bob,+44 7911 000002
         { Send-MarketingMessage -To 447911000001 -TemplateName welcome_offer -Account blocked } |
             Should -Throw -ErrorId 'NotOnboarded,*'
         $blocked | Stop-MMEmulator
+    }
+
+    It 'checks the template once before the first send and stops when <Case>' -ForEach @(
+        @{ Case = 'it does not exist'; Splat = @{ TemplateName = 'no_such_template' }; ErrorId = 'TemplateNotFound' }
+        @{ Case = 'it has no version in that language'; Splat = @{ TemplateName = 'spring_sale'; LanguageCode = 'fr'; BodyParameter = 'a', 'b' }; ErrorId = 'TemplateLanguageNotFound' }
+        @{ Case = 'it is not approved'; Splat = @{ TemplateName = 'winter_teaser'; BodyParameter = 'a' }; ErrorId = 'TemplateNotApproved' }
+        @{ Case = 'it is not a marketing template'; Splat = @{ TemplateName = 'order_update'; BodyParameter = 'A-1' }; ErrorId = 'TemplateNotMarketing' }
+        @{ Case = 'the body parameters do not match'; Splat = @{ TemplateName = 'spring_sale'; BodyParameter = 'only-one' }; ErrorId = 'BodyParameterCountMismatch' }
+    ) {
+        $before = @($emulator.Requests | Where-Object Method -eq POST).Count
+        $err = { '447911000001', '447911000002' | Send-MarketingMessage @Splat } | Should -Throw -ErrorId "$ErrorId,*" -PassThru
+        $err.Exception.Message | Should -Match $Splat.TemplateName
+        @($emulator.Requests | Where-Object Method -eq POST).Count | Should -Be $before
+    }
+
+    It 'lists the templates once for a batch and not again within minutes' {
+        $before = @($emulator.Requests | Where-Object Path -eq '/v1/configs/templates').Count
+        $null = '447911000001', '447911000002' | Send-MarketingMessage -TemplateName welcome_offer
+        $null = Send-MarketingMessage -To 447911000003 -TemplateName welcome_offer
+        @($emulator.Requests | Where-Object Path -eq '/v1/configs/templates').Count | Should -BeLessOrEqual ($before + 1)
+    }
+
+    It 'completes -TemplateName and -LanguageCode from the account''s templates' {
+        $line = 'Send-MarketingMessage -TemplateName spr'
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Should -Be @('spring_sale')
+        $line = 'Send-MarketingMessage -TemplateName welcome_offer -LanguageCode '
+        $languages = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $languages | Should -Be @('en', 'en_US')
     }
 
     It 'says in -Verbose where it sends, and never shows the key' {

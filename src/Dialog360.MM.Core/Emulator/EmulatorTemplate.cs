@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Text.RegularExpressions;
 
 namespace Dialog360.MM.Core.Emulator;
 
@@ -41,15 +40,7 @@ public sealed class EmulatorTemplate
     }
 
     /// <summary>How many distinct {{n}} placeholders the body has.</summary>
-    public int BodyParameterCount
-    {
-        get
-        {
-            var seen = new HashSet<string>();
-            foreach (Match m in Regex.Matches(BodyText, @"\{\{(\d+)\}\}")) seen.Add(m.Groups[1].Value);
-            return seen.Count;
-        }
-    }
+    public int BodyParameterCount => Templates.MMTemplate.CountPlaceholders(BodyText);
 
     /// <summary>A small catalogue covering each path: approved marketing with and without parameters, a utility
     /// template (refused on the MM route), and one still pending.</summary>

@@ -15,6 +15,9 @@ public static class ErrorIds
     public const string AccountNotFound = "AccountNotFound";
     public const string NotOnboarded = "NotOnboarded";
     public const string InvalidBodyParameter = "InvalidBodyParameter";
+    public const string TemplateNotFound = "TemplateNotFound";
+    /// <summary>The pre-send check could not list the account's templates.</summary>
+    public const string TemplateCheckFailed = "TemplateCheckFailed";
     public const string JournalUnavailable = "JournalUnavailable";
     /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
     public const string SendInDoubt = "SendInDoubt";

@@ -12,7 +12,10 @@ internal sealed class ConnectedAccount : IDisposable
         Client = client;
         ConnectedAt = connectedAt;
         MessagesPerSecond = messagesPerSecond;
+        Templates = new TemplateCache(client);
     }
+
+    public TemplateCache Templates { get; }
 
     /// <summary>The send rate Send-MarketingMessage uses for this account unless told otherwise.</summary>
     public double MessagesPerSecond { get; }

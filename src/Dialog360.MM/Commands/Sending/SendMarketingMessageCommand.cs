@@ -4,6 +4,8 @@ using System.Management.Automation;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Templates;
+using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
 
@@ -26,9 +28,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(TemplateNameCompleter))]
     public string TemplateName { get; set; } = string.Empty;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(LanguageCodeCompleter))]
     public string LanguageCode { get; set; } = "en";
 
     [Parameter]
@@ -87,6 +91,9 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     public SwitchParameter RetryUnknown { get; set; }
 
     [Parameter]
+    public SwitchParameter SkipTemplateCheck { get; set; }
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Account { get; set; }
 
@@ -99,6 +106,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private SendJournal? _journal;
     private CampaignRunner? _runner;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string)> _checked = new();
     private readonly ProgressRecord _progress = new(1, "Send-MarketingMessage", "Starting");
     private DateTime _lastProgress = DateTime.MinValue;
     private int _row;
@@ -201,6 +209,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             var body = BodyParameterProperty is null ? _parts!.Body : FromColumns(BodyParameterProperty);
             var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
+            EnsureTemplateChecked(body.Count);
             return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing, TimeToLive,
                 _parts!.Header, _parts.Buttons, _parts.Components, ProductPolicy, CallbackData);
         }
@@ -210,6 +219,49 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             WriteError(ErrorRecords.FromValidation(error, input));
             WriteObject(MMSendResult.Failed(input ?? string.Empty, TemplateName, ex.Reason, error.Message, null, DateTimeOffset.Now));
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Once per template and language in this batch, before its first send: does the API know the template, is it
+    /// approved and marketing, does the number of body values match? A mismatch stops the batch: every send would fail.
+    /// </summary>
+    private void EnsureTemplateChecked(int bodyParameters)
+    {
+        if (SkipTemplateCheck || !_checked.Add((TemplateName, LanguageCode))) return;
+        TemplateMessage.ValidateTemplateName(TemplateName);
+        TemplateMessage.ValidateLanguage(LanguageCode);
+        IReadOnlyList<MMTemplate> templates;
+        try
+        {
+            templates = Wait(_account!.Templates.GetAsync(CancelToken));
+        }
+        catch (ApiException ex) when (ex.Kind != ApiErrorKind.Authentication)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(
+                new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex),
+                ErrorIds.TemplateCheckFailed, ErrorCategory.ResourceUnavailable, TemplateName,
+                "Use -SkipTemplateCheck if this key cannot list templates."));
+            return;
+        }
+        catch (ApiException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.FromApi(ex, TemplateName));
+            return;
+        }
+        catch (ApiTransportException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.FromTransport(ex, TemplateName));
+            return;
+        }
+        try
+        {
+            var template = TemplateCheck.Check(templates, TemplateName, LanguageCode, UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages, bodyParameters);
+            if (_verbose) WriteVerbose($"Template {template} is {template.Status} {template.Category} with {template.BodyParameterCount} body parameter(s).");
+        }
+        catch (MessageValidationException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.FromValidation(ex, TemplateName));
         }
     }
 

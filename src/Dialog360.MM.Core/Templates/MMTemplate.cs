@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Dialog360.MM.Core.Templates;
+
+/// <summary>
+/// A message template as 360dialog's GET /v1/configs/templates lists it ("waba_templates"; shared/reference/mm-api.md):
+/// category in capitals, status in lower case, components HEADER (format), BODY (text with {{n}}), FOOTER, BUTTONS.
+/// </summary>
+public sealed class MMTemplate
+{
+    private static readonly Regex Placeholder = new(@"\{\{\s*(\d+)\s*\}\}", RegexOptions.CultureInvariant);
+
+    public string Name { get; set; } = string.Empty;
+    public string LanguageCode { get; set; } = string.Empty;
+    /// <summary>MARKETING, UTILITY or AUTHENTICATION.</summary>
+    public string Category { get; set; } = string.Empty;
+    /// <summary>approved, pending, rejected, paused, disabled, …</summary>
+    public string Status { get; set; } = string.Empty;
+    public string? BodyText { get; set; }
+    public int BodyParameterCount { get; set; }
+    /// <summary>TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION; null when the template has no header.</summary>
+    public string? HeaderFormat { get; set; }
+    /// <summary>"TYPE: text" per button, e.g. "URL: Shop now".</summary>
+    public string[] Buttons { get; set; } = Array.Empty<string>();
+    public string? Id { get; set; }
+
+    public bool IsApproved => string.Equals(Status, "approved", StringComparison.OrdinalIgnoreCase);
+    public bool IsMarketing => string.Equals(Category, "MARKETING", StringComparison.OrdinalIgnoreCase);
+
+    public override string ToString() => $"{Name} ({LanguageCode})";
+
+    /// <summary>Distinct {{n}} placeholders: "{{1}} and {{1}} again" needs one parameter.</summary>
+    public static int CountPlaceholders(string? text) =>
+        text is null ? 0 : Placeholder.Matches(text).Cast<Match>().Select(m => m.Groups[1].Value).Distinct().Count();
+
+    public static MMTemplate Parse(JsonElement t)
+    {
+        var template = new MMTemplate
+        {
+            Name = Text(t, "name") ?? string.Empty,
+            LanguageCode = Text(t, "language") ?? string.Empty,
+            Category = (Text(t, "category") ?? string.Empty).ToUpperInvariant(),
+            Status = (Text(t, "status") ?? string.Empty).ToLowerInvariant(),
+            Id = t.TryGetProperty("id", out var id) ? id.ToString() : null,
+        };
+        var buttons = new List<string>();
+        if (t.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var c in components.EnumerateArray())
+            {
+                switch ((Text(c, "type") ?? string.Empty).ToUpperInvariant())
+                {
+                    case "HEADER": template.HeaderFormat = Text(c, "format")?.ToUpperInvariant(); break;
+                    case "BODY": template.BodyText = Text(c, "text"); break;
+                    case "BUTTONS":
+                        if (c.TryGetProperty("buttons", out var list) && list.ValueKind == JsonValueKind.Array)
+                            foreach (var b in list.EnumerateArray()) buttons.Add($"{Text(b, "type")}: {Text(b, "text")}");
+                        break;
+                }
+            }
+        }
+        template.Buttons = buttons.ToArray();
+        template.BodyParameterCount = CountPlaceholders(template.BodyText);
+        return template;
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

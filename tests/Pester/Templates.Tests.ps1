@@ -1,0 +1,71 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:emulator = Start-TestEmulator -AccountName tpl
+}
+AfterAll {
+    Get-MMAccount | Disconnect-MMAccount -Confirm:$false
+    Stop-MMEmulator
+}
+
+Describe 'Get-MMTemplate' {
+    It 'lists every template and language with its body parameter count' {
+        $all = Get-MMTemplate -Force
+        $all.Count | Should -Be 6
+        $spring = $all | Where-Object { $_.Name -eq 'spring_sale' -and $_.LanguageCode -eq 'en' }
+        $spring.Category | Should -Be 'MARKETING'
+        $spring.Status | Should -Be 'approved'
+        $spring.BodyParameterCount | Should -Be 2
+        $spring.BodyText | Should -Match '\{\{1\}\}'
+    }
+
+    It 'filters by name pattern, category, status and language' {
+        (Get-MMTemplate -Name welcome*).Name | Sort-Object -Unique | Should -Be 'welcome_offer'
+        (Get-MMTemplate -Category Utility).Name | Should -Be 'order_update'
+        (Get-MMTemplate -Status pending).Name | Should -Be 'winter_teaser'
+        (Get-MMTemplate -Name spring_sale -LanguageCode de).LanguageCode | Should -Be 'de'
+    }
+
+    It 'writes TemplateNotFound for a plain name that matches nothing' {
+        Get-MMTemplate -Name nothing_like_it -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
+    }
+
+    It 'reads every page of the listing' {
+        $before = @($emulator.Requests | Where-Object Path -eq '/v1/configs/templates').Count
+        $null = Get-MMTemplate -Force
+        $pages = @($emulator.Requests | Where-Object Path -eq '/v1/configs/templates' | Select-Object -Skip $before)
+        $pages[0].Query | Should -Be '?limit=100&offset=0'
+    }
+}
+
+Describe 'Test-MMOnboarding' {
+    It 'says Onboarded for an onboarded business, and sends nothing deliverable' {
+        $status = Test-MMOnboarding
+        $status.IsOnboarded | Should -BeTrue
+        $status.Status | Should -Be 'Onboarded'
+        $status.Account | Should -Be 'tpl'
+        $probe = $emulator.Requests | Where-Object Path -eq '/marketing_messages' | Select-Object -Last 1
+        $probe.StatusCode | Should -Be 400
+        $emulator.AcceptedByRecipient.Count | Should -Be 0
+        Test-MMOnboarding -Quiet | Should -BeTrue
+    }
+
+    It 'says NotOnboarded with the fix for a business without the MM terms' {
+        $blocked = Start-MMEmulator -NotOnboarded
+        $blocked | Connect-MMAccount -Name blocked
+        $status = Test-MMOnboarding -Account blocked
+        $status.Status | Should -Be 'NotOnboarded'
+        $status.IsOnboarded | Should -BeFalse
+        $status.Reason | Should -Match 'Marketing Messages Lite API terms'
+        $status.FixHint | Should -Match 'Business Manager'
+        $status.FixHint | Should -Match 'WhatsApp Manager'
+        Test-MMOnboarding -Account blocked -Quiet | Should -BeFalse
+        $blocked | Stop-MMEmulator
+    }
+
+    It 'says KeyInvalid for a refused key' {
+        Connect-MMAccount -Name wrongkey -ApiKey (ConvertTo-SecureString 'nope-0000' -AsPlainText -Force) -BaseUri $emulator.BaseUri -SkipValidation
+        (Test-MMOnboarding -Account wrongkey).Status | Should -Be 'KeyInvalid'
+    }
+}
