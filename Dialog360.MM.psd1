@@ -17,6 +17,8 @@
         'Send-MarketingMessage'
         'Get-MMTemplate'
         'Test-MMOnboarding'
+        'Get-MMWebhookUrl'
+        'Set-MMWebhookUrl'
         'Start-MMEmulator'
         'Stop-MMEmulator'
         'ConvertFrom-MMWebhook'

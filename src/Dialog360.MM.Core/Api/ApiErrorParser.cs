@@ -28,6 +28,10 @@ public static class ApiErrorParser
                         return FromErrorElement(httpStatus, wrapped, retryAfter);
                     if (root.TryGetProperty("error", out var error))
                         return FromErrorElement(httpStatus, error, retryAfter);
+                    // 360dialog's v1 config routes: {"meta":{"success":false,"http_code":…,"developer_message":"…"}}.
+                    if (root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object &&
+                        GetString(meta, "developer_message") is { } developerMessage)
+                        return new ApiException(httpStatus, null, developerMessage, retryAfter: retryAfter);
                     // FastAPI-style validation answers: {"detail": "text"} or {"detail": [ {msg…} ]}.
                     if (root.TryGetProperty("detail", out var plainDetail))
                         return new ApiException(httpStatus, null, Shorten(plainDetail.ToString()), retryAfter: retryAfter);

@@ -95,6 +95,8 @@ public sealed partial class MarketingApiEmulator : IDisposable
             case ("POST", "/marketing_messages"): return HandleSend(body, marketingRoute: true);
             case ("POST", "/messages"): return HandleSend(body, marketingRoute: false);
             case ("GET", "/v1/configs/templates"): return HandleListTemplates(query);
+            case ("GET", "/v1/configs/webhook"): return HandleGetWebhook();
+            case ("POST", "/v1/configs/webhook"): return HandleSetWebhook(body);
         }
         return EmulatorAnswer.Json(404, "{\"detail\":\"Not Found\"}");
     }

@@ -16,6 +16,7 @@ public static class ErrorIds
     public const string NotOnboarded = "NotOnboarded";
     public const string InvalidBodyParameter = "InvalidBodyParameter";
     public const string TemplateNotFound = "TemplateNotFound";
+    public const string InvalidWebhookUrl = "InvalidWebhookUrl";
     /// <summary>The pre-send check could not list the account's templates.</summary>
     public const string TemplateCheckFailed = "TemplateCheckFailed";
     public const string JournalUnavailable = "JournalUnavailable";

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Errors;
+
+namespace Dialog360.MM.Commands.WebhookSettings;
+
+[Cmdlet(VerbsCommon.Get, "MMWebhookUrl")]
+[OutputType(typeof(MMWebhookSetting))]
+public sealed class GetMMWebhookUrlCommand : MMCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string? Account { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var account = ResolveAccount(Account);
+        WriteVerbose($"GET {account.Client.RouteUri("v1/configs/webhook")}");
+        try
+        {
+            var setting = Wait(account.Client.GetWebhookSettingAsync(CancelToken));
+            setting.Account = account.Name;
+            WriteObject(setting);
+        }
+        catch (ApiException ex) { WriteError(ErrorRecords.FromApi(ex, account.Name)); }
+        catch (ApiTransportException ex) { WriteError(ErrorRecords.FromTransport(ex, account.Name)); }
+    }
+}
