@@ -26,6 +26,18 @@ Describe 'Get-MMTemplate' {
         (Get-MMTemplate -Name spring_sale -LanguageCode de).LanguageCode | Should -Be 'de'
     }
 
+    It 'lists the emulator''s own template set when it is given one' {
+        $custom = Start-MMEmulator -Template @{ Name = 'black_friday'; Body = 'Hi {{1}}, {{2}} off, {{1}}!'; Header = 'image' }, @{ Name = 'black_friday'; Language = 'de'; Status = 'PENDING'; Body = 'Hallo' }
+        $custom | Connect-MMAccount -Name custom
+        $templates = Get-MMTemplate -Account custom
+        $templates.Count | Should -Be 2
+        $en = $templates | Where-Object LanguageCode -eq 'en'
+        $en.BodyParameterCount | Should -Be 2
+        $en.HeaderFormat | Should -Be 'IMAGE'
+        ($templates | Where-Object LanguageCode -eq 'de').Status | Should -Be 'pending'
+        $custom | Stop-MMEmulator
+    }
+
     It 'writes TemplateNotFound for a plain name that matches nothing' {
         Get-MMTemplate -Name nothing_like_it -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'

@@ -14,7 +14,7 @@ public static class PhoneNumber
 
     private static bool IsPossibleInternational(string digits)
     {
-        try { return Util.IsPossibleNumber(Util.Parse("+" + digits, "ZZ")); }
+        try { return IsDialable(Util.Parse("+" + digits, "ZZ")); }
         catch (PhoneNumbers.NumberParseException) { return false; }
     }
 
@@ -40,11 +40,15 @@ public static class PhoneNumber
         {
             throw new MessageValidationException(field, "InvalidPhoneNumber", $"{field} '{input}' is not a phone number in {region}: {ex.Message}");
         }
-        if (!Util.IsPossibleNumber(parsed))
+        if (!IsDialable(parsed))
             throw new MessageValidationException(field, "InvalidPhoneNumber",
                 $"{field} '{input}' cannot be a phone number in {region} (wrong length): check the digits.");
         return Util.Format(parsed, PhoneNumbers.PhoneNumberFormat.E164).Substring(1);
     }
+
+    // Possible from abroad: a number that is only dialable locally (too short without its area code) is refused too.
+    private static bool IsDialable(PhoneNumbers.PhoneNumber number) =>
+        Util.IsPossibleNumberWithReason(number) == PhoneNumbers.PhoneNumberUtil.ValidationResult.IS_POSSIBLE;
 
     private static PhoneNumbers.PhoneNumberUtil Util => PhoneNumbers.PhoneNumberUtil.GetInstance();
 

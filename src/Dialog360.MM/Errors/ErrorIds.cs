@@ -25,6 +25,7 @@ public static class ErrorIds
     public const string SendStopped = "SendStopped";
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string InvalidFailRecipient = "InvalidFailRecipient";
+    public const string InvalidEmulatorTemplate = "InvalidEmulatorTemplate";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
     public const string WebhookFileNotFound = "WebhookFileNotFound";

@@ -30,3 +30,27 @@ public class PhoneNumberTests
         if (!string.IsNullOrEmpty(input)) Assert.Contains(input, ex.Message);
     }
 }
+
+public class PhoneNumberRegionTests
+{
+    [Theory]
+    [InlineData("07911 123456", "GB", "447911123456")]
+    [InlineData("0151 2345 6789", "DE", "4915123456789")]
+    [InlineData("(631) 555-2222", "US", "16315552222")]
+    [InlineData("+49 151 2345 6789", "GB", "4915123456789")]
+    public void National_formats_are_read_in_the_default_region(string input, string region, string expected) =>
+        Assert.Equal(expected, PhoneNumber.Normalize(input, "To", region));
+
+    [Theory]
+    [InlineData("+44 7911 1234")]
+    [InlineData("+44 7911 12345678")]
+    public void Numbers_impossible_for_their_country_are_refused(string input) =>
+        Assert.Equal("InvalidPhoneNumber", Assert.Throws<MessageValidationException>(() => PhoneNumber.Normalize(input)).Reason);
+
+    [Fact]
+    public void An_unknown_region_is_refused_naming_the_parameter()
+    {
+        var ex = Assert.Throws<MessageValidationException>(() => PhoneNumber.Normalize("07911 123456", "To", "XX"));
+        Assert.Equal("DefaultRegion", ex.Field);
+    }
+}

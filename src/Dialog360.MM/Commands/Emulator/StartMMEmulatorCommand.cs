@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Dialog360.MM.Core.Emulator;
 using Dialog360.MM.Core.Messages;
@@ -30,6 +31,10 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     /// <summary>Recipient number → the faults its first sends get, in order: 429, 503, or 0 (accepted, then the connection drops).</summary>
     [Parameter]
     public Hashtable? Fault { get; set; }
+
+    /// <summary>The templates the emulator knows, instead of its default set.</summary>
+    [Parameter]
+    public object[]? Template { get; set; }
 
     [Parameter]
     public SwitchParameter NotOnboarded { get; set; }
@@ -83,6 +88,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
         }
 
+        if (Template != null) options.Templates = Template.Select((t, i) => ToTemplate(t, i + 1)).ToList();
+
         var emulator = new MarketingApiEmulator(options);
         try
         {
@@ -97,5 +104,24 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         ModuleSession.Emulators.Add(output);
         WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}.");
         WriteObject(output);
+    }
+
+    private EmulatorTemplate ToTemplate(object value, int position)
+    {
+        var map = (value is PSObject pso ? pso.BaseObject : value) as IDictionary;
+        string? Get(string key)
+        {
+            if (map is null) return null;
+            foreach (DictionaryEntry e in map)
+                if (string.Equals(e.Key?.ToString(), key, StringComparison.OrdinalIgnoreCase)) return e.Value?.ToString();
+            return null;
+        }
+        var name = Get("Name");
+        if (map is null || string.IsNullOrEmpty(name))
+            ThrowTerminatingError(ErrorRecords.Create(
+                new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."),
+                ErrorIds.InvalidEmulatorTemplate, ErrorCategory.InvalidArgument, value));
+        return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
+            (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
     }
 }
