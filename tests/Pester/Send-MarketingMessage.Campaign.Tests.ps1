@@ -188,6 +188,11 @@ Describe 'Bodies for every parameter kind' {
         Get-Body $emulator | Should -Match '"biz_opaque_callback_data":"de-wave"'
     }
 
+    It 'refuses an unknown -DefaultRegion before sending' {
+        { Send-MarketingMessage -To '+447911000001' -TemplateName welcome_offer -Account kinds -DefaultRegion XX } |
+            Should -Throw -ErrorId 'InvalidDefaultRegion,*'
+    }
+
     It 'refuses CallbackData over 512 characters before sending' {
         { Send-MarketingMessage -To 447911000001 -TemplateName welcome_offer -Account kinds -CallbackData ('x' * 513) } |
             Should -Throw -ErrorId 'CallbackDataTooLong,*'

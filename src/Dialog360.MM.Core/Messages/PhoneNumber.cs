@@ -30,10 +30,7 @@ public static class PhoneNumber
         if (trimmed.StartsWith("+", StringComparison.Ordinal) || trimmed.StartsWith("00", StringComparison.Ordinal))
             return Normalize(input, field);
         if (trimmed.Length == 0) return Normalize(input, field); // the empty-input error
-        var region = defaultRegion!.ToUpperInvariant();
-        if (!Util.GetSupportedRegions().Contains(region))
-            throw new MessageValidationException("DefaultRegion", "InvalidDefaultRegion",
-                $"DefaultRegion '{defaultRegion}' is not a region code: use a two-letter ISO 3166 code such as GB, DE or US.");
+        var region = ValidateRegion(defaultRegion!);
         PhoneNumbers.PhoneNumber parsed;
         try { parsed = Util.Parse(trimmed, region); }
         catch (PhoneNumbers.NumberParseException ex)
@@ -49,6 +46,16 @@ public static class PhoneNumber
     // Possible from abroad: a number that is only dialable locally (too short without its area code) is refused too.
     private static bool IsDialable(PhoneNumbers.PhoneNumber number) =>
         Util.IsPossibleNumberWithReason(number) == PhoneNumbers.PhoneNumberUtil.ValidationResult.IS_POSSIBLE;
+
+    /// <summary>The region code in capitals, or an error naming DefaultRegion.</summary>
+    public static string ValidateRegion(string region)
+    {
+        var code = region.ToUpperInvariant();
+        if (!Util.GetSupportedRegions().Contains(code))
+            throw new MessageValidationException("DefaultRegion", "InvalidDefaultRegion",
+                $"DefaultRegion '{region}' is not a region code: use a two-letter ISO 3166 code such as GB, DE or US.");
+        return code;
+    }
 
     private static PhoneNumbers.PhoneNumberUtil Util => PhoneNumbers.PhoneNumberUtil.GetInstance();
 

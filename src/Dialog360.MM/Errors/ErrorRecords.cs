@@ -38,6 +38,16 @@ internal static class ErrorRecords
             ex.IsTimeout ? "The API may still have accepted the request: check before sending to this recipient again."
                          : "Check the network path to the API (proxy, DNS, firewall) and -BaseUri.");
 
+    /// <summary>For a call that failed with either of the API's exception types.</summary>
+    public static ErrorRecord FromApiFailure(Exception ex, object? target) => ex switch
+    {
+        ApiException api => FromApi(api, target),
+        ApiTransportException transport => FromTransport(transport, target),
+        _ => throw new ArgumentException("Not an API failure.", nameof(ex), ex),
+    };
+
+    public static bool IsApiFailure(Exception ex) => ex is ApiException || ex is ApiTransportException;
+
     public static ErrorRecord FromValidation(MessageValidationException ex, object? target) =>
         Create(ex, ex.Reason, ErrorCategory.InvalidArgument, target);
 

@@ -126,7 +126,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
                 throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
             _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
-            if (DefaultRegion != null) PhoneNumber.Normalize("+447911123456", "To", DefaultRegion);
+            if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
         }
         catch (MessageValidationException ex)
         {

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Errors;
 
@@ -47,14 +46,9 @@ public sealed class GetMMTemplateCommand : MMCmdlet
         {
             templates = Wait(account.Templates.GetAsync(CancelToken, refresh: Force));
         }
-        catch (ApiException ex)
+        catch (Exception ex) when (ErrorRecords.IsApiFailure(ex))
         {
-            ThrowTerminatingError(ErrorRecords.FromApi(ex, account.Name));
-            return;
-        }
-        catch (ApiTransportException ex)
-        {
-            ThrowTerminatingError(ErrorRecords.FromTransport(ex, account.Name));
+            ThrowTerminatingError(ErrorRecords.FromApiFailure(ex, account.Name));
             return;
         }
 

@@ -1,5 +1,5 @@
+using System;
 using System.Management.Automation;
-using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
 
@@ -24,7 +24,6 @@ public sealed class GetMMWebhookUrlCommand : MMCmdlet
             setting.Account = account.Name;
             WriteObject(setting);
         }
-        catch (ApiException ex) { WriteError(ErrorRecords.FromApi(ex, account.Name)); }
-        catch (ApiTransportException ex) { WriteError(ErrorRecords.FromTransport(ex, account.Name)); }
+        catch (Exception ex) when (ErrorRecords.IsApiFailure(ex)) { WriteError(ErrorRecords.FromApiFailure(ex, account.Name)); }
     }
 }

@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
 
@@ -54,7 +53,6 @@ public sealed class SetMMWebhookUrlCommand : MMCmdlet
             setting.Account = account.Name;
             if (PassThru) WriteObject(setting);
         }
-        catch (ApiException ex) { WriteError(ErrorRecords.FromApi(ex, Url)); }
-        catch (ApiTransportException ex) { WriteError(ErrorRecords.FromTransport(ex, Url)); }
+        catch (Exception ex) when (ErrorRecords.IsApiFailure(ex)) { WriteError(ErrorRecords.FromApiFailure(ex, Url)); }
     }
 }
