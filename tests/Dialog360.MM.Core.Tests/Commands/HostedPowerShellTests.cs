@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -42,6 +43,40 @@ public class HostedPowerShellTests
         finally
         {
             emulator.Emulator.Stop();
+        }
+    }
+
+    [Fact]
+    public void Stopping_the_pipeline_stops_dispatching_and_journals_every_request_already_sent()
+    {
+        using var ps = Host();
+        var emulator = (MMEmulator)ps.AddCommand("Start-MMEmulator").AddParameter("Latency", TimeSpan.FromMilliseconds(300)).Invoke().Single().BaseObject;
+        var journal = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stop-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        try
+        {
+            ps.Commands.Clear();
+            ps.AddCommand("Connect-MMAccount").AddParameter("Credential", emulator.Credential).AddParameter("BaseUri", emulator.BaseUri).Invoke();
+            ps.Commands.Clear();
+            var numbers = new PSDataCollection<string>(Enumerable.Range(1, 200).Select(i => $"447911{i:D6}"));
+            numbers.Complete();
+            ps.AddCommand("Send-MarketingMessage").AddParameter("TemplateName", "welcome_offer").AddParameter("SkipTemplateCheck")
+                .AddParameter("JournalPath", journal).AddParameter("ThrottleLimit", 4).AddParameter("MessagesPerSecond", 100);
+            var running = ps.BeginInvoke(numbers);
+            System.Threading.Thread.Sleep(1000);
+            ps.Stop();
+            Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+
+            var lines = System.IO.File.ReadAllLines(journal);
+            var intents = lines.Count(l => l.Contains("\"kind\":\"intent\""));
+            var outcomes = lines.Count(l => l.Contains("\"kind\":\"outcome\""));
+            Assert.InRange(intents, 1, 199);
+            Assert.Equal(intents, outcomes);
+            Assert.Equal(emulator.AcceptedByRecipient.Count, lines.Count(l => l.Contains("\"status\":\"Accepted\"")));
+        }
+        finally
+        {
+            emulator.Emulator.Stop();
+            System.IO.File.Delete(journal);
         }
     }
 
