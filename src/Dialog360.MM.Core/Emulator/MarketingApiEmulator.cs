@@ -114,6 +114,14 @@ public sealed partial class MarketingApiEmulator : IDisposable
         {
             if (answer.Abort)
             {
+                // Promise more than is sent, then cut the connection: the client sees the answer break off and cannot
+                // reuse the connection. (Abort alone lets the managed HttpListener send an empty 200 on some platforms.)
+                var partial = Encoding.UTF8.GetBytes("{\"messaging_product\":");
+                response.StatusCode = 200;
+                response.ContentType = "application/json";
+                response.ContentLength64 = partial.Length + 100;
+                await response.OutputStream.WriteAsync(partial, 0, partial.Length).ConfigureAwait(false);
+                await response.OutputStream.FlushAsync().ConfigureAwait(false);
                 response.Abort();
                 return;
             }
