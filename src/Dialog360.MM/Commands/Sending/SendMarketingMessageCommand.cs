@@ -352,8 +352,14 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         if ((DateTime.UtcNow - _lastProgress).TotalMilliseconds < 500) return;
         _lastProgress = DateTime.UtcNow;
         var seconds = Math.Max(_runner.Elapsed.TotalSeconds, 0.001);
-        _progress.StatusDescription =
-            $"{_runner.Accepted} accepted, {_runner.Failed} not accepted, {_runner.Completed / seconds:0} msg/s";
+        var rate = _runner.Completed / seconds;
+        _progress.StatusDescription = $"{_runner.Accepted} accepted, {_runner.Failed} not accepted, {rate:0} msg/s";
+        // The total is known only when the recipients came as one -To array rather than streamed down the pipeline.
+        if (!MyInvocation.ExpectingInput && To.Length > 0)
+        {
+            _progress.PercentComplete = Math.Min(100, _runner.Completed * 100 / To.Length);
+            if (rate > 0) _progress.SecondsRemaining = (int)Math.Ceiling((To.Length - _runner.Completed) / rate);
+        }
         WriteProgress(_progress);
     }
 
