@@ -75,6 +75,13 @@ Describe 'Journal' {
         $emulator.AcceptedCount('447911000203') | Should -Be 2 -Because '-RetryUnknown resends what may already have arrived'
     }
 
+    It 'creates no journal with -WhatIf' {
+        $journal = Join-Path $TestDrive 'whatif.journal'
+        Send-MarketingMessage -To 447911000501 -TemplateName welcome_offer -Account journal -JournalPath $journal -WhatIf
+        Test-Path $journal | Should -BeFalse
+        $emulator.AcceptedCount('447911000501') | Should -Be 0
+    }
+
     It 'sends a number that appears twice in the input once' {
         $journal = Join-Path $TestDrive 'dupes.journal'
         $results = '447911000301', '+44 7911 000301' | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $journal

@@ -101,6 +101,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter(ValueFromPipeline = true, DontShow = true)]
     public PSObject? InputObject { get; set; }
 
+    private bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+        ? ((SwitchParameter)w).IsPresent
+        : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
+
     private ConnectedAccount? _account;
     private MessageParts? _parts;
     private SendJournal? _journal;
@@ -136,9 +140,12 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var v) ? ((SwitchParameter)v).IsPresent
             : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
 
-        if (JournalPath != null)
+        var journalPath = JournalPath is null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath);
+        // -WhatIf changes nothing, so it creates no journal; an existing one is still read, so the preview skips as a run would.
+        if (journalPath != null && IsWhatIf && !System.IO.File.Exists(journalPath)) journalPath = null;
+        if (journalPath != null)
         {
-            var path = GetUnresolvedProviderPathFromPSPath(JournalPath);
+            var path = journalPath;
             try { _journal = SendJournal.Open(path); }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
