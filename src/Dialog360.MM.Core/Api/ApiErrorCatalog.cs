@@ -45,12 +45,15 @@ public static class ApiErrorCatalog
         [2] = (ApiErrorKind.Server, "The API service is temporarily unavailable: retry later."),
     };
 
-    /// <summary>Marker of the not-onboarded answer: "(#200) You must accept the Marketing Messages Lite API terms".</summary>
+    /// <summary>Marker of the not-onboarded answer: "(#200) You must accept the Marketing Messages Lite API terms …".</summary>
     internal const string TermsNotAcceptedMarker = "Marketing Messages Lite API terms";
 
     public static ApiErrorKind Classify(int httpStatus, int? code, string? message)
     {
-        if (code == 200 && message != null && message.IndexOf(TermsNotAcceptedMarker, StringComparison.OrdinalIgnoreCase) >= 0)
+        // The terms error is recognised by its text, whatever its code: Meta's Graph code is 200, but 360dialog's
+        // expected-errors page for the MM route shows "(#200) You must accept the Marketing Messages Lite API terms to
+        // use the API." with code 131055, which otherwise means "marketing templates only".
+        if (message != null && message.IndexOf(TermsNotAcceptedMarker, StringComparison.OrdinalIgnoreCase) >= 0)
             return ApiErrorKind.NotOnboarded;
         if (httpStatus == 401) return ApiErrorKind.Authentication;
         if (code is int c && Codes.TryGetValue(c, out var known)) return known.Kind;

@@ -87,10 +87,11 @@ public sealed partial class MarketingApiEmulator
                 (callback.ValueKind != JsonValueKind.String || callback.GetString()!.Length > 512))
                 return Invalid(marketingRoute, "(#100) Invalid parameter", "biz_opaque_callback_data must be a string of at most 512 characters.");
 
+            // 360dialog's expected-errors page for the MM route: the terms error carries code 131055.
             if (marketingRoute && _options.NotOnboarded)
-                return GraphError.Answer(true, 200,
-                    "(#200) You must accept the Marketing Messages Lite API terms before sending messages using this API",
-                    "An admin of the Business Manager must accept the Marketing Messages Lite API terms.", 403);
+                return GraphError.Answer(true, 131055,
+                    "(#200) You must accept the Marketing Messages Lite API terms to use the API.",
+                    "An admin of the Business Manager must accept the Marketing Messages Lite API terms.");
 
             var known = FindTemplate(name!, code!);
             if (known is null || known.Status != "approved")

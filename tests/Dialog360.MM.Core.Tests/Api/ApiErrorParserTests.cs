@@ -45,6 +45,21 @@ public class ApiErrorParserTests
         Assert.Contains("Business Manager", ex.Hint);
     }
 
+    [Fact]
+    public void Terms_not_accepted_with_360dialogs_code_131055_is_not_onboarded_not_a_template_error()
+    {
+        var ex = ApiErrorParser.Parse(400,
+            "{\"detail\":{\"error\":{\"message\":\"(#200) You must accept the Marketing Messages Lite API terms to use the API.\",\"type\":\"OAuthException\",\"code\":131055}}}");
+        Assert.Equal(131055, ex.Code);
+        Assert.Equal(ApiErrorKind.NotOnboarded, ex.Kind);
+        Assert.Contains("Business Manager", ex.Hint);
+        Assert.DoesNotContain("UseCloudApi", ex.Hint);
+    }
+
+    [Fact]
+    public void Code_131055_without_the_terms_text_stays_a_template_error() =>
+        Assert.Equal(ApiErrorKind.Template, ApiErrorParser.Parse(400, "{\"error\":{\"message\":\"(#131055) Method not allowed\",\"code\":131055}}").Kind);
+
     [Theory]
     [InlineData(429, 130429, ApiErrorKind.RateLimit)]
     [InlineData(400, 131056, ApiErrorKind.RateLimit)]

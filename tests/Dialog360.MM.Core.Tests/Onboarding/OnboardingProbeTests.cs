@@ -28,6 +28,11 @@ public class OnboardingProbeTests
     }
 
     [Fact]
+    public void The_terms_error_with_code_131055_is_not_onboarded_too() =>
+        Assert.Equal(OnboardingState.NotOnboarded, Classify(400,
+            "{\"detail\":{\"error\":{\"message\":\"(#200) You must accept the Marketing Messages Lite API terms to use the API.\",\"code\":131055}}}").Status);
+
+    [Fact]
     public void A_missing_template_means_the_request_passed_the_terms_check()
     {
         var s = Classify(400, "{\"detail\":{\"error\":{\"message\":\"(#132001) Template name does not exist in the translation\",\"code\":132001}}}");
