@@ -37,6 +37,7 @@ public sealed class CampaignRunner : IDisposable
         _client = client;
         _options = options;
         _journal = journal;
+        Endpoint = client.RouteUri(SendRoutes.PathOf(options.Route));
         _limiter = new RateLimiter(options.MessagesPerSecond);
         _retry = new RetryPolicy(options.MaxRetries, options.RetryBaseDelay);
         _space = new SemaphoreSlim(options.ThrottleLimit * 2);
@@ -47,7 +48,8 @@ public sealed class CampaignRunner : IDisposable
         for (var i = 0; i < _workers.Length; i++) _workers[i] = Task.Run(WorkAsync);
     }
 
-    public Uri Endpoint => _client.RouteUri(SendRoutes.PathOf(_options.Route));
+    /// <summary>The route every message of this campaign is posted to (computed once: it is read per message).</summary>
+    public Uri Endpoint { get; }
     public int Completed => Volatile.Read(ref _completed);
     public int Accepted => Volatile.Read(ref _accepted);
     public int Failed => Volatile.Read(ref _failed);
