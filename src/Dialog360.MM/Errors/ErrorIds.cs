@@ -33,6 +33,8 @@ public static class ErrorIds
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string InvalidFailRecipient = "InvalidFailRecipient";
     public const string InvalidEmulatorTemplate = "InvalidEmulatorTemplate";
+    /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
+    public const string InvalidEmulatorFault = "InvalidEmulatorFault";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
     public const string WebhookFileNotFound = "WebhookFileNotFound";
