@@ -15,9 +15,9 @@ namespace Dialog360.MM.Core.Messages;
 public sealed class TemplateMessage
 {
     // Meta: template names are lower-case letters, digits and underscores, at most 512 characters.
-    private static readonly Regex TemplateNamePattern = new("^[a-z0-9_]{1,512}$", RegexOptions.CultureInvariant);
+    private static readonly Regex TemplateNamePattern = new(@"^[a-z0-9_]{1,512}\z", RegexOptions.CultureInvariant);
     // Language codes as WhatsApp lists them: "en", "en_US", "fil", "zh_CN".
-    private static readonly Regex LanguagePattern = new("^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+    private static readonly Regex LanguagePattern = new(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
 
     /// <summary>biz_opaque_callback_data: at most 512 characters (Meta's messages reference).</summary>
     public const int MaxCallbackDataLength = 512;

@@ -8,6 +8,8 @@ public static class ErrorIds
 {
     public const string NoApiKey = "NoApiKey";
     public const string InvalidApiKey = "InvalidApiKey";
+    /// <summary>The key has a control character (CR, LF, tab, …): refused before it could inject a header.</summary>
+    public const string InvalidApiKeyFormat = "InvalidApiKeyFormat";
     public const string InvalidBaseUri = "InvalidBaseUri";
     public const string ApiUnreachable = "ApiUnreachable";
     public const string ApiTimeout = "ApiTimeout";

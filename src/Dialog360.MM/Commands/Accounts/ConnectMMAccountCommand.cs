@@ -92,13 +92,13 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     private ApiKey ResolveKey()
     {
         var secure = Credential?.Password ?? ApiKey;
-        if (secure != null && secure.Length > 0) return new ApiKey(secure);
+        if (secure != null && secure.Length > 0) return Checked(() => new ApiKey(secure), Credential != null ? "-Credential (its password)" : "-ApiKey");
 
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
             WriteVerbose($"Using the API key from the {EnvironmentVariable} environment variable.");
-            return Core.Api.ApiKey.FromPlainText(fromEnvironment!);
+            return Checked(() => Core.Api.ApiKey.FromPlainText(fromEnvironment!), $"the {EnvironmentVariable} environment variable");
         }
 
         ThrowTerminatingError(ErrorRecords.Create(
@@ -106,5 +106,19 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
             ErrorIds.NoApiKey, ErrorCategory.InvalidArgument, Name,
             "Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key')"));
         throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>A key with a control character would inject headers: refused here, before any client exists.</summary>
+    private ApiKey Checked(Func<ApiKey> create, string source)
+    {
+        try { return create(); }
+        catch (ArgumentException ex)
+        {
+            // The message says where the bad character is, never the key or any part of it.
+            ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"The API key from {source} is not usable. {ex.Message}", ex),
+                ErrorIds.InvalidApiKeyFormat, ErrorCategory.InvalidArgument, Name,
+                "Give the key without line breaks, tabs or other control characters: copy it again from the 360dialog Client Hub."));
+            throw new InvalidOperationException("unreachable");
+        }
     }
 }
