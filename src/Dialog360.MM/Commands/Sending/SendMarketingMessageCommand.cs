@@ -149,7 +149,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             try { _journal = SendJournal.Open(path); }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
+                ThrowTerminatingError(ErrorRecords.Create(new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
                     "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
             }
             WriteVerbose($"Journal {path}: {_journal!.Count} recipient(s) already recorded.");
