@@ -61,8 +61,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                 catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
                 {
                     ThrowTerminatingError(ErrorRecords.Create(
-                        new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
-                        ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
                 }
             }
         }
@@ -83,8 +82,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
                 ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} (0 = accepted, then the connection drops).", ex),
-                    ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                    ErrorIds.InvalidFailRecipient, new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} (0 = accepted, then the connection drops).", ex), entry.Key));
             }
         }
 
@@ -97,7 +95,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         }
         catch (InvalidOperationException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.EmulatorStartFailed, ErrorCategory.ResourceUnavailable, Port,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, Port,
                 "Choose another -Port, or leave it out to take a free one."));
         }
         var output = new MMEmulator(emulator);
@@ -119,8 +117,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         var name = Get("Name");
         if (map is null || string.IsNullOrEmpty(name))
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."),
-                ErrorIds.InvalidEmulatorTemplate, ErrorCategory.InvalidArgument, value));
+                ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."), value));
         return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
             (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
     }

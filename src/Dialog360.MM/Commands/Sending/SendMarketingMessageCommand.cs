@@ -127,7 +127,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
             if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
             if (BodyParameter != null && BodyParameterProperty != null)
-                throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
             _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
             if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
@@ -149,7 +149,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             try { _journal = SendJournal.Open(path); }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath,
                     "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
             }
             WriteVerbose($"Journal {path}: {_journal!.Count} recipient(s) already recorded.");
@@ -246,8 +246,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         catch (ApiException ex) when (ex.Kind != ApiErrorKind.Authentication)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex),
-                ErrorIds.TemplateCheckFailed, ErrorCategory.ResourceUnavailable, TemplateName,
+                ErrorIds.TemplateCheckFailed, new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex), TemplateName,
                 "Use -SkipTemplateCheck if this key cannot list templates."));
             return;
         }
@@ -280,7 +279,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             var property = row?.Properties[columns[i]];
             if (property is null)
-                throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.MissingColumn,
                     $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
             try { values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1)); }
             catch (MessageValidationException ex)
@@ -308,8 +307,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             case JournalState.InDoubt when !RetryUnknown:
                 var result = Skipped(message, SendStatus.Unknown, "InDoubt",
                     "The journal has a request to this recipient with no answer: it may have been delivered. Not resent; use -RetryUnknown to send anyway.");
-                WriteError(ErrorRecords.Create(new InvalidOperationException($"{message.To}: {result.ErrorMessage}"),
-                    ErrorIds.SendInDoubt, ErrorCategory.OperationStopped, input, "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
+                WriteError(ErrorRecords.Create(ErrorIds.SendInDoubt, new InvalidOperationException($"{message.To}: {result.ErrorMessage}"), input, "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
                 WriteObject(result);
                 return true;
             default:
@@ -337,7 +335,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             {
                 ApiException api => ErrorRecords.FromApi(api, outcome.Input),
                 ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
-                OperationCanceledException stopped => ErrorRecords.Create(stopped, ErrorIds.SendStopped, ErrorCategory.OperationStopped, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
                 _ => null,
             };
             if (record is null) continue;
