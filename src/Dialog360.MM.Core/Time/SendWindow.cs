@@ -24,7 +24,7 @@ public sealed class SendWindow
     public SendWindow(TimeSpan opens, TimeSpan closes, TimeZoneInfo? forcedZone = null)
     {
         if (opens < TimeSpan.Zero || opens >= TimeSpan.FromDays(1) || closes < TimeSpan.Zero || closes > TimeSpan.FromDays(1) || opens == closes)
-            throw new MessageValidationException("SendWindow", "InvalidSendWindow",
+            throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
                 "a send window opens and closes at two different times of day, e.g. '09:00-20:00'.");
         Opens = opens;
         Closes = closes;
@@ -39,7 +39,7 @@ public sealed class SendWindow
     {
         var parts = (text ?? string.Empty).Split('-');
         if (parts.Length != 2 || !TryTime(parts[0], out var opens) || !TryTime(parts[1], out var closes))
-            throw new MessageValidationException("SendWindow", "InvalidSendWindow",
+            throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
                 $"'{text}' is not a send window: give the local opening and closing times as 'HH:mm-HH:mm', e.g. '09:00-20:00'.");
         return new SendWindow(opens, closes, forcedZone);
     }
@@ -50,7 +50,7 @@ public sealed class SendWindow
         try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
         catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
         {
-            throw new MessageValidationException("TimeZone", "InvalidTimeZone",
+            throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone,
                 $"'{id}' is not a time zone this machine knows: give an IANA id such as 'Europe/Berlin' (Windows PowerShell 5.1 needs a Windows id such as 'W. Europe Standard Time').");
         }
     }
@@ -83,7 +83,7 @@ public sealed class SendWindow
         }
         foreach (var at in candidates.OrderBy(c => c))
             if (zones.All(z => IsOpen(z, at))) return at;
-        throw new MessageValidationException("SendWindow", "SendWindowNeverOpen",
+        throw new MessageValidationException("SendWindow", ValidationReason.SendWindowNeverOpen,
             $"+{digits} spans time zones ({string.Join(", ", zones.Select(z => z.Id))}) where {Opens:hh\\:mm}-{Closes:hh\\:mm} is never open at once: widen -SendWindow or give -TimeZone.");
     }
 
@@ -107,11 +107,11 @@ public sealed class SendWindow
         try { number = PhoneNumberUtil.GetInstance().Parse("+" + digits, null); }
         catch (NumberParseException ex)
         {
-            throw new MessageValidationException("To", "TimeZoneUnknown", $"+{digits}: no time zone can be found ({ex.Message}); give -TimeZone.");
+            throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown, $"+{digits}: no time zone can be found ({ex.Message}); give -TimeZone.");
         }
         var ids = Mapper.Value.GetTimeZonesForNumber(number).Where(id => id != Mapper.Value.GetUnknownTimeZone()).ToList();
         if (ids.Count == 0)
-            throw new MessageValidationException("To", "TimeZoneUnknown",
+            throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
                 $"+{digits}: libphonenumber knows no time zone for this number, so its local time is unknown; give -TimeZone.");
         var zones = new List<TimeZoneInfo>();
         foreach (var id in ids)
@@ -119,7 +119,7 @@ public sealed class SendWindow
             try { zones.Add(TimeZoneInfo.FindSystemTimeZoneById(id)); }
             catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
             {
-                throw new MessageValidationException("To", "TimeZoneUnknown",
+                throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
                     $"+{digits} is in time zone '{id}', which this machine does not know (Windows PowerShell 5.1 knows no IANA zones); give -TimeZone.");
             }
         }

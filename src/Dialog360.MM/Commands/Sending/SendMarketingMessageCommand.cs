@@ -148,15 +148,15 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
             if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
             if (BodyParameter != null && BodyParameterProperty != null)
-                throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
             _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
             _partsFrom = (BodyParameter, HeaderParameter, ButtonParameter);
             if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
             if (TimeZone != null && SendWindow is null)
-                throw new MessageValidationException("TimeZone", "InvalidTimeZone", "-TimeZone goes with -SendWindow: give the window too, e.g. -SendWindow '09:00-20:00'.");
+                throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone, "-TimeZone goes with -SendWindow: give the window too, e.g. -SendWindow '09:00-20:00'.");
             if (WaitForWindow != null && SendWindow is null)
-                throw new MessageValidationException("WaitForWindow", "InvalidSendWindow", "-WaitForWindow goes with -SendWindow: give the window too.");
+                throw new MessageValidationException("WaitForWindow", ValidationReason.InvalidSendWindow, "-WaitForWindow goes with -SendWindow: give the window too.");
             _window = SendWindow is null ? null : Core.Time.SendWindow.Parse(SendWindow, TimeZone is null ? null : Core.Time.SendWindow.FindZone(TimeZone));
         }
         catch (MessageValidationException ex)
@@ -205,19 +205,17 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalInUse, ErrorCategory.ResourceBusy, JournalPath,
-                "Wait for that run to end, or stop it; two runs on one journal would send to the same people twice. " +
-                "A run that was killed releases the journal by itself."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalInUse, ex, JournalPath));
         }
         catch (JournalException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.InvalidData, JournalPath,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath,
                 "Restore the journal from a backup, or give a new -JournalPath (recipients the old one recorded would be sent again)."));
         }
         catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
-                "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable,
+                new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath));
         }
         if (_journal!.TakenOverFrom is { } stale)
             WriteWarning($"The journal was last held by a run that ended without closing it ({stale}); this run takes it over. " +
@@ -228,8 +226,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             try { _journal.Claim(Identity(TemplateName, LanguageCode)); }
             catch (JournalMismatchException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalMismatch, ErrorCategory.InvalidArgument, JournalPath,
-                    "Give this campaign a -JournalPath of its own."));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, JournalPath));
             }
         }
     }
@@ -271,12 +268,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             case GateVerdict.Send:
                 return true;
             case GateVerdict.InDoubt:
-                WriteError(ErrorRecords.Create(new InvalidOperationException($"{message.To}: {decision.Result!.ErrorMessage}"),
-                    ErrorIds.SendInDoubt, ErrorCategory.OperationStopped, input,
-                    "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
+                WriteError(ErrorRecords.Create(ErrorIds.SendInDoubt, new InvalidOperationException($"{message.To}: {decision.Result!.ErrorMessage}"), input));
                 break;
             case GateVerdict.JournalMismatch:
-                WriteError(ErrorRecords.Create(decision.Error!, ErrorIds.JournalMismatch, ErrorCategory.InvalidArgument, input,
+                WriteError(ErrorRecords.Create(ErrorIds.JournalMismatch, decision.Error!, input,
                     "One journal per template and language: run rows of this template with a -JournalPath of their own."));
                 break;
             case GateVerdict.Settled when decision.Result!.Status == SendStatus.Deferred && decision.Result.ErrorCode == "OutsideSendWindow" &&
@@ -393,8 +388,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         catch (ApiException ex) when (ex.Kind != ApiErrorKind.Authentication)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex),
-                ErrorIds.TemplateCheckFailed, ErrorCategory.ResourceUnavailable, TemplateName,
+                ErrorIds.TemplateCheckFailed, new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex), TemplateName,
                 "Use -SkipTemplateCheck if this key cannot list templates."));
             return;
         }
@@ -427,7 +421,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             var property = row?.Properties[columns[i]];
             if (property is null)
-                throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.MissingColumn,
                     $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
             try { values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1)); }
             catch (MessageValidationException ex)
@@ -492,12 +486,12 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             }
             var record = outcome.Error switch
             {
-                SendInDoubtException doubt => ErrorRecords.Create(doubt, ErrorIds.SendInDoubt, ErrorCategory.InvalidResult, outcome.Input,
+                SendInDoubtException doubt => ErrorRecords.Create(ErrorIds.SendInDoubt, doubt, outcome.Input,
                     "Check the status webhooks for this number; rerun with the journal and -RetryUnknown only for those that never arrived."),
                 JournalException => null, // the run ends with one JournalUnavailable error
                 ApiException api => ErrorRecords.FromApi(api, outcome.Input),
                 ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
-                OperationCanceledException stopped => ErrorRecords.Create(stopped, ErrorIds.SendStopped, ErrorCategory.OperationStopped, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
                 _ => null,
             };
             if (record is null) continue;
@@ -515,13 +509,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private ErrorRecord? EngineStopped()
     {
         if (_runner!.JournalFailure is { } journalFailure)
-            return StopWith(ErrorRecords.Create(journalFailure, ErrorIds.JournalUnavailable, ErrorCategory.WriteError, JournalPath,
+            return StopWith(ErrorRecords.Create(ErrorIds.JournalUnavailable, journalFailure, JournalPath,
                 "Free disk space or fix the journal's folder, then run the same command again: what was journaled is skipped, " +
                 "recipients whose answer could not be journaled come back as Unknown."));
         if (_runner.WorkerFault is { } fault)
-            return StopWith(ErrorRecords.Create(new InvalidOperationException("The send engine failed: " + fault.Message, fault),
-                ErrorIds.SendEngineFailed, ErrorCategory.NotSpecified, null,
-                "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details."));
+            return StopWith(ErrorRecords.Create(ErrorIds.SendEngineFailed, new InvalidOperationException("The send engine failed: " + fault.Message, fault), null));
         return null;
     }
 
