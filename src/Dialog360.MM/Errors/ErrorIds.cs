@@ -28,6 +28,8 @@ public static class ErrorIds
     public const string InvalidEmulatorTemplate = "InvalidEmulatorTemplate";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
+    /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>
+    public const string WebhookDeliveryTooLarge = "WebhookDeliveryTooLarge";
     public const string WebhookFileNotFound = "WebhookFileNotFound";
     public const string WebhookFileUnreadable = "WebhookFileUnreadable";
     public const string InvalidWebhookPayload = "InvalidWebhookPayload";
