@@ -97,6 +97,25 @@ Describe 'ConvertFrom-MMWebhook' {
         $events.ClickId | Should -Be 'CLICK_ID_0001'
     }
 
+    It 'types opt-outs, template status and category changes and account updates, each with a table view' {
+        $stop = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'user-preferences-stop.json')
+        $stop | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMUserPreferenceEvent'
+        ($stop.WaId, $stop.Value, $stop.IsStop, $stop.PhoneNumberId) | Should -Be @('16505551234', 'stop', $true, '106540352242922')
+        ($stop | Format-Table | Out-String -Width 200) | Should -Match 'stop\s+Sheena Nelson\s+marketing_messages'
+
+        $paused = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'template-status-paused.json')
+        $paused.EventType | Should -Be 'TemplateStatus'
+        ($paused | Format-Table | Out-String -Width 200) | Should -Match 'PAUSED\s+order_confirmation\s+en_US\s+MARKETING\s+NONE\s+FIRST_PAUSE'
+
+        $moved = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'template-category-update.jsonl')
+        $moved.EventType | Should -Be @('TemplateCategory', 'TemplateCategory')
+        ($moved | Format-Table | Out-String -Width 200) | Should -Match 'order_confirmation\s+en_US\s+UTILITY\s+MARKETING'
+
+        $terms = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'account-update-mm-terms.json')
+        $terms.Event | Should -Be 'MM_LITE_TERMS_SIGNED'
+        ($terms | Format-Table | Out-String -Width 200) | Should -Match 'MM_LITE_TERMS_SIGNED\s+102290129340398\s+2729063490586005'
+    }
+
     It 'shows status events as a table' {
         $text = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-failed.json') | Format-Table | Out-String -Width 200
         $text | Should -Match 'Status\s+RecipientId'

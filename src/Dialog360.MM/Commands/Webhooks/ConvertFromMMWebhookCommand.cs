@@ -10,7 +10,8 @@ using Dialog360.MM.Errors;
 namespace Dialog360.MM.Commands.Webhooks;
 
 [Cmdlet(VerbsData.ConvertFrom, "MMWebhook", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUnknownEvent))]
+[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUserPreferenceEvent),
+    typeof(MMTemplateStatusEvent), typeof(MMTemplateCategoryEvent), typeof(MMAccountUpdateEvent), typeof(MMUnknownEvent))]
 public sealed class ConvertFromMMWebhookCommand : MMCmdlet
 {
     private const string InputObjectSet = "InputObject";
