@@ -43,6 +43,8 @@ public static class ErrorIds
     public const string WebhookFileUnreadable = "WebhookFileUnreadable";
     public const string InvalidWebhookPayload = "InvalidWebhookPayload";
     public const string WebhookReceiverStartFailed = "WebhookReceiverStartFailed";
+    /// <summary>Another receiver (in this or another process) is writing the file; the message names it.</summary>
+    public const string WebhookFileInUse = "WebhookFileInUse";
     public const string JournalNotFound = "JournalNotFound";
     public const string JournalRequired = "JournalRequired";
 
