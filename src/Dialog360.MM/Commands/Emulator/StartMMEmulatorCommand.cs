@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Errors;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 public sealed class EmulatorOptions
 {

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Http;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
@@ -88,14 +88,19 @@ public sealed partial class MarketingApiEmulator : IDisposable
         try
         {
             if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
-            answer = request.Headers[Api.ApiClient.KeyHeader] == _options.ApiKey
+            answer = request.Headers[Core.Api.ApiClient.KeyHeader] == _options.ApiKey
                 ? Route(request.HttpMethod, path, request.QueryString, body)
                 // 360dialog answers a wrong or missing key with a bare string (shared/reference/mm-api.md).
                 : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
         }
         catch (Exception ex)
         {
-            answer = EmulatorAnswer.Json(500, "{\"detail\":\"emulator fault: " + ex.GetType().Name + "\"}");
+            answer = EmulatorAnswer.Json(500, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("detail", "emulator fault: " + ex.GetType().Name);
+                w.WriteEndObject();
+            });
         }
 
         Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.HttpMethod, path, request.Url.Query, body, answer.StatusCode,
@@ -153,30 +158,4 @@ public sealed partial class MarketingApiEmulator : IDisposable
             // The client went away (timeout, Ctrl+C): nothing to answer.
         }
     }
-}
-
-/// <summary>What a route answers: status, JSON body and extra headers (Retry-After, say).</summary>
-internal sealed class EmulatorAnswer
-{
-    private EmulatorAnswer(int statusCode, string body, string contentType = "application/json")
-    {
-        StatusCode = statusCode;
-        Body = body;
-        ContentType = contentType;
-    }
-
-    public int StatusCode { get; }
-    public string Body { get; }
-    public string ContentType { get; }
-    public Dictionary<string, string> Headers { get; } = new();
-
-    /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
-    public bool Abort { get; private set; }
-
-    public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
-
-    /// <summary>An answer that is not JSON, as a gateway or a crashed server sends it.</summary>
-    public static EmulatorAnswer Text(int statusCode, string contentType, string body) => new(statusCode, body, contentType);
-
-    public static EmulatorAnswer Dropped() => new(0, string.Empty) { Abort = true };
 }
