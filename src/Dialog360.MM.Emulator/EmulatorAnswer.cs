@@ -21,6 +21,9 @@ internal sealed class EmulatorAnswer
     public string ContentType { get; }
     public Dictionary<string, string> Headers { get; } = new();
 
+    /// <summary>The send was passed on (whatever the client hears): counted as accepted and followed by webhooks.</summary>
+    public bool Accepted { get; set; }
+
     /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
     public bool Abort { get; private set; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
+using Dialog360.MM.Emulator.Webhooks;
 
 namespace Dialog360.MM.Emulator;
 
@@ -42,8 +43,19 @@ public sealed partial class MarketingApiEmulator
             if (_options.FailRecipients.TryGetValue(to, out var failCode))
                 return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), GraphError.DetailsFor(failCode),
                     GraphError.HttpStatusFor(failCode));
+            // Someone who stopped marketing messages (a user_preferences stop this emulator sent) is refused from then on.
+            if (_optedOut.ContainsKey(to))
+                return GraphError.Answer(marketingRoute, 131050, GraphError.MessageFor(131050), null);
 
-            return Accept(to, marketingRoute, NextFault(to));
+            var send = new AcceptedSend
+            {
+                To = to,
+                MarketingRoute = marketingRoute,
+                CloudApiFallback = Text(root, "product_policy") == "CLOUD_API_FALLBACK",
+                ActivitySharing = root.TryGetProperty("message_activity_sharing", out var sharing) && sharing.ValueKind == JsonValueKind.True,
+                CallbackData = Text(root, "biz_opaque_callback_data"),
+            };
+            return Accept(send, NextFault(to));
         }
     }
 
@@ -141,8 +153,9 @@ public sealed partial class MarketingApiEmulator
     }
 
     /// <summary>Answers a valid send: normally, or with the fault this attempt draws.</summary>
-    private EmulatorAnswer Accept(string to, bool marketingRoute, EmulatorFault? fault)
+    private EmulatorAnswer Accept(AcceptedSend send, EmulatorFault? fault)
     {
+        var (to, marketingRoute) = (send.To, send.MarketingRoute);
         switch (fault)
         {
             case EmulatorFault.RateLimited:
@@ -154,9 +167,11 @@ public sealed partial class MarketingApiEmulator
         }
 
         // Every other answer comes after the message was passed on: it counts as accepted, whatever the client hears.
-        _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
-        var id = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
-        return fault switch
+        send.Index = _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
+        var id = send.MessageId = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
+        send.AcceptedAtUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        _webhooks?.Schedule(send);
+        var answer = fault switch
         {
             EmulatorFault.Dropped => EmulatorAnswer.Dropped(),
             // Starlette's answer to an unhandled exception: plain text, no Graph error object.
@@ -166,6 +181,8 @@ public sealed partial class MarketingApiEmulator
             EmulatorFault.MalformedOk => MalformedOk(to),
             _ => EmulatorAnswer.Json(200, w => WriteAccepted(w, to, id)),
         };
+        answer.Accepted = true;
+        return answer;
     }
 
     // MarketingMessageResponsePayload (Meta's OpenAPI file, v23.0).

@@ -35,6 +35,8 @@ public static class ErrorIds
     public const string InvalidEmulatorTemplate = "InvalidEmulatorTemplate";
     /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
     public const string InvalidEmulatorFault = "InvalidEmulatorFault";
+    /// <summary>Start-MMEmulator -WebhookUrl is not an http(s) URL on this machine.</summary>
+    public const string InvalidEmulatorWebhookUrl = "InvalidEmulatorWebhookUrl";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
     /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>

@@ -30,6 +30,29 @@ public sealed class MMEmulator
     public PSCredential Credential { get; }
     public bool IsRunning => Emulator.IsRunning;
     public long RequestCount => Emulator.RequestCount;
+
+    /// <summary>The seed of its random choices: start another with -Seed and this value to repeat a run.</summary>
+    public int Seed => Emulator.Seed;
+
+    /// <summary>Sends passed on, including those answered with a fault after acceptance (500, 502, 504, malformed 200, dropped).</summary>
+    public long Accepted => Emulator.Accepted;
+
+    /// <summary>Sends refused: bad key, bad body, a Graph error, 503 (429s are counted as Throttled).</summary>
+    public long Rejected => Emulator.Rejected;
+
+    public long Throttled => Emulator.Throttled;
+
+    /// <summary>Webhook deliveries the receiver took (2xx), or written to the file when there is no URL.</summary>
+    public long WebhooksDelivered => Emulator.WebhooksDelivered;
+
+    /// <summary>Webhook events not delivered yet: due later, on the wire, or waiting to be retried. 0 when all went out.</summary>
+    public long WebhooksPending => Emulator.WebhooksPending;
+
+    /// <summary>Webhook deliveries given up after six POSTs without 2xx.</summary>
+    public long WebhooksFailed => Emulator.WebhooksFailed;
+
+    /// <summary>Recipients who sent a stop (user_preferences) in this run; the emulator refuses them with 131050 from then on.</summary>
+    public IReadOnlyCollection<string> OptedOut => Emulator.OptedOut;
     public IReadOnlyList<EmulatorRequest> Requests => Emulator.Requests;
     public MarketingApiEmulator Emulator { get; }
 
