@@ -34,6 +34,8 @@ public static class ErrorIds
     public const string WebhookReceiverStartFailed = "WebhookReceiverStartFailed";
     public const string JournalNotFound = "JournalNotFound";
     public const string JournalRequired = "JournalRequired";
+    /// <summary>Send-MarketingMessage -TimeToLive, retired: time-to-live is set on the template (New-MMTemplate -TimeToLive).</summary>
+    public const string TimeToLiveOnTemplate = "TimeToLiveOnTemplate";
 
     public static string ForApiCode(int code) => "ApiError" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
