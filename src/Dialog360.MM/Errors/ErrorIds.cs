@@ -36,6 +36,9 @@ public static class ErrorIds
     public const string JournalRequired = "JournalRequired";
     /// <summary>Send-MarketingMessage -TimeToLive, retired: time-to-live is set on the template (New-MMTemplate -TimeToLive).</summary>
     public const string TimeToLiveOnTemplate = "TimeToLiveOnTemplate";
+    public const string RateCardNotFound = "RateCardNotFound";
+    /// <summary>A rate card without the Market, Category, Price, Currency columns, with a bad row, or in two currencies.</summary>
+    public const string InvalidRateCard = "InvalidRateCard";
 
     public static string ForApiCode(int code) => "ApiError" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
