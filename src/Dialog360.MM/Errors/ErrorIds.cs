@@ -19,15 +19,26 @@ public static class ErrorIds
     public const string InvalidWebhookUrl = "InvalidWebhookUrl";
     /// <summary>The pre-send check could not list the account's templates.</summary>
     public const string TemplateCheckFailed = "TemplateCheckFailed";
+    /// <summary>The journal cannot be opened, read (a line of the wrong shape) or written (a full disk).</summary>
     public const string JournalUnavailable = "JournalUnavailable";
+    /// <summary>Another run (this process or another, named in the message) holds the journal.</summary>
+    public const string JournalInUse = "JournalInUse";
+    /// <summary>The journal belongs to another campaign (template, language, route or account).</summary>
+    public const string JournalMismatch = "JournalMismatch";
+    /// <summary>A worker of the send engine ended unexpectedly: a defect, reported instead of waiting forever.</summary>
+    public const string SendEngineFailed = "SendEngineFailed";
     /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
     public const string SendInDoubt = "SendInDoubt";
     public const string SendStopped = "SendStopped";
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string InvalidFailRecipient = "InvalidFailRecipient";
     public const string InvalidEmulatorTemplate = "InvalidEmulatorTemplate";
+    /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
+    public const string InvalidEmulatorFault = "InvalidEmulatorFault";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
+    /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>
+    public const string WebhookDeliveryTooLarge = "WebhookDeliveryTooLarge";
     public const string WebhookFileNotFound = "WebhookFileNotFound";
     public const string WebhookFileUnreadable = "WebhookFileUnreadable";
     public const string InvalidWebhookPayload = "InvalidWebhookPayload";

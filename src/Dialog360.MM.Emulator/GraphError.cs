@@ -1,8 +1,6 @@
-using System.IO;
-using System.Text;
 using System.Text.Json;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// Meta's Graph error object, answered in the shape each route uses: 360dialog's MM route wraps it as
@@ -12,8 +10,7 @@ internal static class GraphError
 {
     public static EmulatorAnswer Answer(bool marketingRoute, int code, string message, string? details, int httpStatus = 400)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Messages.TemplateMessage.WriterOptions))
+        return EmulatorAnswer.Json(httpStatus, w =>
         {
             w.WriteStartObject();
             if (marketingRoute) w.WriteStartObject("detail");
@@ -32,8 +29,7 @@ internal static class GraphError
             w.WriteEndObject();
             if (marketingRoute) w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return EmulatorAnswer.Json(httpStatus, Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     /// <summary>Messages for codes the emulator can be told to fail a recipient with (EmulatorOptions.FailRecipients).</summary>
@@ -45,6 +41,26 @@ internal static class GraphError
         131056 => "(#131056) (Business Account, Consumer Account) pair rate limit hit",
         130429 => "(#130429) Rate limit hit",
         131000 => "(#131000) Something went wrong",
+        134102 => "(#134102) Template unavailable",
         _ => $"(#{code}) Error",
+    };
+
+    /// <summary>error_data.details for a failed recipient, where Meta gives one.</summary>
+    public static string? DetailsFor(int code) => code switch
+    {
+        134102 => "The template is unavailable for use, or the business is not eligible for the Marketing Messages API.",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The HTTP status Meta answers a code with: 134102 and 131000 come as 500 (shared/reference/mm-api.md, "More error
+    /// codes for the MM route"), rate limits as 429, 131016 as 503, everything else as 400.
+    /// </summary>
+    public static int HttpStatusFor(int code) => code switch
+    {
+        134102 or 131000 => 500,
+        130429 or 131056 => 429,
+        131016 => 503,
+        _ => 400,
     };
 }

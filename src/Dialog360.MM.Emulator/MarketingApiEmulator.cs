@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Http;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
@@ -20,13 +20,24 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly EmulatorOptions _options;
     private readonly ConcurrentQueue<EmulatorRequest> _recorded = new();
     private readonly ConcurrentDictionary<string, int> _acceptedByRecipient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
     private long _requestCount;
     private int _recordedCount;
 
+    /// <exception cref="ArgumentException">A fault rate outside 0 to 1, or rates that add up to more than 1.</exception>
     public MarketingApiEmulator(EmulatorOptions? options = null)
     {
         _options = options ?? new EmulatorOptions();
+        var total = 0.0;
+        foreach (var rate in _options.FaultRates)
+        {
+            if (!(rate.Value >= 0 && rate.Value <= 1))
+                throw new ArgumentException($"The {rate.Key} fault rate is {rate.Value}; write a share from 0 to 1, e.g. 0.05 for 5%.");
+            total += rate.Value;
+        }
+        if (total > 1 + 1e-9) throw new ArgumentException($"The fault rates add up to {total}; together they can be at most 1.");
+        Seed = _options.Seed ?? SeededDraw.NewSeed();
         _server = new LoopbackHttpServer(HandleAsync);
     }
 
@@ -36,6 +47,9 @@ public sealed partial class MarketingApiEmulator : IDisposable
     public EmulatorOptions Options => _options;
     public bool IsRunning => _server.IsListening;
     public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>The seed of every random choice: the options' one, or one picked at construction (to repeat a run).</summary>
+    public int Seed { get; }
 
     /// <summary>The most recent requests, oldest first (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>).</summary>
     public IReadOnlyList<EmulatorRequest> Requests => _recorded.ToArray();
@@ -50,6 +64,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
     {
         while (_recorded.TryDequeue(out _)) { }
         _acceptedByRecipient.Clear();
+        _attempts.Clear();
         Interlocked.Exchange(ref _recordedCount, 0);
         Interlocked.Exchange(ref _requestCount, 0);
     }
@@ -73,14 +88,19 @@ public sealed partial class MarketingApiEmulator : IDisposable
         try
         {
             if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
-            answer = request.Headers[Api.ApiClient.KeyHeader] == _options.ApiKey
+            answer = request.Headers[Core.Api.ApiClient.KeyHeader] == _options.ApiKey
                 ? Route(request.HttpMethod, path, request.QueryString, body)
                 // 360dialog answers a wrong or missing key with a bare string (shared/reference/mm-api.md).
                 : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
         }
         catch (Exception ex)
         {
-            answer = EmulatorAnswer.Json(500, "{\"detail\":\"emulator fault: " + ex.GetType().Name + "\"}");
+            answer = EmulatorAnswer.Json(500, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("detail", "emulator fault: " + ex.GetType().Name);
+                w.WriteEndObject();
+            });
         }
 
         Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.HttpMethod, path, request.Url.Query, body, answer.StatusCode,
@@ -126,7 +146,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
                 return;
             }
             response.StatusCode = answer.StatusCode;
-            response.ContentType = "application/json";
+            response.ContentType = answer.ContentType;
             foreach (var header in answer.Headers) response.Headers[header.Key] = header.Value;
             var bytes = Encoding.UTF8.GetBytes(answer.Body);
             response.ContentLength64 = bytes.Length;
@@ -138,25 +158,4 @@ public sealed partial class MarketingApiEmulator : IDisposable
             // The client went away (timeout, Ctrl+C): nothing to answer.
         }
     }
-}
-
-/// <summary>What a route answers: status, JSON body and extra headers (Retry-After, say).</summary>
-internal sealed class EmulatorAnswer
-{
-    private EmulatorAnswer(int statusCode, string body)
-    {
-        StatusCode = statusCode;
-        Body = body;
-    }
-
-    public int StatusCode { get; }
-    public string Body { get; }
-    public Dictionary<string, string> Headers { get; } = new();
-
-    /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
-    public bool Abort { get; private set; }
-
-    public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
-
-    public static EmulatorAnswer Dropped() => new(0, string.Empty) { Abort = true };
 }

@@ -1,0 +1,81 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:http = [System.Net.Http.HttpClient]::new()
+    $http.Timeout = [timespan]::FromSeconds(20)
+    # One raw send, so the test sees the emulator's answer rather than the engine's reading of it.
+    function Send-Raw([object] $Emulator, [string] $To) {
+        $body = '{"messaging_product":"whatsapp","recipient_type":"individual","to":"' + $To + '","type":"template","template":{"name":"welcome_offer","language":{"code":"en","policy":"deterministic"}}}'
+        $request = [System.Net.Http.HttpRequestMessage]::new('POST', [uri]::new($Emulator.BaseUri, 'marketing_messages'))
+        $request.Content = [System.Net.Http.StringContent]::new($body, [System.Text.Encoding]::UTF8, 'application/json')
+        $request.Headers.Add('D360-API-KEY', $Emulator.ApiKey)
+        $response = $http.SendAsync($request).GetAwaiter().GetResult()
+        [pscustomobject]@{ Status = [int]$response.StatusCode; Body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult() }
+    }
+}
+AfterAll {
+    Stop-MMEmulator
+    $http.Dispose()
+}
+
+Describe 'Start-MMEmulator faults' {
+    It 'takes faults by name or HTTP status in -Fault and -FaultRate' {
+        $emulator = Start-MMEmulator -Fault @{ '+447911000001' = 'BadGateway', 504 } -FaultRate @{ MalformedOk = 1 } -Seed 5
+        (Send-Raw $emulator 447911000001).Status | Should -Be 502
+        (Send-Raw $emulator 447911000001).Status | Should -Be 504
+        $third = Send-Raw $emulator 447911000001
+        $third.Status | Should -Be 200
+        $third.Body | Should -BeIn '{"messages":[{"id":123}]}', '[]', '{}', 'OK'
+        $emulator.AcceptedCount('447911000001') | Should -Be 3
+        $emulator.Emulator.Seed | Should -Be 5
+    }
+
+    It 'answers 134102 with HTTP 500 for a -FailRecipient' {
+        $emulator = Start-MMEmulator -FailRecipient @{ '+447700900009' = 134102 }
+        $answer = Send-Raw $emulator 447700900009
+        $answer.Status | Should -Be 500
+        $answer.Body | Should -Match '"code":134102'
+    }
+
+    It 'refuses <Case> with InvalidEmulatorFault' -ForEach @(
+        @{ Case = 'an unknown fault'; Parameters = @{ FaultRate = @{ Teapot = 0.1 } } }
+        @{ Case = 'a share that is no number'; Parameters = @{ FaultRate = @{ 502 = 'often' } } }
+        @{ Case = 'shares above 1'; Parameters = @{ FaultRate = @{ 502 = 0.6; 504 = 0.6 } } }
+        @{ Case = 'an unknown -Fault'; Parameters = @{ Fault = @{ '+447911000001' = 418 } } }
+    ) {
+        { Start-MMEmulator @Parameters } | Should -Throw -ErrorId 'InvalidEmulatorFault*'
+    }
+}
+
+Describe 'Dialog360.MM.Emulator.dll' {
+    It 'loads only when Start-MMEmulator runs, not for sending, listing or stopping nothing' {
+        # The fake API is this process's emulator; the child process that sends never starts one of its own.
+        $fake = Start-MMEmulator
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $script = @"
+`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'
+function Test-Loaded { [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Dialog360.MM.Emulator' }) }
+Import-Module '$(Get-TestModulePath)'
+Connect-MMAccount -BaseUri '$($fake.BaseUri)'
+`$null = Get-Command -Module Dialog360.MM; `$null = Get-Help Start-MMEmulator; `$null = Get-MMAccount
+`$result = Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer
+Stop-MMEmulator
+"`$(`$result.Status) `$(Test-Loaded)"
+`$null = Start-MMEmulator
+"`$(Test-Loaded)"
+Stop-MMEmulator
+"@
+        $env:D360_API_KEY = $fake.ApiKey
+        try {
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+                -RedirectStandardError (Join-Path $TestDrive 'load.err') -RedirectStandardOutput (Join-Path $TestDrive 'load.out')
+        } finally { Remove-Item Env:D360_API_KEY }
+        if (-not $child.WaitForExit(60000)) { $child.Kill(); throw 'the child pwsh did not finish within 60 s' }
+        Get-Content (Join-Path $TestDrive 'load.err') -Raw | Should -BeNullOrEmpty
+        Get-Content (Join-Path $TestDrive 'load.out') | Should -Be 'Accepted False', 'True'
+        $fake.AcceptedCount('447911123456') | Should -Be 1
+        $fake | Stop-MMEmulator
+    }
+}
