@@ -1,5 +1,11 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Emulator;
 
 namespace Dialog360.MM.Core.Tests.Api;
 
@@ -54,5 +60,27 @@ public class MarketingErrorCodeTests
         var ex = Parse(500, 131000, "Something went wrong", "x");
         Assert.False(ex.NeverRetry);
         Assert.Null(ex.RetryAfterMinutes);
+    }
+
+    [Theory]
+    [InlineData(100, 400, true, null)]
+    [InlineData(131055, 400, true, null)]
+    [InlineData(134100, 400, true, null)]
+    [InlineData(134101, 400, false, 10)]
+    [InlineData(134102, 500, true, null)]
+    [InlineData(131063, 400, true, null)]
+    [InlineData(131064, 400, true, null)]
+    [InlineData(132015, 400, true, null)]
+    [InlineData(131049, 400, true, 1440)]
+    [InlineData(131050, 400, true, null)]
+    public async Task Each_MM_error_code_from_the_emulator_reaches_the_caller_with_its_retry_advice(int code, int httpStatus, bool neverRetry, int? retryAfterMinutes)
+    {
+        using var emulator = new MarketingApiEmulator(new EmulatorOptions { FailRecipients = new Dictionary<string, int> { ["447911123456"] = code } });
+        emulator.Start();
+        using var client = new ApiClient(emulator.BaseUri, ApiKey.FromPlainText(emulator.ApiKey), new ApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+        var ex = await Assert.ThrowsAsync<ApiException>(() =>
+            client.SendTemplateAsync(new TemplateMessage("447911123456", "welcome_offer"), SendRoute.MarketingMessages, CancellationToken.None));
+        Assert.Equal((code, httpStatus, neverRetry, retryAfterMinutes), (ex.Code, ex.HttpStatus, ex.NeverRetry, ex.RetryAfterMinutes));
+        Assert.NotNull(ex.Hint);
     }
 }
