@@ -75,6 +75,7 @@ Describe 'Remove-MMTemplate' {
     It 'writes a non-terminating error for a name the account does not have, and goes on' {
         Remove-MMTemplate -Name no_such_template, welcome_offer -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
         $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
         $e[0].TargetObject | Should -Be 'no_such_template'
         Get-MMTemplate -Name welcome_offer -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }

@@ -37,6 +37,11 @@ public sealed class RemoveMMTemplateCommand : MMCmdlet
             if (!ShouldProcess($"{name} (every language)", $"Delete the template from account '{account.Name}'")) continue;
             WriteVerbose($"DELETE {account.Client.RouteUri("v1/configs/templates/" + Uri.EscapeDataString(name))}");
             try { Wait(account.Client.DeleteTemplateAsync(name, CancelToken)); }
+            catch (Core.Api.ApiException ex) when (ex.HttpStatus == 404)
+            {
+                WriteError(ErrorRecords.Create(new ItemNotFoundException($"The account has no template named '{name}': run Get-MMTemplate to list them.", ex),
+                    ErrorIds.TemplateNotFound, ErrorCategory.ObjectNotFound, name));
+            }
             catch (Exception ex) when (ErrorRecords.IsApiFailure(ex)) { WriteError(ErrorRecords.FromApiFailure(ex, name)); }
             finally { account.Templates.Invalidate(); }
         }
