@@ -107,8 +107,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                 catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
                 {
                     ThrowTerminatingError(ErrorRecords.Create(
-                        new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
-                        ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
                 }
             }
         }
@@ -124,9 +123,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex),
-                    ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
@@ -138,9 +136,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (PSInvalidCastException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex),
-                    ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
@@ -154,7 +151,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, FaultRate));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault, ex, FaultRate));
         }
         try
         {
@@ -163,8 +160,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         catch (InvalidOperationException ex)
         {
             var file = ex.InnerException is IOException || ex.InnerException is UnauthorizedAccessException;
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.EmulatorStartFailed,
-                file ? ErrorCategory.WriteError : ErrorCategory.ResourceUnavailable, file ? WebhookPath : Port,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, file ? WebhookPath : Port,
                 file ? "Check that the -WebhookPath file can be written." : "Choose another -Port, or leave it out to take a free one."));
         }
         var output = new MMEmulator(emulator);
@@ -177,9 +173,9 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     private void SetWebhooks(EmulatorOptions options)
     {
         if (WebhookUrl != null && !Dialog360.MM.Emulator.Webhooks.EmulatorWebhookOptions.IsAllowedUrl(WebhookUrl))
-            ThrowTerminatingError(ErrorRecords.Create(
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorWebhookUrl,
                 new ArgumentException($"-WebhookUrl {WebhookUrl} is not on this machine: the emulator posts to http(s)://127.0.0.1 or localhost only, e.g. a Start-MMWebhookReceiver's BaseUri."),
-                ErrorIds.InvalidEmulatorWebhookUrl, ErrorCategory.InvalidArgument, WebhookUrl));
+                WebhookUrl));
         var webhooks = options.Webhooks;
         webhooks.Url = WebhookUrl;
         if (WebhookPath != null) webhooks.Path = GetUnresolvedProviderPathFromPSPath(WebhookPath);
@@ -217,8 +213,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         var name = Get("Name");
         if (map is null || string.IsNullOrEmpty(name))
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."),
-                ErrorIds.InvalidEmulatorTemplate, ErrorCategory.InvalidArgument, value));
+                ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."), value));
         return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
             (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
     }
