@@ -161,7 +161,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         {
             var file = ex.InnerException is IOException || ex.InnerException is UnauthorizedAccessException;
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, file ? WebhookPath : Port,
-                file ? "Check that the -WebhookPath file can be written." : "Choose another -Port, or leave it out to take a free one."));
+                file ? "Check that the -WebhookPath file can be written." : null));
         }
         var output = new MMEmulator(emulator);
         ModuleSession.Emulators.Add(output);
@@ -173,9 +173,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     private void SetWebhooks(EmulatorOptions options)
     {
         if (WebhookUrl != null && !Dialog360.MM.Emulator.Webhooks.EmulatorWebhookOptions.IsAllowedUrl(WebhookUrl))
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorWebhookUrl,
-                new ArgumentException($"-WebhookUrl {WebhookUrl} is not on this machine: the emulator posts to http(s)://127.0.0.1 or localhost only, e.g. a Start-MMWebhookReceiver's BaseUri."),
-                WebhookUrl));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorWebhookUrl, new ArgumentException($"-WebhookUrl {WebhookUrl} is not on this machine: the emulator posts to http(s)://127.0.0.1 or localhost only, e.g. a Start-MMWebhookReceiver's BaseUri."), WebhookUrl));
         var webhooks = options.Webhooks;
         webhooks.Url = WebhookUrl;
         if (WebhookPath != null) webhooks.Path = GetUnresolvedProviderPathFromPSPath(WebhookPath);
