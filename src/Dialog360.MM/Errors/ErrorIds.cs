@@ -37,10 +37,14 @@ public static class ErrorIds
     public const string InvalidEmulatorFault = "InvalidEmulatorFault";
     public const string InvalidWebhookJson = "InvalidWebhookJson";
     public const string NotAWebhookDelivery = "NotAWebhookDelivery";
+    /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>
+    public const string WebhookDeliveryTooLarge = "WebhookDeliveryTooLarge";
     public const string WebhookFileNotFound = "WebhookFileNotFound";
     public const string WebhookFileUnreadable = "WebhookFileUnreadable";
     public const string InvalidWebhookPayload = "InvalidWebhookPayload";
     public const string WebhookReceiverStartFailed = "WebhookReceiverStartFailed";
+    /// <summary>Another receiver (in this or another process) is writing the file; the message names it.</summary>
+    public const string WebhookFileInUse = "WebhookFileInUse";
     public const string JournalNotFound = "JournalNotFound";
     public const string JournalRequired = "JournalRequired";
 

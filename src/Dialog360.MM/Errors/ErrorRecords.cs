@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Webhooks;
 
 namespace Dialog360.MM.Errors;
 
@@ -50,6 +51,17 @@ internal static class ErrorRecords
 
     public static ErrorRecord FromValidation(MessageValidationException ex, object? target) =>
         Create(ex, ex.Reason, ErrorCategory.InvalidArgument, target);
+
+    /// <summary>A delivery in a webhook file or string that could not be read; the rest of it was.</summary>
+    public static ErrorRecord FromWebhookRead(WebhookReadError error, object target) => error.Problem switch
+    {
+        WebhookReadProblem.NotADelivery => Create(new FormatException(error.ToString()), ErrorIds.NotAWebhookDelivery,
+            ErrorCategory.InvalidData, target, "Each line must be a delivery object with \"entry\"; the rest was read."),
+        WebhookReadProblem.TooLarge => Create(new FormatException(error.ToString()), ErrorIds.WebhookDeliveryTooLarge,
+            ErrorCategory.LimitsExceeded, target, "Raise -MaxDeliveryBytes if the delivery is genuine; the rest was read."),
+        _ => Create(new FormatException(error.ToString()), ErrorIds.InvalidWebhookJson,
+            ErrorCategory.InvalidData, target, "Fix or remove that line; the rest was read."),
+    };
 
     public static ErrorCategory CategoryOf(ApiException ex) => ex.Kind switch
     {

@@ -10,7 +10,8 @@ using Dialog360.MM.Errors;
 namespace Dialog360.MM.Commands.Webhooks;
 
 [Cmdlet(VerbsData.ConvertFrom, "MMWebhook", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUnknownEvent))]
+[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUserPreferenceEvent),
+    typeof(MMTemplateStatusEvent), typeof(MMTemplateCategoryEvent), typeof(MMAccountUpdateEvent), typeof(MMUnknownEvent))]
 public sealed class ConvertFromMMWebhookCommand : MMCmdlet
 {
     private const string InputObjectSet = "InputObject";
@@ -30,6 +31,10 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath", "LP")]
     public string[]? LiteralPath { get; set; }
+
+    [Parameter]
+    [ValidateRange(1024, int.MaxValue)]
+    public int MaxDeliveryBytes { get; set; } = WebhookReader.DefaultMaxDeliveryBytes;
 
     protected override void ProcessRecord()
     {
@@ -70,18 +75,10 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         var progress = stream is FileStream ? new ProgressRecord(1, "ConvertFrom-MMWebhook", source) : null;
         var clock = Stopwatch.StartNew();
         long count = 0;
-        void OnError(WebhookReadError error)
-        {
-            var record = ErrorRecords.Create(
-                new FormatException(error.ToString()),
-                error.IsMalformedJson ? ErrorIds.InvalidWebhookJson : ErrorIds.NotAWebhookDelivery,
-                ErrorCategory.InvalidData, target,
-                error.IsMalformedJson ? "Fix or remove that line; the rest was read." : "Each line must be a delivery object with \"entry\"; the rest was read.");
-            WriteError(record);
-        }
+        void OnError(WebhookReadError error) => WriteError(ErrorRecords.FromWebhookRead(error, target));
         try
         {
-            foreach (var e in WebhookReader.Read(stream, source, OnError, CancelToken))
+            foreach (var e in WebhookReader.Read(stream, source, OnError, CancelToken, MaxDeliveryBytes))
             {
                 WriteObject(e);
                 count++;
