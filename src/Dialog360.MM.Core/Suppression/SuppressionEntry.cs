@@ -1,0 +1,63 @@
+using System;
+using Dialog360.MM.Core.Messages;
+
+namespace Dialog360.MM.Core.Suppression;
+
+/// <summary>Whether a record of the suppression list puts a number on the list or takes it off.</summary>
+public enum SuppressionAction
+{
+    Add,
+    Remove,
+}
+
+/// <summary>
+/// One record of a suppression list: a number put on it (reason "stop", "131050", "manual", or the admin's words) or
+/// taken off it, where that came from ("events.jsonl:12", "webhook", "manual", "csv", a campaign) and when it happened.
+/// </summary>
+public sealed class SuppressionEntry
+{
+    /// <summary>A record for <paramref name="phone"/> in any format <see cref="PhoneNumber.Normalize(string?, string)"/> takes.</summary>
+    /// <exception cref="MessageValidationException">The number is empty or not an international number (Reason InvalidPhoneNumber).</exception>
+    public SuppressionEntry(SuppressionAction action, string phone, string? reason, string source, DateTimeOffset time)
+        : this(action, PhoneNumber.Normalize(phone, "Phone"), reason, source, time, 0)
+    {
+    }
+
+    // From the file: the number was normalised when it was written, so libphonenumber is not asked again on every load.
+    internal SuppressionEntry(SuppressionAction action, string digits, string? reason, string source, DateTimeOffset time, long line)
+    {
+        Action = action;
+        Phone = digits;
+        Reason = reason;
+        Source = source ?? throw new ArgumentNullException(nameof(source));
+        Time = time.ToUniversalTime();
+        Line = line;
+    }
+
+    /// <summary>A number to suppress, e.g. <c>Suppress("+44 7911 123456", "131050", "spring_sale", DateTimeOffset.UtcNow)</c>.</summary>
+    public static SuppressionEntry Suppress(string phone, string? reason, string source, DateTimeOffset time) =>
+        new(SuppressionAction.Add, phone, reason, source, time);
+
+    /// <summary>A number to take off the list (a "resume", or the admin's decision).</summary>
+    public static SuppressionEntry Unsuppress(string phone, string? reason, string source, DateTimeOffset time) =>
+        new(SuppressionAction.Remove, phone, reason, source, time);
+
+    public SuppressionAction Action { get; }
+
+    /// <summary>Digits only, international, without '+' (as sent in "to").</summary>
+    public string Phone { get; }
+
+    public string? Reason { get; }
+
+    public string Source { get; }
+
+    /// <summary>When it happened (UTC): the event's own time for webhooks, so events read out of order fold right.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <summary>The line of the list file this record was read from or written to; 0 before it is stored.</summary>
+    public long Line { get; }
+
+    internal SuppressionEntry AtLine(long line) => new(Action, Phone, Reason, Source, Time, line);
+
+    public override string ToString() => $"{Action.ToString().ToLowerInvariant()} {Phone} ({Reason}, {Source}, {Time:u})";
+}
