@@ -1,5 +1,6 @@
 using System;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Webhooks;
 
 namespace Dialog360.MM.Core.Suppression;
 
@@ -41,6 +42,30 @@ public sealed class SuppressionEntry
     /// <summary>A number to take off the list (a "resume", or the admin's decision).</summary>
     public static SuppressionEntry Unsuppress(string phone, string? reason, string source, DateTimeOffset time) =>
         new(SuppressionAction.Remove, phone, reason, source, time);
+
+    /// <summary>Meta's answer or failed status for a person who stopped marketing messages from the business.</summary>
+    public const int StoppedMarketingErrorCode = 131050;
+
+    /// <summary>
+    /// What a webhook event says about the list: a marketing "stop" (user_preferences) or a failed status with
+    /// 131050 adds the number, a marketing "resume" removes it; anything else is null. The time is the event's own,
+    /// the source its file and line ("events.jsonl:12"), or "webhook" for an event that was not read from a file.
+    /// </summary>
+    /// <exception cref="MessageValidationException">The event's wa_id or recipient_id is not an international number.</exception>
+    public static SuppressionEntry? FromWebhook(MMWebhookEvent e)
+    {
+        var source = e.Source is null ? "webhook" : $"{e.Source}:{e.Line}";
+        switch (e)
+        {
+            case MMUserPreferenceEvent p when p.Category == "marketing_messages" && p.WaId != null && (p.Value == "stop" || p.Value == "resume"):
+                return new SuppressionEntry(p.Value == "stop" ? SuppressionAction.Add : SuppressionAction.Remove,
+                    p.WaId, p.Value, source, p.Timestamp ?? DateTimeOffset.UtcNow);
+            case MMStatusEvent s when s.Status == "failed" && s.ErrorCode == StoppedMarketingErrorCode && s.RecipientId != null:
+                return new SuppressionEntry(SuppressionAction.Add, s.RecipientId, "131050", source, s.Timestamp ?? DateTimeOffset.UtcNow);
+            default:
+                return null;
+        }
+    }
 
     public SuppressionAction Action { get; }
 

@@ -217,4 +217,22 @@ public sealed class SuppressionListTests : IDisposable
         Assert.Single(list.Add(new[] { Stop("447911123456", 1) }));
         Assert.True(release.Wait(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public void Webhook_events_become_stops_131050s_and_resumes_with_their_own_time_and_line()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "webhooks", "optouts.jsonl");
+        using var stream = File.OpenRead(fixture);
+        var entries = Dialog360.MM.Core.Webhooks.WebhookReader.Read(stream, "optouts.jsonl", _ => throw new InvalidOperationException("unexpected read error"))
+            .Select(SuppressionEntry.FromWebhook).Where(e => e != null).Select(e => e!).ToList();
+        Assert.Equal(
+            new[] { "add 447700900001 stop optouts.jsonl:1", "add 447700900002 131050 optouts.jsonl:2", "remove 447700900004 resume optouts.jsonl:4",
+                    "add 447700900004 stop optouts.jsonl:5", "add 447700900006 stop optouts.jsonl:7" },
+            entries.Select(e => $"{e.Action.ToString().ToLowerInvariant()} {e.Phone} {e.Reason} {e.Source}"));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750263700), entries[0].Time);
+
+        var list = SuppressionList.Load(PathOf("webhooks.jsonl"));
+        list.Append(entries);
+        Assert.Equal(new[] { "447700900001", "447700900002", "447700900006" }, list.Entries.Select(e => e.Phone));
+    }
 }
