@@ -45,6 +45,14 @@ public static class ErrorIds
     public const string WebhookReceiverStartFailed = "WebhookReceiverStartFailed";
     /// <summary>Another receiver (in this or another process) is writing the file; the message names it.</summary>
     public const string WebhookFileInUse = "WebhookFileInUse";
+    /// <summary>No suppression list is named, or its file cannot be read or written (folder missing, no permission, disk full).</summary>
+    public const string SuppressionListUnavailable = "SuppressionListUnavailable";
+    /// <summary>Another writer held the suppression list for longer than the few seconds a batch waits.</summary>
+    public const string SuppressionListInUse = "SuppressionListInUse";
+    /// <summary>A line of the suppression list file is not a record (the line number is in the message); the rest counts.</summary>
+    public const string InvalidSuppressionEntry = "InvalidSuppressionEntry";
+    /// <summary>The number is not on the suppression list (Get- or Remove-MMSuppression with a plain number).</summary>
+    public const string SuppressionNotFound = "SuppressionNotFound";
     public const string JournalNotFound = "JournalNotFound";
     public const string JournalRequired = "JournalRequired";
 
