@@ -47,7 +47,7 @@ Describe 'Add-MMSuppression and Get-MMSuppression' {
         $entries[0].Time | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds(1750263700))
         # 447700900004: the resume (line 4) is newer than the stop read after it (line 5).
         Get-MMSuppression 447700900004 -Path $list -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        ($verbose | Out-String) | Should -Match '3 added, 1 removed, 1 already known.*2 event\(s\) passed over'
+        ($verbose | Out-String) | Should -Match '3 added, 1 removed, 1 already known.*2 event\(s\) or result\(s\) passed over'
         $size = (Get-Item $list).Length
         ConvertFrom-MMWebhook -Path $fixture | Add-MMSuppression -Path $list
         (Get-Item $list).Length | Should -Be $size
@@ -140,6 +140,21 @@ Describe 'The account''s suppression list' {
         '447911123456' | Add-MMSuppression -Account optouts
         (Get-MMSuppression -Account optouts).Phone | Should -Be '447911123456'
         Test-Path $path | Should -BeTrue
+    }
+
+    It 'takes only the 131050 refusals from piped send results, not every recipient' {
+        $failing = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050; '+447700900004' = 131049 }
+        try {
+            $failing | Connect-MMAccount -Name results
+            $results = '+447700900001', '+447700900003', '+447700900004' |
+                Send-MarketingMessage -TemplateName welcome_offer -Account results -ErrorAction SilentlyContinue
+            $results.Count | Should -Be 3
+            $list = Join-Path $TestDrive 'results.jsonl'
+            $results | Add-MMSuppression -Path $list
+            $entry = Get-MMSuppression -Path $list
+            $entry.Phone | Should -Be '447700900003'
+            $entry.Reason, $entry.Source | Should -Be '131050', 'Send-MarketingMessage welcome_offer'
+        } finally { $failing | Stop-MMEmulator }
     }
 
     It 'refuses a list in a folder that does not exist, and a command with no list at all' {

@@ -1,4 +1,5 @@
 using System;
+using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Webhooks;
 
@@ -66,6 +67,16 @@ public sealed class SuppressionEntry
                 return null;
         }
     }
+
+    /// <summary>
+    /// A send the API refused with 131050 (the person stopped marketing messages) as an add, with source
+    /// "Send-MarketingMessage &lt;template&gt;" and the time of the send; null for any other result.
+    /// </summary>
+    /// <exception cref="MessageValidationException">The result's number is not an international number.</exception>
+    public static SuppressionEntry? FromSendResult(MMSendResult result) =>
+        result.Status == SendStatus.Failed && result.ErrorCode == "131050"
+            ? new SuppressionEntry(SuppressionAction.Add, result.To, "131050", "Send-MarketingMessage " + result.TemplateName, result.SentAt)
+            : null;
 
     public SuppressionAction Action { get; }
 

@@ -235,4 +235,15 @@ public sealed class SuppressionListTests : IDisposable
         list.Append(entries);
         Assert.Equal(new[] { "447700900001", "447700900002", "447700900006" }, list.Entries.Select(e => e.Phone));
     }
+
+    [Fact]
+    public void Only_a_send_refused_with_131050_becomes_an_entry()
+    {
+        var refused = Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131050", "stopped", null, T0);
+        var entry = SuppressionEntry.FromSendResult(refused)!;
+        Assert.Equal((SuppressionAction.Add, "447911123456", "131050", "Send-MarketingMessage spring_sale", T0),
+            (entry.Action, entry.Phone, entry.Reason, entry.Source, entry.Time));
+        Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131049", "limit", null, T0)));
+        Assert.Null(SuppressionEntry.FromSendResult(new Dialog360.MM.Core.Campaigns.MMSendResult { To = "447911123456", Status = Dialog360.MM.Core.Campaigns.SendStatus.Accepted }));
+    }
 }

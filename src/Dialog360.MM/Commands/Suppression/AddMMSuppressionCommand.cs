@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Suppression;
 using Dialog360.MM.Core.Webhooks;
@@ -50,7 +51,9 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) Queue(e);
+        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
+        // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
+        else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionEntry.FromSendResult(result), result);
         else foreach (var phone in Phone) Queue(phone);
         if (_batch.Count >= BatchSize) Flush();
     }
@@ -58,9 +61,9 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     protected override void EndProcessing()
     {
         Flush();
-        if (ParameterSetName == WebhookSet)
+        if (ParameterSetName == WebhookSet || _ignored > 0)
             WriteVerbose($"{List.Path}: {_added} added, {_removed} removed, {_unchanged} already known (the same or a newer record), " +
-                         $"{_ignored} event(s) passed over (neither a marketing stop or resume nor a 131050 failure).");
+                         $"{_ignored} event(s) or result(s) passed over (neither a marketing stop or resume nor a 131050 failure).");
     }
 
     private void Queue(string? phone)
@@ -79,13 +82,14 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         _batch.Add(SuppressionEntry.Suppress(digits, reason, source, DateTimeOffset.UtcNow));
     }
 
-    private void Queue(MMWebhookEvent e)
+    /// <summary>Queues what an event or a send result means; counts one that means nothing for the list.</summary>
+    private void QueueFrom(Func<SuppressionEntry?> read, object target)
     {
         SuppressionEntry? entry;
-        try { entry = SuppressionEntry.FromWebhook(e); }
+        try { entry = read(); }
         catch (MessageValidationException ex)
         {
-            WriteError(ErrorRecords.FromValidation(ex, e));
+            WriteError(ErrorRecords.FromValidation(ex, target));
             return;
         }
         if (entry is null)
