@@ -170,7 +170,7 @@ public sealed class SuppressionList
             catch (FileLockedException) when (clock.Elapsed < LockTimeout)
             {
                 // Batches take milliseconds: a short sleep, jittered so two waiting writers do not retry in step.
-                Thread.Sleep(5 + Environment.TickCount % 16);
+                Thread.Sleep(5 + (Environment.TickCount & 15));
             }
         }
     }
