@@ -95,5 +95,9 @@ public sealed class SuppressionEntry
 
     internal SuppressionEntry AtLine(long line) => new(Action, Phone, Reason, Source, Time, line);
 
+    /// <summary>Why a send skips the number, for a result: "stop on 2026-11-25 09:30 UTC (events.jsonl:12)".</summary>
+    public string Describe() =>
+        $"{Reason ?? "suppressed"} on {Time.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC ({Source})";
+
     public override string ToString() => $"{Action.ToString().ToLowerInvariant()} {Phone} ({Reason}, {Source}, {Time:u})";
 }

@@ -43,6 +43,7 @@ public sealed class SuppressionListTests : IDisposable
         var reloaded = SuppressionList.Load(path);
         Assert.True(reloaded.TryGet("447911123456", out var entry));
         Assert.Equal(("131050", "spring_sale", T0, 1L), (entry.Reason, entry.Source, entry.Time, entry.Line));
+        Assert.Equal("131050 on 2026-11-25 09:00 UTC (spring_sale)", entry.Describe());
         Assert.False(reloaded.TryGet("447911123457", out _));
         Assert.Empty(reloaded.Problems);
     }

@@ -43,7 +43,6 @@ public sealed class GetMMSuppressionCommand : SuppressionCmdlet
         if (!_filtered) WriteObject(List.Entries.Select(e => new MMSuppressionEntry(e, List.Path)), enumerateCollection: true);
     }
 
-    internal static ErrorRecord NotFound(string phone, string path) => ErrorRecords.Create(
-        new ItemNotFoundException($"{phone} is not on the suppression list '{path}'."),
-        ErrorIds.SuppressionNotFound, ErrorCategory.ObjectNotFound, phone);
+    internal static ErrorRecord NotFound(string phone, string path) => ErrorRecords.Create(ErrorIds.SuppressionNotFound,
+        new ItemNotFoundException($"{phone} is not on the suppression list '{path}'."), phone);
 }

@@ -35,14 +35,11 @@ public abstract class SuppressionCmdlet : MMCmdlet
         try { List = SuppressionList.Load(path); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(
-                new IOException($"The suppression list '{path}' cannot be read: {ex.Message}", ex),
-                ErrorIds.SuppressionListUnavailable, ErrorCategory.ReadError, path));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new IOException($"The suppression list '{path}' cannot be read: {ex.Message}", ex), path));
         }
         foreach (var problem in List.Problems)
-            WriteError(ErrorRecords.Create(new FormatException(problem.ToString()), ErrorIds.InvalidSuppressionEntry,
-                ErrorCategory.InvalidData, problem.Path,
-                "Fix or delete that line: the rest of the list was read. A number on it may not be suppressed."));
+            WriteError(ErrorRecords.Create(ErrorIds.InvalidSuppressionEntry, new FormatException(problem.ToString()), problem.Path));
     }
 
     /// <summary>A full file path in an existing folder; the file itself may not exist yet (the first record creates it).</summary>
@@ -53,10 +50,8 @@ public abstract class SuppressionCmdlet : MMCmdlet
         var problem = Directory.Exists(full) ? "it is a folder"
             : folder != null && !Directory.Exists(folder) ? $"the folder '{folder}' does not exist" : null;
         if (problem != null)
-            cmdlet.ThrowTerminatingError(ErrorRecords.Create(
-                new DirectoryNotFoundException($"'{full}' cannot be a suppression list: {problem}."),
-                ErrorIds.SuppressionListUnavailable, ErrorCategory.ObjectNotFound, path,
-                "Give a file in an existing folder, e.g. ./optouts.jsonl."));
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new DirectoryNotFoundException($"'{full}' cannot be a suppression list: {problem}."), path));
         return full;
     }
 
@@ -66,12 +61,11 @@ public abstract class SuppressionCmdlet : MMCmdlet
         var hasAccount = Account != null || (session.DefaultName != null && session.TryGet(session.DefaultName, out _));
         var account = hasAccount ? ResolveAccount(Account) : null;
         if (account?.SuppressionPath is { } path) return path;
-        ThrowTerminatingError(ErrorRecords.Create(
+        ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
             new InvalidOperationException(account is null
                 ? "No suppression list: give -Path, or connect an account with Connect-MMAccount -SuppressionPath."
                 : $"The account '{account.Name}' has no suppression list: give -Path, or connect it with Connect-MMAccount -SuppressionPath."),
-            ErrorIds.SuppressionListUnavailable, ErrorCategory.InvalidOperation, Account,
-            "Add-MMSuppression -Path ./optouts.jsonl …, or Connect-MMAccount … -SuppressionPath ./optouts.jsonl once."));
+            Account, "Add-MMSuppression -Path ./optouts.jsonl …, or Connect-MMAccount … -SuppressionPath ./optouts.jsonl once."));
         throw new InvalidOperationException("unreachable");
     }
 
@@ -94,15 +88,14 @@ public abstract class SuppressionCmdlet : MMCmdlet
         try { written = List.Append(batch); }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.SuppressionListInUse, ErrorCategory.ResourceBusy, List.Path,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListInUse, ex, List.Path,
                 $"{batch.Count} record(s) were not written. Run the command again when the other writer is done."));
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(
-                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message}", ex),
-                ErrorIds.SuppressionListUnavailable, ErrorCategory.WriteError, List.Path,
-                $"{batch.Count} record(s) were not written."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message}", ex), List.Path,
+                $"{batch.Count} record(s) were not written. " + ErrorIds.SuppressionListUnavailable.RecommendedAction));
         }
         batch.Clear();
         if (passThru) WriteObject(written.Select(e => new MMSuppressionEntry(e, List.Path)), enumerateCollection: true);

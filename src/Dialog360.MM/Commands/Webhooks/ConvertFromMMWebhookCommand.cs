@@ -49,19 +49,11 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
             }
             return;
         }
-        foreach (var file in ResolveFiles())
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
         {
-            Stream stream;
-            try
-            {
-                // FileShare.ReadWrite: the receiver may be appending to the file while it is read.
-                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, file));
-                continue;
-            }
+            var stream = WebhookFiles.Open(this, file);
+            if (stream is null) continue;
             using (stream)
             {
                 WriteVerbose($"Reading webhook deliveries from {file} ({stream.Length:N0} bytes).");
@@ -97,7 +89,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         }
         catch (IOException ex)
         {
-            WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, target));
+            WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, target));
         }
         if (progress != null && clock.ElapsedMilliseconds > 500)
         {
@@ -106,41 +98,4 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         }
         WriteVerbose($"{source}: {count:N0} events.");
     }
-
-    private IEnumerable<string> ResolveFiles()
-    {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var path in (literal ? LiteralPath : Path) ?? Array.Empty<string>())
-        {
-            var files = new List<string>();
-            try
-            {
-                if (literal)
-                {
-                    files.Add(GetUnresolvedProviderPathFromPSPath(path));
-                }
-                else
-                {
-                    files.AddRange(GetResolvedProviderPathFromPSPath(path, out var provider));
-                    if (provider.Name != "FileSystem") throw new ItemNotFoundException($"'{path}' is not a file system path.");
-                }
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
-            {
-                WriteError(FileNotFound(path, ex));
-                continue;
-            }
-            foreach (var file in files)
-            {
-                if (File.Exists(file)) yield return file;
-                else if (!Directory.Exists(file) || literal) WriteError(FileNotFound(file, null));
-                // A directory matched by a wildcard (e.g. logs/*) is not an error: it simply holds no deliveries itself.
-            }
-        }
-    }
-
-    private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(
-        new ItemNotFoundException($"No webhook file at '{path}'.", inner),
-        ErrorIds.WebhookFileNotFound, ErrorCategory.ObjectNotFound, path,
-        "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
 }
