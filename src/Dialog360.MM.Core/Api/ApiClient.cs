@@ -74,10 +74,10 @@ public sealed partial class ApiClient : IDisposable
         var body = message.ToJsonUtf8();
         var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken).ConfigureAwait(false);
         try { return SendResponse.Parse(response); }
-        catch (System.Text.Json.JsonException ex)
+        catch (FormatException ex)
         {
-            // A success status with an unreadable body: the API may well have taken the message.
-            throw new ApiTransportException($"The answer from {RouteUri(SendRoutes.PathOf(route))} could not be read: {ex.Message}",
+            // A success status without a clear acceptance: the API may well have taken the message.
+            throw new ApiTransportException($"The answer from {RouteUri(SendRoutes.PathOf(route))} is not a clear acceptance: {ex.Message}.",
                 isTimeout: false, requestMayHaveBeenSent: true, ex);
         }
     }

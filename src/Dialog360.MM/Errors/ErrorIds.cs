@@ -89,11 +89,22 @@ public static class ErrorIds
         "Use -SkipTemplateCheck if this key cannot list templates.");
 
     // Sending: the journal and the run
-    public static readonly ErrorId JournalUnavailable = new(nameof(JournalUnavailable), ErrorCategory.OpenError,
-        "Give a -JournalPath in a folder you can write to; the journal is appended to, never rewritten.");
-    /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
-    public static readonly ErrorId SendInDoubt = new(nameof(SendInDoubt), ErrorCategory.OperationStopped,
+    /// <summary>The journal cannot be opened, read (a line of the wrong shape) or written (a full disk).</summary>
+    public static readonly ErrorId JournalUnavailable = new(nameof(JournalUnavailable), ErrorCategory.ResourceUnavailable,
+        "Give a -JournalPath in a folder you can write to, with room on its disk; the journal is appended to, never rewritten.");
+    /// <summary>Another run (this process or another, named in the message) holds the journal.</summary>
+    public static readonly ErrorId JournalInUse = new(nameof(JournalInUse), ErrorCategory.ResourceBusy,
+        "Wait for the other run to finish, or give this run its own -JournalPath.");
+    /// <summary>The journal belongs to another campaign (template, language, route or account).</summary>
+    public static readonly ErrorId JournalMismatch = new(nameof(JournalMismatch), ErrorCategory.InvalidArgument,
+        "Give each campaign its own -JournalPath; the message says which campaign the journal belongs to.");
+    /// <summary>The request may have been delivered (timeout, dropped connection, 500/502/504, unclear 200), or the
+    /// journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
+    public static readonly ErrorId SendInDoubt = new(nameof(SendInDoubt), ErrorCategory.InvalidResult,
         "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived.");
+    /// <summary>A worker of the send engine ended unexpectedly: a defect, reported instead of waiting forever.</summary>
+    public static readonly ErrorId SendEngineFailed = new(nameof(SendEngineFailed), ErrorCategory.NotSpecified,
+        "Run the same command again with the same -JournalPath, and report the error with its details.");
     public static readonly ErrorId SendStopped = new(nameof(SendStopped), ErrorCategory.OperationStopped,
         "Run the same command again with the same -JournalPath: recipients already accepted are skipped.");
 
@@ -124,6 +135,9 @@ public static class ErrorIds
         "Choose another -Port, or leave it out to take a free one.");
     public static readonly ErrorId InvalidFailRecipient = new(nameof(InvalidFailRecipient), ErrorCategory.InvalidArgument,
         "Write a number and an error code, e.g. @{ '+447700900123' = 131050 }.");
+    /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
+    public static readonly ErrorId InvalidEmulatorFault = new(nameof(InvalidEmulatorFault), ErrorCategory.InvalidArgument,
+        "Write a number and its faults in order, or a fault and its share from 0 to 1; the message lists the faults.");
     public static readonly ErrorId InvalidEmulatorTemplate = new(nameof(InvalidEmulatorTemplate), ErrorCategory.InvalidArgument,
         "Give each template at least a Name, e.g. @{ Name='promo'; Language='en' }.");
 

@@ -28,9 +28,17 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [Parameter]
     public Hashtable? FailRecipient { get; set; }
 
-    /// <summary>Recipient number → the faults its first sends get, in order: 429, 503, or 0 (accepted, then the connection drops).</summary>
+    /// <summary>Recipient number → the faults its first sends get, in order (EmulatorFault names or their HTTP status).</summary>
     [Parameter]
     public Hashtable? Fault { get; set; }
+
+    /// <summary>Fault → the share of sends that get it, e.g. @{ 502 = 0.05; MalformedOk = 0.01 }.</summary>
+    [Parameter]
+    public Hashtable? FaultRate { get; set; }
+
+    /// <summary>Makes the fault draws repeatable.</summary>
+    [Parameter]
+    public int? Seed { get; set; }
 
     /// <summary>The templates the emulator knows, instead of its default set.</summary>
     [Parameter]
@@ -48,6 +56,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             ApiKey = ApiKey ?? "emu" + Guid.NewGuid().ToString("N"),
             Latency = Latency,
             NotOnboarded = NotOnboarded,
+            Seed = Seed,
         };
         if (FailRecipient != null)
         {
@@ -72,23 +81,40 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             {
                 var number = PhoneNumber.Normalize(entry.Key?.ToString(), "Fault");
                 var faults = new Queue<int>();
-                foreach (var code in LanguagePrimitives.ConvertTo<int[]>(entry.Value))
-                {
-                    if (code is not (0 or 429 or 503)) throw new PSInvalidCastException($"{code} is not 429, 503 or 0");
-                    faults.Enqueue(code);
-                }
+                foreach (var fault in LanguagePrimitives.ConvertTo<object[]>(entry.Value)) faults.Enqueue((int)ToFault(fault));
                 options.Faults[number] = faults;
             }
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
                 ThrowTerminatingError(ErrorRecords.Create(
-                    ErrorIds.InvalidFailRecipient, new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} (0 = accepted, then the connection drops).", ex), entry.Key));
+                    ErrorIds.InvalidEmulatorFault, new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
+            }
+        }
+
+        foreach (DictionaryEntry entry in FaultRate ?? new Hashtable())
+        {
+            try
+            {
+                options.FaultRates[ToFault(entry.Key)] = LanguagePrimitives.ConvertTo<double>(entry.Value);
+            }
+            catch (PSInvalidCastException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    ErrorIds.InvalidEmulatorFault, new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
         if (Template != null) options.Templates = Template.Select((t, i) => ToTemplate(t, i + 1)).ToList();
 
-        var emulator = new MarketingApiEmulator(options);
+        MarketingApiEmulator emulator = null!;
+        try
+        {
+            emulator = new MarketingApiEmulator(options);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault, ex, FaultRate));
+        }
         try
         {
             emulator.Start();
@@ -102,6 +128,17 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         ModuleSession.Emulators.Add(output);
         WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}.");
         WriteObject(output);
+    }
+
+    private const string FaultNames = "faults: 429 or RateLimited, 503 or Unavailable, 0 or Dropped, 500 or InternalError, 502 or BadGateway, 504 or GatewayTimeout, MalformedOk";
+
+    /// <summary>A fault by name (MalformedOk) or by its HTTP status (502).</summary>
+    private static EmulatorFault ToFault(object? value)
+    {
+        var text = (value is PSObject pso ? pso.BaseObject : value)?.ToString();
+        if (text != null && Enum.TryParse<EmulatorFault>(text, ignoreCase: true, out var fault) && Enum.IsDefined(typeof(EmulatorFault), fault))
+            return fault;
+        throw new PSInvalidCastException($"'{text}' is not a fault the emulator knows");
     }
 
     private EmulatorTemplate ToTemplate(object value, int position)

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Storage;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
@@ -143,17 +144,8 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         var journalPath = JournalPath is null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath);
         // -WhatIf changes nothing, so it creates no journal; an existing one is still read, so the preview skips as a run would.
         if (journalPath != null && IsWhatIf && !System.IO.File.Exists(journalPath)) journalPath = null;
-        if (journalPath != null)
-        {
-            var path = journalPath;
-            try { _journal = SendJournal.Open(path); }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath,
-                    "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
-            }
-            WriteVerbose($"Journal {path}: {_journal!.Count} recipient(s) already recorded.");
-        }
+        if (journalPath != null) OpenJournal(journalPath);
+        var route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages;
 
         var rate = MessagesPerSecond > 0 ? MessagesPerSecond : _account.MessagesPerSecond;
         var options = new CampaignOptions
@@ -161,11 +153,55 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             ThrottleLimit = ThrottleLimit,
             MessagesPerSecond = rate,
             MaxRetries = MaxRetries,
-            Route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages,
+            Route = route,
         };
         _runner = new CampaignRunner(_account.Client, options, _journal, CancelToken);
         WriteVerbose($"Sending to {_runner.Endpoint} with {ThrottleLimit} concurrent requests at most and {rate:0.#} messages per second.");
     }
+
+    /// <summary>
+    /// Takes the journal for this run (one run per journal, on every OS) and reads it. With -TemplateName given, a journal
+    /// of another campaign stops the run here, before anything is sent.
+    /// </summary>
+    private void OpenJournal(string path)
+    {
+        try
+        {
+            _journal = SendJournal.Open(path);
+        }
+        catch (FileLockedException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalInUse, ex, JournalPath,
+                "Wait for that run to end, or stop it; two runs on one journal would send to the same people twice. " +
+                "A run that was killed releases the journal by itself."));
+        }
+        catch (JournalException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath,
+                "Restore the journal from a backup, or give a new -JournalPath (recipients the old one recorded would be sent again)."));
+        }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath,
+                "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
+        }
+        if (_journal!.TakenOverFrom is { } stale)
+            WriteWarning($"The journal was last held by a run that ended without closing it ({stale}); this run takes it over. " +
+                         "Recipients that run left in doubt come back as Unknown.");
+        WriteVerbose($"Journal {path}: {_journal.Count} recipient(s) already recorded.");
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TemplateName)))
+        {
+            try { _journal.Claim(Identity(TemplateName, LanguageCode)); }
+            catch (JournalMismatchException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, JournalPath,
+                    "Give this campaign a -JournalPath of its own."));
+            }
+        }
+    }
+
+    private CampaignIdentity Identity(string template, string language) =>
+        new(template, language, (UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages).ToString(), _account!.Client.Key.ToString());
 
     protected override void ProcessRecord()
     {
@@ -294,12 +330,20 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private bool SkipByJournal(TemplateMessage message, string input)
     {
         if (_journal is null) return false;
-        if (!_seen.Add(message.To))
+        if (!_seen.Add(message.To + "\n" + message.TemplateName))
         {
             WriteObject(Skipped(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only."));
             return true;
         }
-        switch (_journal.StateOf(message.To))
+        try { _journal.Claim(Identity(message.TemplateName, message.LanguageCode)); }
+        catch (JournalMismatchException ex)
+        {
+            WriteError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, input,
+                "One journal per template and language: run rows of this template with a -JournalPath of their own."));
+            WriteObject(Skipped(message, SendStatus.Failed, ErrorIds.JournalMismatch.Id, ex.Message));
+            return true;
+        }
+        switch (_journal.StateOf(message.To, message.TemplateName))
         {
             case JournalState.Accepted:
                 WriteObject(Skipped(message, SendStatus.Skipped, "AlreadySent", "The journal records this recipient as accepted: not sent again."));
@@ -327,32 +371,8 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     {
         if (CancelToken.IsCancellationRequested) return; // the pipeline is stopping: writing would throw
         while (_runner!.TryTakeLog(out var line)) WriteVerbose(line);
-        ErrorRecord? fatal = null;
-        while (_runner.TryTakeOutcome(out var outcome))
-        {
-            WriteObject(outcome.Result);
-            var record = outcome.Error switch
-            {
-                ApiException api => ErrorRecords.FromApi(api, outcome.Input),
-                ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
-                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
-                _ => null,
-            };
-            if (record is null) continue;
-            // A refused key or a business without the MM terms fails every recipient alike: stop instead of repeating it,
-            // after writing the results of what was already sent.
-            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
-            {
-                if (fatal is null)
-                {
-                    fatal = record;
-                    _runner.Stop();
-                    _runner.WaitForAll(TimeSpan.FromSeconds(30));
-                }
-                continue;
-            }
-            WriteError(record);
-        }
+        var fatal = WriteOutcomes(EngineStopped());
+        if (fatal is null && EngineStopped() is { } stopped) fatal = WriteOutcomes(stopped);
         if (fatal != null) ThrowTerminatingError(fatal);
         if ((DateTime.UtcNow - _lastProgress).TotalMilliseconds < 500) return;
         _lastProgress = DateTime.UtcNow;
@@ -366,6 +386,58 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (rate > 0) _progress.SecondsRemaining = (int)Math.Ceiling((To.Length - _runner.Completed) / rate);
         }
         WriteProgress(_progress);
+    }
+
+    /// <summary>
+    /// Writes every finished result and its error. A refused key or a business without the MM terms fails every
+    /// recipient alike: the first such error stops dispatching and is returned (to end the run after the results of
+    /// what was on the wire are written) instead of being repeated.
+    /// </summary>
+    private ErrorRecord? WriteOutcomes(ErrorRecord? fatal)
+    {
+        while (_runner!.TryTakeOutcome(out var outcome))
+        {
+            WriteObject(outcome.Result);
+            var record = outcome.Error switch
+            {
+                SendInDoubtException doubt => ErrorRecords.Create(ErrorIds.SendInDoubt, doubt, outcome.Input,
+                    "Check the status webhooks for this number; rerun with the journal and -RetryUnknown only for those that never arrived."),
+                JournalException => null, // the run ends with one JournalUnavailable error
+                ApiException api => ErrorRecords.FromApi(api, outcome.Input),
+                ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
+                _ => null,
+            };
+            if (record is null) continue;
+            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
+            {
+                fatal ??= StopWith(record);
+                continue;
+            }
+            WriteError(record);
+        }
+        return fatal;
+    }
+
+    /// <summary>The journal cannot be written, or a worker died: the run cannot go on. Null while all is well.</summary>
+    private ErrorRecord? EngineStopped()
+    {
+        if (_runner!.JournalFailure is { } journalFailure)
+            return StopWith(ErrorRecords.Create(ErrorIds.JournalUnavailable, journalFailure, JournalPath,
+                "Free disk space or fix the journal's folder, then run the same command again: what was journaled is skipped, " +
+                "recipients whose answer could not be journaled come back as Unknown."));
+        if (_runner.WorkerFault is { } fault)
+            return StopWith(ErrorRecords.Create(ErrorIds.SendEngineFailed, new InvalidOperationException("The send engine failed: " + fault.Message, fault), null,
+                "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details."));
+        return null;
+    }
+
+    /// <summary>Stops dispatching and gives the requests on the wire their grace period to answer.</summary>
+    private ErrorRecord StopWith(ErrorRecord record)
+    {
+        _runner!.Stop();
+        _runner.WaitForAll(TimeSpan.FromSeconds(30));
+        return record;
     }
 
     protected override void Dispose(bool disposing)
