@@ -90,6 +90,12 @@ BeforeDiscovery {
             Run = { param($c) Good 138 | Send-MarketingMessage -TemplateName welcome_offer -Account nobody } }
         @{ Name = 'Send: a journal in a missing folder'; ErrorId = 'JournalUnavailable'; Field = 'JournalPath'; Fix = 'folder you can write to'
             Run = { param($c) Good 139 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath (Join-Path $c.Temp 'no/such/folder/j.jsonl') -Account bad } }
+        @{ Name = 'Send: a journal of another campaign'; ErrorId = 'JournalMismatch'; Field = 'JournalPath'; Fix = 'a -JournalPath of its own'; Good = @(Good 141)
+            Run = { param($c)
+                $journal = Join-Path $c.Temp 'welcome.jsonl'
+                $null = Good 141 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath $journal -Account bad
+                Good 142 | Send-MarketingMessage -TemplateName spring_sale -BodyParameter a, b -JournalPath $journal -Account bad
+            } }
         @{ Name = 'Send: -ThrottleLimit 0'; ErrorId = 'ParameterArgumentValidationError'; Field = 'ThrottleLimit'; Fix = 'greater than or equal to 1'
             Run = { param($c) Good 140 | Send-MarketingMessage -TemplateName welcome_offer -ThrottleLimit 0 -Account bad } }
 
@@ -122,6 +128,8 @@ BeforeDiscovery {
         # --- Local servers -------------------------------------------------------------------------------------
         @{ Name = 'Start-MMEmulator: a FailRecipient that is no number'; ErrorId = 'InvalidFailRecipient'; Field = "FailRecipient entry 'abc'"; Fix = "e\.g\. @\{ '\+447700900123' = 131050 \}"
             Run = { param($c) Start-MMEmulator -FailRecipient @{ abc = 131050 } } }
+        @{ Name = 'Start-MMEmulator: a fault it does not know'; ErrorId = 'InvalidEmulatorFault'; Field = "FaultRate entry 'Bogus'"; Fix = '502 or BadGateway'
+            Run = { param($c) Start-MMEmulator -FaultRate @{ Bogus = 0.1 } } }
         @{ Name = 'Start-MMEmulator: a template without a name'; ErrorId = 'InvalidEmulatorTemplate'; Field = 'Template 1'; Fix = "Name='promo'"
             Run = { param($c) Start-MMEmulator -Template @{ Language = 'en' } } }
         @{ Name = 'Start-MMEmulator: a port in use'; ErrorId = 'EmulatorStartFailed'; Field = "$null"; Fix = 'Choose another -Port'
