@@ -27,4 +27,8 @@ public static class ValidationReason
     public const string TemplateNotApproved = nameof(TemplateNotApproved);
     public const string TemplateNotMarketing = nameof(TemplateNotMarketing);
     public const string BodyParameterCountMismatch = nameof(BodyParameterCountMismatch);
+    public const string InvalidSendWindow = nameof(InvalidSendWindow);
+    public const string InvalidTimeZone = nameof(InvalidTimeZone);
+    public const string SendWindowNeverOpen = nameof(SendWindowNeverOpen);
+    public const string TimeZoneUnknown = nameof(TimeZoneUnknown);
 }

@@ -89,24 +89,28 @@ public static class ErrorIds
         "Use -SkipTemplateCheck if this key cannot list templates.");
 
     // Sending: the journal and the run
-    /// <summary>The journal cannot be opened, read (a line of the wrong shape) or written (a full disk).</summary>
-    public static readonly ErrorId JournalUnavailable = new(nameof(JournalUnavailable), ErrorCategory.ResourceUnavailable,
-        "Give a -JournalPath in a folder you can write to, with room on its disk; the journal is appended to, never rewritten.");
-    /// <summary>Another run (this process or another, named in the message) holds the journal.</summary>
-    public static readonly ErrorId JournalInUse = new(nameof(JournalInUse), ErrorCategory.ResourceBusy,
-        "Wait for the other run to finish, or give this run its own -JournalPath.");
-    /// <summary>The journal belongs to another campaign (template, language, route or account).</summary>
-    public static readonly ErrorId JournalMismatch = new(nameof(JournalMismatch), ErrorCategory.InvalidArgument,
-        "Give each campaign its own -JournalPath; the message says which campaign the journal belongs to.");
-    /// <summary>The request may have been delivered (timeout, dropped connection, 500/502/504, unclear 200), or the
-    /// journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
-    public static readonly ErrorId SendInDoubt = new(nameof(SendInDoubt), ErrorCategory.InvalidResult,
+    public static readonly ErrorId JournalUnavailable = new(nameof(JournalUnavailable), ErrorCategory.OpenError,
+        "Give a -JournalPath in a folder you can write to; the journal is appended to, never rewritten.");
+    /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
+    public static readonly ErrorId SendInDoubt = new(nameof(SendInDoubt), ErrorCategory.OperationStopped,
         "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived.");
-    /// <summary>A worker of the send engine ended unexpectedly: a defect, reported instead of waiting forever.</summary>
-    public static readonly ErrorId SendEngineFailed = new(nameof(SendEngineFailed), ErrorCategory.NotSpecified,
-        "Run the same command again with the same -JournalPath, and report the error with its details.");
     public static readonly ErrorId SendStopped = new(nameof(SendStopped), ErrorCategory.OperationStopped,
         "Run the same command again with the same -JournalPath: recipients already accepted are skipped.");
+    /// <summary>Another run (this process or another, named in the message) holds the journal.</summary>
+    public static readonly ErrorId JournalInUse = new(nameof(JournalInUse), ErrorCategory.ResourceBusy,
+        "Wait for that run to end, or stop it; two runs on one journal would message the same people twice. A killed run releases the journal by itself.");
+    /// <summary>The journal belongs to another campaign (template, language, route or account).</summary>
+    public static readonly ErrorId JournalMismatch = new(nameof(JournalMismatch), ErrorCategory.InvalidArgument,
+        "Give this campaign a -JournalPath of its own: one journal per template, language, route and account.");
+    /// <summary>A worker of the send engine ended unexpectedly: a defect, reported instead of waiting forever.</summary>
+    public static readonly ErrorId SendEngineFailed = new(nameof(SendEngineFailed), ErrorCategory.NotSpecified,
+        "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details.");
+
+    // Sending: send windows (ids shared with Core's ValidationReason)
+    public static readonly ErrorId InvalidSendWindow = Validation(ValidationReason.InvalidSendWindow, "Give the local opening and closing times as 'HH:mm-HH:mm', e.g. -SendWindow '09:00-20:00'.");
+    public static readonly ErrorId InvalidTimeZone = Validation(ValidationReason.InvalidTimeZone, "Give an IANA time zone such as 'Europe/Berlin' (a Windows id on Windows PowerShell 5.1), together with -SendWindow.");
+    public static readonly ErrorId SendWindowNeverOpen = Validation(ValidationReason.SendWindowNeverOpen, "Widen -SendWindow, or give -TimeZone for numbers that span many time zones.");
+    public static readonly ErrorId TimeZoneUnknown = Validation(ValidationReason.TimeZoneUnknown, "Give -TimeZone: the number's local time cannot be told from the number.");
 
     // Templates and webhook settings
     public static readonly ErrorId InvalidWebhookUrl = new(nameof(InvalidWebhookUrl), ErrorCategory.InvalidArgument,
@@ -117,6 +121,9 @@ public static class ErrorIds
         "Fix or remove that line; the rest was read.");
     public static readonly ErrorId NotAWebhookDelivery = new(nameof(NotAWebhookDelivery), ErrorCategory.InvalidData,
         "Each line must be a delivery object with \"entry\"; the rest was read.");
+    /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>
+    public static readonly ErrorId WebhookDeliveryTooLarge = new(nameof(WebhookDeliveryTooLarge), ErrorCategory.LimitsExceeded,
+        "Raise -MaxDeliveryBytes if the delivery is genuine; the rest was read.");
     public static readonly ErrorId WebhookFileNotFound = new(nameof(WebhookFileNotFound), ErrorCategory.ObjectNotFound,
         "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
     public static readonly ErrorId WebhookFileUnreadable = new(nameof(WebhookFileUnreadable), ErrorCategory.ReadError,
@@ -125,6 +132,9 @@ public static class ErrorIds
         "Pass the raw body: a string, or [IO.File]::ReadAllBytes('body.json').");
     public static readonly ErrorId WebhookReceiverStartFailed = new(nameof(WebhookReceiverStartFailed), ErrorCategory.ResourceUnavailable,
         "Give -Path a file in an existing folder that can be written, and a free -Port (or none).");
+    /// <summary>Another receiver (in this or another process) is writing the file; the message names it.</summary>
+    public static readonly ErrorId WebhookFileInUse = new(nameof(WebhookFileInUse), ErrorCategory.ResourceBusy,
+        "Stop the other receiver (named in the message), or give this one another -Path.");
     public static readonly ErrorId JournalNotFound = new(nameof(JournalNotFound), ErrorCategory.ObjectNotFound,
         "Give the file Send-MarketingMessage -JournalPath wrote.");
     public static readonly ErrorId JournalRequired = new(nameof(JournalRequired), ErrorCategory.InvalidArgument,
@@ -135,11 +145,11 @@ public static class ErrorIds
         "Choose another -Port, or leave it out to take a free one.");
     public static readonly ErrorId InvalidFailRecipient = new(nameof(InvalidFailRecipient), ErrorCategory.InvalidArgument,
         "Write a number and an error code, e.g. @{ '+447700900123' = 131050 }.");
-    /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
-    public static readonly ErrorId InvalidEmulatorFault = new(nameof(InvalidEmulatorFault), ErrorCategory.InvalidArgument,
-        "Write a number and its faults in order, or a fault and its share from 0 to 1; the message lists the faults.");
     public static readonly ErrorId InvalidEmulatorTemplate = new(nameof(InvalidEmulatorTemplate), ErrorCategory.InvalidArgument,
         "Give each template at least a Name, e.g. @{ Name='promo'; Language='en' }.");
+    /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
+    public static readonly ErrorId InvalidEmulatorFault = new(nameof(InvalidEmulatorFault), ErrorCategory.InvalidArgument,
+        "Name a fault (0, 429, 500, 502, 503, 504, MalformedOk) and, in -FaultRate, a share from 0 to 1, e.g. @{ 502 = 0.05 }.");
 
     private static ErrorId Validation(string reason, string action) => new(reason, ErrorCategory.InvalidArgument, action);
 

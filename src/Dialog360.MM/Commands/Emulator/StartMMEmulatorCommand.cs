@@ -86,8 +86,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    ErrorIds.InvalidEmulatorFault, new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
@@ -99,8 +99,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (PSInvalidCastException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    ErrorIds.InvalidEmulatorFault, new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
