@@ -60,7 +60,8 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
     Copy-Item (Join-Path $Root 'Dialog360.MM.psd1') $ModuleOut
-    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll') + $SharedDependencies
+    # The emulator's DLL ships beside the others but loads only when Start-MMEmulator runs.
+    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll', 'Dialog360.MM.Emulator.dll') + $SharedDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
         if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }
         elseif ($dll.Name -ne 'System.Management.Automation.dll') { Copy-Item $dll.FullName $netfx }
