@@ -4,9 +4,11 @@
 .DESCRIPTION
     Build  compiles the solution and lays out the importable module in out/Dialog360.MM
            (manifest, DLLs, netfx/ dependencies for Windows PowerShell 5.1, format file, MAML help).
-    Test   builds, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
+    Test   builds and packs, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
            process); the last line is "N passed, N failed" over both, and the exit code is non-zero on any failure.
     Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
+    Package builds, then makes out/Dialog360.MM.<version>.nupkg with Compress-PSResource: the package Publish-PSResource
+           would publish, for Install-PSResource / Save-PSResource from any repository it is put in.
     Bench  builds, then runs every bench/*.Bench.ps1 (each in its own pwsh process) and prints their figures.
     Clean  removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
@@ -15,7 +17,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -52,6 +54,32 @@ function Invoke-Pwsh {
     return $LASTEXITCODE
 }
 
+# The newest CHANGELOG.md section is the release: its version must be the manifest's and the assemblies', and its
+# text becomes the packaged manifest's ReleaseNotes.
+function Get-Release {
+    $text = Get-Content (Join-Path $Root 'CHANGELOG.md') -Raw
+    $match = [regex]::Match($text, '(?ms)^## (?<version>\d+\.\d+\.\d+)\s*$(?<notes>.*?)(?=^## |\z)')
+    if (-not $match.Success) { throw 'CHANGELOG.md has no "## <version>" section.' }
+    $release = [pscustomobject]@{ Version = $match.Groups['version'].Value; Notes = $match.Groups['notes'].Value.Trim() }
+    $manifestVersion = (Import-PowerShellDataFile (Join-Path $Root 'Dialog360.MM.psd1')).ModuleVersion
+    $assemblyVersion = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version
+    if ($manifestVersion -ne $release.Version -or $assemblyVersion -ne $release.Version) {
+        throw "CHANGELOG.md says $($release.Version), Dialog360.MM.psd1 says $manifestVersion, Directory.Build.props says ${assemblyVersion}: make them agree."
+    }
+    $release
+}
+
+function Write-Manifest {
+    $release = Get-Release
+    $marker = '# ReleaseNotes: the build adds'
+    $lines = Get-Content (Join-Path $Root 'Dialog360.MM.psd1')
+    $at = @($lines | Select-String -SimpleMatch $marker)
+    if ($at.Count -ne 1) { throw "Dialog360.MM.psd1 needs exactly one '$marker' line in PSData." }
+    $indent = $lines[$at[0].LineNumber - 1] -replace '\S.*$'
+    $lines[$at[0].LineNumber - 1] = "${indent}ReleaseNotes = '$($release.Notes -replace "'", "''")'"
+    Set-Content -LiteralPath (Join-Path $ModuleOut 'Dialog360.MM.psd1') -Value $lines -Encoding utf8
+}
+
 function Invoke-Build {
     Write-Host "Building ($Configuration)..." -ForegroundColor Cyan
     Invoke-Native dotnet @('build', (Join-Path $Root 'MarketingMessages.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
@@ -59,7 +87,7 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/Dialog360.MM/bin/$Configuration/netstandard2.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
-    Copy-Item (Join-Path $Root 'Dialog360.MM.psd1') $ModuleOut
+    Write-Manifest
     $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll') + $SharedDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
         if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }
@@ -97,7 +125,8 @@ function Get-PesterModulePath {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The package test installs the .nupkg, so Test packs it too.
+    Invoke-Package
     if (Test-Path $TestResults) { Remove-Item $TestResults -Recurse -Force }
     $null = New-Item -ItemType Directory -Force -Path $TestResults
     $passed = 0; $failed = 0
@@ -133,6 +162,19 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $version = (Get-Release).Version
+    $package = Join-Path $Out "Dialog360.MM.$version.nupkg"
+    if (Test-Path $package) { Remove-Item $package -Force }
+    # Compress-PSResource (PSResourceGet 1.1+, shipped with PowerShell 7.4+) is Publish-PSResource's packing step
+    # without a repository: the same .nuspec from the manifest, the same files.
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package ready: $package" -ForegroundColor Green
+}
+
 function Invoke-Demo {
     Invoke-Build
     $code = Invoke-Pwsh @('-File', (Join-Path $Root 'samples/Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'))
@@ -161,6 +203,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }

@@ -11,4 +11,29 @@ function Start-TestEmulator {
     $emulator
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator
+# Runs a script in a fresh pwsh (the same PowerShell that runs the tests) with extra environment variables, killing it
+# after TimeoutSeconds; returns its standard output, and throws with its standard error when it fails.
+function Invoke-FreshPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $info = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    if ([IO.Path]::GetFileNameWithoutExtension($info.FileName) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand',
+            [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))) { $info.ArgumentList.Add($argument) }
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        if ($process.ExitCode -ne 0) { throw "The child pwsh failed (exit $($process.ExitCode)): $($stderr.Result)$($stdout.Result)" }
+        $stdout.Result
+    } finally { $process.Dispose() }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Invoke-FreshPwsh
