@@ -88,6 +88,9 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
     Write-Manifest
+    Copy-Item (Join-Path $Root 'Dialog360.MM.psm1') $ModuleOut
+    # PowerShell 7.4+ only: puts the DLLs below in the module's own AssemblyLoadContext.
+    Copy-Item (Join-Path $Root "src/Dialog360.MM.Loader/bin/$Configuration/net8.0/Dialog360.MM.Loader.dll") $ModuleOut
     $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll') + $SharedDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
         if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }

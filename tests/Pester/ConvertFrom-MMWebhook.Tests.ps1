@@ -7,7 +7,8 @@ BeforeAll {
 Describe 'ConvertFrom-MMWebhook' {
     It 'reads a status delivery from -Path into a typed status event' {
         $event = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-sent-marketing-lite.json')
-        $event | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMStatusEvent'
+        # By name: on PowerShell 7 the module's types live in its own load context, out of reach of type literals.
+        $event.GetType().FullName | Should -Be 'Dialog360.MM.Core.Webhooks.MMStatusEvent'
         $event.EventType | Should -Be 'Status'
         $event.Status | Should -Be 'sent'
         $event.IsMarketingLite | Should -BeTrue
