@@ -28,6 +28,23 @@ internal sealed class ModuleSession
         }
     }
 
+    /// <summary>
+    /// Remove-Module (and Import-Module -Force) in this runspace: stops the emulators and receivers it started, disposes
+    /// every account's client and forgets the session, so nothing keeps listening or connecting and a later import
+    /// starts empty. Other runspaces keep theirs.
+    /// </summary>
+    public static void CloseCurrent()
+    {
+        var runspace = Runspace.DefaultRunspace;
+        if (runspace is null || !ByRunspace.TryGetValue(runspace, out var session)) return;
+        ByRunspace.Remove(runspace);
+        foreach (var emulator in session.Emulators) emulator.Emulator.Stop();
+        session.Emulators.Clear();
+        foreach (var receiver in session.WebhookReceivers) receiver.Receiver.Stop();
+        session.WebhookReceivers.Clear();
+        foreach (var name in session._order.ToList()) session.Remove(name);
+    }
+
     public string? DefaultName { get; private set; }
 
     public List<MMEmulator> Emulators { get; } = new();
