@@ -9,6 +9,8 @@
     Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
     Package builds, then makes out/Dialog360.MM.<version>.nupkg with Compress-PSResource: the package Publish-PSResource
            would publish, for Install-PSResource / Save-PSResource from any repository it is put in.
+    UpdateHelp rewrites src/Dialog360.MM/en-US/*.md in platyPS's layout with the cmdlets' syntax and parameter facts
+           (the build fails while a page differs from what this writes), then builds.
     Bench  builds, then runs every bench/*.Bench.ps1 (each in its own pwsh process) and prints their figures.
     Clean  removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
@@ -17,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'UpdateHelp', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -80,7 +82,8 @@ function Write-Manifest {
     Set-Content -LiteralPath (Join-Path $ModuleOut 'Dialog360.MM.psd1') -Value $lines -Encoding utf8
 }
 
-function Invoke-Build {
+# Compiles and lays out the module, all but its MAML help.
+function Invoke-Layout {
     Write-Host "Building ($Configuration)..." -ForegroundColor Cyan
     Invoke-Native dotnet @('build', (Join-Path $Root 'MarketingMessages.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
 
@@ -109,10 +112,27 @@ function Invoke-Build {
 
     $enUS = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'en-US')
     Copy-Item (Join-Path $Root 'src/Dialog360.MM/en-US/*.help.txt') $enUS
-    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'),
-        '-MarkdownPath', (Join-Path $Root 'src/Dialog360.MM/en-US'), '-OutFile', (Join-Path $enUS 'Dialog360.MM.dll-Help.xml'))
-    if ($code -ne 0) { throw 'Building the MAML help failed (see above).' }
+}
+
+function Invoke-HelpTool {
+    param([string[]] $Arguments)
+    $code = Invoke-Pwsh (@('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'),
+        '-MarkdownPath', (Join-Path $Root 'src/Dialog360.MM/en-US')) + $Arguments)
+    if ($code -ne 0) { throw 'The help tool failed (see above).' }
+}
+
+function Invoke-Build {
+    Invoke-Layout
+    Invoke-HelpTool @('-OutFile', (Join-Path $ModuleOut 'en-US/Dialog360.MM.dll-Help.xml'))
     Write-Host "Module ready: $ModuleOut" -ForegroundColor Green
+}
+
+# Rewrites the help pages in platyPS's layout with the cmdlets' current syntax and parameter facts, then builds.
+function Invoke-UpdateHelp {
+    Invoke-Layout
+    Invoke-HelpTool @('-UpdateMarkdown')
+    Write-Host 'Help pages rewritten in src/Dialog360.MM/en-US: review the diff.' -ForegroundColor Green
+    Invoke-Build
 }
 
 function Get-PesterModulePath {
@@ -207,6 +227,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Package' { Invoke-Package }
+        'UpdateHelp' { Invoke-UpdateHelp }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
