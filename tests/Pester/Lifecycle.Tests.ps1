@@ -25,6 +25,13 @@ $seen.ReceiverRunningAfterRemove = $receiver.IsRunning
 $seen.PortsFreeAfterRemove = (Test-PortFree $emulator.Port) -and (Test-PortFree $receiver.Port)
 $seen.OtherRunspaceEmulatorRunning = $otherEmulator.IsRunning
 
+# A runspace that closes without Remove-Module, as ForEach-Object -Parallel's and thread jobs' do.
+$closing = [powershell]::Create()
+$closingEmulator = $closing.AddScript("Import-Module '$env:DIALOG360_MM_MODULE'; Start-MMEmulator").Invoke()[0]
+$closing.Dispose()
+$seen.ClosedRunspaceEmulatorRunning = $closingEmulator.IsRunning
+$seen.ClosedRunspacePortFree = Test-PortFree $closingEmulator.Port
+
 Import-Module $env:DIALOG360_MM_MODULE
 $seen.AccountsAfterReimport = @(Get-MMAccount).Count
 $emulator = Start-MMEmulator
@@ -56,6 +63,11 @@ Describe 'Remove-Module and Import-Module -Force' {
 
     It 'leaves another runspace''s emulator running' {
         $seen.OtherRunspaceEmulatorRunning | Should -BeTrue
+    }
+
+    It 'a runspace that closes without Remove-Module stops its emulators too' {
+        $seen.ClosedRunspaceEmulatorRunning | Should -BeFalse
+        $seen.ClosedRunspacePortFree | Should -BeTrue
     }
 
     It 'forgets the accounts, so a new import starts without any' {

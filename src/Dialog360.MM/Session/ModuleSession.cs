@@ -24,7 +24,12 @@ internal sealed class ModuleSession
         {
             var runspace = Runspace.DefaultRunspace
                 ?? throw new InvalidOperationException("Dialog360.MM cmdlets must run in a PowerShell runspace.");
-            return ByRunspace.GetValue(runspace, _ => new ModuleSession());
+            return ByRunspace.GetValue(runspace, r =>
+            {
+                // A runspace that closes without Remove-Module (ForEach-Object -Parallel, thread jobs, hosts) ends its session too.
+                r.StateChanged += OnRunspaceStateChanged;
+                return new ModuleSession();
+            });
         }
     }
 
@@ -35,8 +40,18 @@ internal sealed class ModuleSession
     /// </summary>
     public static void CloseCurrent()
     {
-        var runspace = Runspace.DefaultRunspace;
-        if (runspace is null || !ByRunspace.TryGetValue(runspace, out var session)) return;
+        if (Runspace.DefaultRunspace is { } runspace) Close(runspace);
+    }
+
+    private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
+    {
+        if (sender is Runspace runspace && e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken) Close(runspace);
+    }
+
+    private static void Close(Runspace runspace)
+    {
+        runspace.StateChanged -= OnRunspaceStateChanged;
+        if (!ByRunspace.TryGetValue(runspace, out var session)) return;
         ByRunspace.Remove(runspace);
         foreach (var emulator in session.Emulators) emulator.Emulator.Stop();
         session.Emulators.Clear();
