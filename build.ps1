@@ -181,6 +181,11 @@ function Invoke-Test {
         $failed += 1
     }
 
+    $faults = Join-Path $TestResults 'fault-suite.json'
+    if (Test-Path $faults) {
+        Write-Host "`nFault suite (tests/Pester/Reliability.Tests.ps1, figures in $faults):" -ForegroundColor Cyan
+        (Get-Content $faults -Raw | ConvertFrom-Json).PSObject.Properties | ForEach-Object { Write-Host ('  {0,-22} {1}' -f $_.Name, $_.Value) }
+    }
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

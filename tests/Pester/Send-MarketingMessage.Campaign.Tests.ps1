@@ -44,7 +44,8 @@ Describe 'Retries' {
         $result = Send-MarketingMessage -To 447911000103 -TemplateName welcome_offer -Account retry -ErrorVariable e -ErrorAction SilentlyContinue
         $result.Status | Should -Be 'Unknown'
         $result.Attempts | Should -Be 1
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'ApiUnreachable,*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'SendInDoubt,*'
+        $e[0].Exception.InnerException.Message | Should -Match 'broke off|Could not reach'
         $emulator.AcceptedCount('447911000103') | Should -Be 1 -Because 'the emulator accepted it before the connection dropped'
     }
 }
@@ -93,11 +94,15 @@ Describe 'Journal' {
         $journal = Join-Path $TestDrive 'lines.journal'
         $null = Send-MarketingMessage -To 447911000401 -TemplateName welcome_offer -Account journal -JournalPath $journal -CallbackData spring
         $lines = Get-Content $journal | ConvertFrom-Json
-        $lines[0].kind | Should -Be 'intent'
-        $lines[1].kind | Should -Be 'outcome'
-        $lines[1].status | Should -Be 'Accepted'
-        $lines[1].messageId | Should -Match '^wamid\.'
-        $lines[1].callbackData | Should -Be 'spring'
+        $lines[0].kind | Should -Be 'campaign'
+        $lines[0].templateName | Should -Be 'welcome_offer'
+        $lines[0].languageCode | Should -Be 'en'
+        $lines[0].route | Should -Be 'MarketingMessages'
+        $lines[1].kind | Should -Be 'intent'
+        $lines[2].kind | Should -Be 'outcome'
+        $lines[2].status | Should -Be 'Accepted'
+        $lines[2].messageId | Should -Match '^wamid\.'
+        $lines[2].callbackData | Should -Be 'spring'
         $lines[1].templateName | Should -Be 'welcome_offer'
     }
 }

@@ -18,3 +18,15 @@ public sealed class CampaignOutcome
     /// <summary>The recipient as given (before normalising), the error record's target.</summary>
     public string Input { get; }
 }
+
+/// <summary>
+/// The request may have reached the API, but no clear answer came back (a 500/502/504, a timeout or a broken
+/// connection after the body left, a 2xx without a message id): reported Unknown and never resent on our own.
+/// </summary>
+public sealed class SendInDoubtException : Exception
+{
+    public SendInDoubtException(string to, Exception cause)
+        : base($"{to}: the API may have accepted this message, but gave no clear answer ({cause.Message}). Not resent, so nobody gets it twice.", cause)
+    {
+    }
+}

@@ -31,6 +31,7 @@ public sealed class CampaignRunner : IDisposable
     private readonly Task[] _workers;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _completed, _accepted, _failed;
+    private JournalException? _journalFailure;
 
     public CampaignRunner(ApiClient client, CampaignOptions options, SendJournal? journal, CancellationToken stop)
     {
@@ -70,11 +71,34 @@ public sealed class CampaignRunner : IDisposable
     /// <summary>Stops dispatching (what is queued stays unsent); requests on the wire finish within the grace period.</summary>
     public void Stop() => _dispatch.Cancel();
 
-    public bool WaitForAll(TimeSpan timeout) => Task.WaitAll(_workers, timeout);
+    /// <summary>True once every worker has ended, however it ended (see <see cref="WorkerFault"/>).</summary>
+    public bool WaitForAll(TimeSpan timeout)
+    {
+        try { return Task.WaitAll(_workers, timeout); }
+        catch (AggregateException) { return true; }
+    }
 
     public bool TryTakeOutcome(out CampaignOutcome outcome) => _outcomes.TryDequeue(out outcome!);
 
     public bool TryTakeLog(out string line) => _log.TryDequeue(out line!);
+
+    /// <summary>
+    /// The journal could not be written: dispatching stopped, since a send that is not journaled could be repeated by
+    /// the next run. Null while all is well.
+    /// </summary>
+    public JournalException? JournalFailure => Volatile.Read(ref _journalFailure);
+
+    /// <summary>Workers that ended with an exception (a defect: each message's failures are caught). The pipeline
+    /// thread checks this so that a run never waits on workers that are gone.</summary>
+    public Exception? WorkerFault
+    {
+        get
+        {
+            foreach (var worker in _workers)
+                if (worker.IsFaulted) return worker.Exception!.GetBaseException();
+            return null;
+        }
+    }
 
     private async Task WorkAsync()
     {
@@ -99,7 +123,7 @@ public sealed class CampaignRunner : IDisposable
         var endpoint = Endpoint;
         var attempts = 0;
         var sentAt = DateTimeOffset.Now;
-        _journal?.WriteIntent(message.To, message.TemplateName);
+        var intentWritten = false;
         MMSendResult result;
         Exception? error = null;
         while (true)
@@ -108,6 +132,15 @@ public sealed class CampaignRunner : IDisposable
             try
             {
                 await _limiter.WaitAsync(_requests.Token).ConfigureAwait(false);
+                // The intent goes down just before the request leaves, not before the wait: after a crash, only
+                // recipients whose request may really have left are in doubt.
+                // Stopped while waiting for the slot: nothing has left yet, so nothing is sent.
+                if (attempts == 0 && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
+                if (!intentWritten && _journal != null)
+                {
+                    _journal.WriteIntent(message.To, message.TemplateName);
+                    intentWritten = true;
+                }
                 attempts++;
                 sentAt = DateTimeOffset.Now;
                 onTheWire = true;
@@ -115,33 +148,11 @@ public sealed class CampaignRunner : IDisposable
                 result = MMSendResult.Accepted(message, response, endpoint, sentAt);
                 break;
             }
-            catch (Exception ex) when ((ex is ApiException || ex is ApiTransportException) && RetryPolicy.IsRetryable(ex) && attempts <= _retry.MaxRetries)
+            catch (JournalException ex)
             {
-                var delay = _retry.DelayBefore(attempts, ex);
-                _log.Enqueue($"{message.To}: attempt {attempts} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s.");
-                try { await Task.Delay(delay, _requests.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException oce)
-                {
-                    error = oce;
-                    result = Result(message, SendStatus.Failed, "Stopped", "Stopped before the retry; not sent.", endpoint, sentAt);
-                    break;
-                }
-            }
-            catch (ApiException ex)
-            {
+                StopForJournal(ex);
                 error = ex;
-                result = Result(message, SendStatus.Failed, ex.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"HTTP{ex.HttpStatus}",
-                    ex.Describe(), endpoint, sentAt);
-                result.ErrorHint = ex.Hint;
-                break;
-            }
-            catch (ApiTransportException ex)
-            {
-                error = ex;
-                result = ex.RequestMayHaveBeenSent
-                    ? Result(message, SendStatus.Unknown, ex.IsTimeout ? "Timeout" : "ConnectionLost",
-                        ex.Message + " The API may have accepted it: not resent, so nobody gets it twice.", endpoint, sentAt)
-                    : Result(message, SendStatus.Failed, "Unreachable", ex.Message, endpoint, sentAt);
+                result = Result(message, SendStatus.Failed, "JournalUnavailable", "Not sent: the journal could not record the request. " + ex.Message, endpoint, sentAt);
                 break;
             }
             catch (OperationCanceledException ex)
@@ -152,12 +163,67 @@ public sealed class CampaignRunner : IDisposable
                     : Result(message, SendStatus.Failed, "Stopped", "Stopped before sending; not sent.", endpoint, sentAt);
                 break;
             }
+            catch (Exception ex)
+            {
+                // Every other exception ends this message, never the worker; an unexpected one after the request left
+                // is in doubt like any other unclear answer.
+                var decision = ex is ApiException || ex is ApiTransportException ? _retry.Decide(ex, attempts)
+                    : onTheWire ? FailureDecision.InDoubt : FailureDecision.Fail;
+                if (decision == FailureDecision.Retry)
+                {
+                    var delay = _retry.DelayBefore(attempts, ex);
+                    _log.Enqueue($"{message.To}: attempt {attempts} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s.");
+                    try
+                    {
+                        await Task.Delay(delay, _requests.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                    catch (OperationCanceledException oce)
+                    {
+                        error = oce;
+                        result = Result(message, SendStatus.Failed, "Stopped", "Stopped before the retry; not sent.", endpoint, sentAt);
+                        break;
+                    }
+                }
+                error = decision == FailureDecision.InDoubt ? new SendInDoubtException(message.To, ex) : ex;
+                result = decision == FailureDecision.InDoubt
+                    ? Result(message, SendStatus.Unknown, CodeOf(ex), error.Message, endpoint, sentAt)
+                    : Result(message, SendStatus.Failed, CodeOf(ex), ex is ApiException api ? api.Describe() : ex.Message, endpoint, sentAt);
+                if (ex is ApiException { Hint: { } hint }) result.ErrorHint = hint;
+                // Meta's frequency cap: not retried in this run; the result (and the journal) say when a new try makes sense.
+                if (result.ErrorCode == RecipientGate.FrequencyCapCode) result.NotBefore = DateTimeOffset.Now + RecipientGate.FrequencyCapWait;
+                break;
+            }
         }
         result.Attempts = attempts;
         result.CallbackData = message.CallbackData;
-        _journal?.WriteOutcome(result);
+        if (intentWritten)
+        {
+            try { _journal!.WriteOutcome(result); }
+            catch (JournalException ex)
+            {
+                // The result still reaches the pipeline; the journal keeps the intent, so a rerun holds this recipient back as in doubt.
+                StopForJournal(ex);
+            }
+        }
         return new CampaignOutcome(result, error, input);
     }
+
+    private void StopForJournal(JournalException ex)
+    {
+        Interlocked.CompareExchange(ref _journalFailure, ex, null);
+        _dispatch.Cancel();
+    }
+
+    private static string CodeOf(Exception ex) => ex switch
+    {
+        ApiException api => api.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"HTTP{api.HttpStatus}",
+        ApiTransportException { IsTimeout: true } => "Timeout",
+        ApiTransportException { InnerException: FormatException } => "UnclearAnswer",
+        ApiTransportException { RequestMayHaveBeenSent: true } => "ConnectionLost",
+        ApiTransportException => "Unreachable",
+        _ => ex.GetType().Name,
+    };
 
     private static MMSendResult Result(TemplateMessage message, SendStatus status, string code, string text, Uri endpoint, DateTimeOffset at) =>
         MMSendResult.Failed(message.To, message.TemplateName, code, text, endpoint, at, status);

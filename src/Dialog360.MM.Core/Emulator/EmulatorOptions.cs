@@ -21,11 +21,21 @@ public sealed class EmulatorOptions
     public IDictionary<string, int> FailRecipients { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
-    /// Faults for the first sends to a recipient, one per request, in order: 429 (rate limited, with Retry-After: 1),
-    /// 503 (service unavailable) or 0 (the message is accepted, then the connection drops without an answer).
-    /// Once a recipient's faults are used up, its sends are answered normally.
+    /// Faults for the first sends to a recipient, one per request, in order, as <see cref="EmulatorFault"/> values:
+    /// 429, 503, 500, 502, 504, 200 (malformed success) or 0 (accepted, then the connection drops).
+    /// Once a recipient's faults are used up, its sends are answered normally (or by <see cref="FaultRates"/>).
     /// </summary>
     public IDictionary<string, Queue<int>> Faults { get; set; } = new Dictionary<string, Queue<int>>();
+
+    /// <summary>
+    /// The share of valid sends (0 to 1 each, at most 1 together) answered with each fault. Which send gets which
+    /// fault follows from <see cref="Seed"/>, the recipient and how often it was sent to, so a seeded run is
+    /// repeatable however the requests interleave.
+    /// </summary>
+    public IDictionary<EmulatorFault, double> FaultRates { get; set; } = new Dictionary<EmulatorFault, double>();
+
+    /// <summary>Makes every random choice repeatable; null picks one at start (shown as MarketingApiEmulator.Seed).</summary>
+    public int? Seed { get; set; }
 
     /// <summary>Answer the MM route as for a business that has not accepted the MM terms.</summary>
     public bool NotOnboarded { get; set; }

@@ -45,6 +45,26 @@ internal static class GraphError
         131056 => "(#131056) (Business Account, Consumer Account) pair rate limit hit",
         130429 => "(#130429) Rate limit hit",
         131000 => "(#131000) Something went wrong",
+        134102 => "(#134102) Template unavailable",
         _ => $"(#{code}) Error",
+    };
+
+    /// <summary>error_data.details for a failed recipient, where Meta gives one.</summary>
+    public static string? DetailsFor(int code) => code switch
+    {
+        134102 => "The template is unavailable for use, or the business is not eligible for the Marketing Messages API.",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The HTTP status Meta answers a code with: 134102 and 131000 come as 500 (shared/reference/mm-api.md, "More error
+    /// codes for the MM route"), rate limits as 429, 131016 as 503, everything else as 400.
+    /// </summary>
+    public static int HttpStatusFor(int code) => code switch
+    {
+        134102 or 131000 => 500,
+        130429 or 131056 => 429,
+        131016 => 503,
+        _ => 400,
     };
 }

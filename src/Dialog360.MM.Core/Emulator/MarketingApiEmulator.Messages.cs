@@ -107,32 +107,79 @@ public sealed partial class MarketingApiEmulator
                     $"body: number of localizable_params ({given}) does not match the expected number of params ({known.BodyParameterCount})");
 
             if (_options.FailRecipients.TryGetValue(to, out var failCode))
-                return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), null);
+                return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), GraphError.DetailsFor(failCode),
+                    GraphError.HttpStatusFor(failCode));
 
-            var fault = NextFault(to);
-            if (fault == 429)
-            {
-                var limited = GraphError.Answer(marketingRoute, 130429, GraphError.MessageFor(130429), "Rate limit hit", 429);
-                limited.Headers["Retry-After"] = "1";
-                return limited;
-            }
-            if (fault == 503)
-                return GraphError.Answer(marketingRoute, 131016, "(#131016) Service unavailable", "A service is temporarily unavailable.", 503);
-
-            _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
-            if (fault == 0) return EmulatorAnswer.Dropped();
-            var id = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
-            return EmulatorAnswer.Json(200,
-                "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + to + "\",\"wa_id\":\"" + to +
-                "\"}],\"messages\":[{\"id\":\"" + id + "\",\"message_status\":\"accepted\"}]}");
+            return Accept(to, marketingRoute, NextFault(to));
         }
     }
 
-    private int? NextFault(string to)
+    /// <summary>Answers a valid send: normally, or with the fault this attempt draws.</summary>
+    private EmulatorAnswer Accept(string to, bool marketingRoute, EmulatorFault? fault)
     {
-        lock (_options.Faults)
-            return _options.Faults.TryGetValue(to, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+        switch (fault)
+        {
+            case EmulatorFault.RateLimited:
+                var limited = GraphError.Answer(marketingRoute, 130429, GraphError.MessageFor(130429), "Rate limit hit", 429);
+                limited.Headers["Retry-After"] = "1";
+                return limited;
+            case EmulatorFault.Unavailable:
+                return GraphError.Answer(marketingRoute, 131016, "(#131016) Service unavailable", "A service is temporarily unavailable.", 503);
+        }
+
+        // Every other answer comes after the message was passed on: it counts as accepted, whatever the client hears.
+        _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
+        var id = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
+        return fault switch
+        {
+            EmulatorFault.Dropped => EmulatorAnswer.Dropped(),
+            // Starlette's answer to an unhandled exception: plain text, no Graph error object.
+            EmulatorFault.InternalError => EmulatorAnswer.Text(500, "text/plain; charset=utf-8", "Internal Server Error"),
+            EmulatorFault.BadGateway => EmulatorAnswer.Text(502, "text/html", GatewayPage("502 Bad Gateway")),
+            EmulatorFault.GatewayTimeout => EmulatorAnswer.Text(504, "text/html", GatewayPage("504 Gateway Time-out")),
+            EmulatorFault.MalformedOk => MalformedOk(to),
+            _ => EmulatorAnswer.Json(200,
+                "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + to + "\",\"wa_id\":\"" + to +
+                "\"}],\"messages\":[{\"id\":\"" + id + "\",\"message_status\":\"accepted\"}]}"),
+        };
     }
+
+    // What nginx answers when the upstream failed or timed out.
+    private static string GatewayPage(string title) =>
+        "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+        "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+    private static readonly string[] MalformedBodies = { "{\"messages\":[{\"id\":123}]}", "[]", "{}", "OK" };
+
+    private EmulatorAnswer MalformedOk(string to)
+    {
+        var pick = SeededDraw.Unit(Seed, to, _attempts.TryGetValue(to, out var n) ? n : 0, purpose: 2);
+        return EmulatorAnswer.Json(200, MalformedBodies[(int)(pick * MalformedBodies.Length)]);
+    }
+
+    /// <summary>The recipient's next queued fault, else one drawn from the fault rates for this attempt.</summary>
+    private EmulatorFault? NextFault(string to)
+    {
+        var attempt = _attempts.AddOrUpdate(to, 1, (_, n) => n + 1);
+        lock (_options.Faults)
+            if (_options.Faults.TryGetValue(to, out var queue) && queue.Count > 0) return (EmulatorFault)queue.Dequeue();
+        if (_options.FaultRates.Count == 0) return null;
+        var draw = SeededDraw.Unit(Seed, to, attempt, purpose: 1);
+        // A fixed order, so the same draw means the same fault whatever order the dictionary keeps.
+        foreach (var fault in FaultOrder)
+        {
+            if (!_options.FaultRates.TryGetValue(fault, out var rate)) continue;
+            if (draw < rate) return fault;
+            draw -= rate;
+        }
+        return null;
+    }
+
+    private static readonly EmulatorFault[] FaultOrder =
+    {
+        EmulatorFault.RateLimited, EmulatorFault.Unavailable, EmulatorFault.Dropped, EmulatorFault.InternalError,
+        EmulatorFault.BadGateway, EmulatorFault.GatewayTimeout, EmulatorFault.MalformedOk,
+    };
 
     private EmulatorTemplate? FindTemplate(string name, string language)
     {

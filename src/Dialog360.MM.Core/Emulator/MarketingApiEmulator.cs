@@ -20,13 +20,24 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly EmulatorOptions _options;
     private readonly ConcurrentQueue<EmulatorRequest> _recorded = new();
     private readonly ConcurrentDictionary<string, int> _acceptedByRecipient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
     private long _requestCount;
     private int _recordedCount;
 
+    /// <exception cref="ArgumentException">A fault rate outside 0 to 1, or rates that add up to more than 1.</exception>
     public MarketingApiEmulator(EmulatorOptions? options = null)
     {
         _options = options ?? new EmulatorOptions();
+        var total = 0.0;
+        foreach (var rate in _options.FaultRates)
+        {
+            if (!(rate.Value >= 0 && rate.Value <= 1))
+                throw new ArgumentException($"The {rate.Key} fault rate is {rate.Value}; write a share from 0 to 1, e.g. 0.05 for 5%.");
+            total += rate.Value;
+        }
+        if (total > 1 + 1e-9) throw new ArgumentException($"The fault rates add up to {total}; together they can be at most 1.");
+        Seed = _options.Seed ?? SeededDraw.NewSeed();
         _server = new LoopbackHttpServer(HandleAsync);
     }
 
@@ -36,6 +47,9 @@ public sealed partial class MarketingApiEmulator : IDisposable
     public EmulatorOptions Options => _options;
     public bool IsRunning => _server.IsListening;
     public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>The seed of every random choice: the options' one, or one picked at construction (to repeat a run).</summary>
+    public int Seed { get; }
 
     /// <summary>The most recent requests, oldest first (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>).</summary>
     public IReadOnlyList<EmulatorRequest> Requests => _recorded.ToArray();
@@ -50,6 +64,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
     {
         while (_recorded.TryDequeue(out _)) { }
         _acceptedByRecipient.Clear();
+        _attempts.Clear();
         Interlocked.Exchange(ref _recordedCount, 0);
         Interlocked.Exchange(ref _requestCount, 0);
     }
@@ -126,7 +141,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
                 return;
             }
             response.StatusCode = answer.StatusCode;
-            response.ContentType = "application/json";
+            response.ContentType = answer.ContentType;
             foreach (var header in answer.Headers) response.Headers[header.Key] = header.Value;
             var bytes = Encoding.UTF8.GetBytes(answer.Body);
             response.ContentLength64 = bytes.Length;
@@ -143,20 +158,25 @@ public sealed partial class MarketingApiEmulator : IDisposable
 /// <summary>What a route answers: status, JSON body and extra headers (Retry-After, say).</summary>
 internal sealed class EmulatorAnswer
 {
-    private EmulatorAnswer(int statusCode, string body)
+    private EmulatorAnswer(int statusCode, string body, string contentType = "application/json")
     {
         StatusCode = statusCode;
         Body = body;
+        ContentType = contentType;
     }
 
     public int StatusCode { get; }
     public string Body { get; }
+    public string ContentType { get; }
     public Dictionary<string, string> Headers { get; } = new();
 
     /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
     public bool Abort { get; private set; }
 
     public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
+
+    /// <summary>An answer that is not JSON, as a gateway or a crashed server sends it.</summary>
+    public static EmulatorAnswer Text(int statusCode, string contentType, string body) => new(statusCode, body, contentType);
 
     public static EmulatorAnswer Dropped() => new(0, string.Empty) { Abort = true };
 }

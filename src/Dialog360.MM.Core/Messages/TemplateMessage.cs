@@ -15,9 +15,9 @@ namespace Dialog360.MM.Core.Messages;
 public sealed class TemplateMessage
 {
     // Meta: template names are lower-case letters, digits and underscores, at most 512 characters.
-    private static readonly Regex TemplateNamePattern = new("^[a-z0-9_]{1,512}$", RegexOptions.CultureInvariant);
+    private static readonly Regex TemplateNamePattern = new(@"^[a-z0-9_]{1,512}\z", RegexOptions.CultureInvariant);
     // Language codes as WhatsApp lists them: "en", "en_US", "fil", "zh_CN".
-    private static readonly Regex LanguagePattern = new("^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+    private static readonly Regex LanguagePattern = new(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
 
     /// <summary>biz_opaque_callback_data: at most 512 characters (Meta's messages reference).</summary>
     public const int MaxCallbackDataLength = 512;
@@ -58,7 +58,7 @@ public sealed class TemplateMessage
     {
         if (string.IsNullOrEmpty(value)) return null;
         if (value!.Length > MaxCallbackDataLength)
-            throw new MessageValidationException(field, "CallbackDataTooLong",
+            throw new MessageValidationException(field, ValidationReason.CallbackDataTooLong,
                 $"{field} has {value.Length} characters: the API takes at most {MaxCallbackDataLength}. Use a short campaign tag, e.g. spring-2026.");
         return value;
     }
@@ -66,10 +66,10 @@ public sealed class TemplateMessage
     public static string ValidateTemplateName(string? name, string field = "TemplateName")
     {
         if (string.IsNullOrWhiteSpace(name))
-            throw new MessageValidationException(field, "MissingTemplateName",
+            throw new MessageValidationException(field, ValidationReason.MissingTemplateName,
                 $"{field} is empty: give the name of an approved marketing template, e.g. -{field} spring_sale.");
         if (!TemplateNamePattern.IsMatch(name))
-            throw new MessageValidationException(field, "InvalidTemplateName",
+            throw new MessageValidationException(field, ValidationReason.InvalidTemplateName,
                 $"{field} '{name}' is not a template name: names are lower-case letters, digits and underscores (e.g. spring_sale).");
         return name!;
     }
@@ -77,7 +77,7 @@ public sealed class TemplateMessage
     public static string ValidateLanguage(string? code, string field = "LanguageCode")
     {
         if (string.IsNullOrWhiteSpace(code) || !LanguagePattern.IsMatch(code))
-            throw new MessageValidationException(field, "InvalidLanguageCode",
+            throw new MessageValidationException(field, ValidationReason.InvalidLanguageCode,
                 $"{field} '{code}' is not a WhatsApp language code: use the template's code, e.g. en, en_US or pt_BR.");
         return code!;
     }

@@ -13,7 +13,7 @@ namespace Dialog360.MM.Core.Tests.Messages;
 
 /// <summary>
 /// Every body the builder makes must validate against Meta's MarketingMessageRequestPayload
-/// (shared/reference/meta-business-messaging-api_v23.0.yaml, MIT), plus the two fields the v23 schema lacks:
+/// (tests/fixtures/meta-openapi/meta-business-messaging-api_v23.0.yaml, MIT, kept in the repository), plus the two fields the v23 schema lacks:
 /// message_send_ttl_seconds (360dialog's MM page, Meta's TTL page) and biz_opaque_callback_data (Meta's messages reference).
 /// </summary>
 public class MarketingMessageSchemaTests
@@ -45,15 +45,8 @@ public class MarketingMessageSchemaTests
         return JsonSchema.FromText(text);
     }
 
-    private static string FindReference(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"{name} not found in a shared/reference folder above {AppContext.BaseDirectory}: the schema test needs the steering repo's shared/ beside this clone.");
-    }
+    // Copied to the test output with the other fixtures: a clone needs nothing beside it.
+    private static string FindReference(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "meta-openapi", name);
 
     // YAML scalars arrive as text; the plain ones that look like JSON literals become them, so that
     // "additionalProperties: false" is a boolean, not the string "false".

@@ -48,6 +48,7 @@ public class TemplateMessageTests
     [InlineData("   ", "MissingTemplateName")]
     [InlineData("Spring Sale", "InvalidTemplateName")]
     [InlineData("spring-sale", "InvalidTemplateName")]
+    [InlineData("welcome_offer\n", "InvalidTemplateName")] // "$" would match before a final newline
     public void Bad_template_names_are_refused_with_the_field_named(string name, string reason)
     {
         var ex = Assert.Throws<MessageValidationException>(() => new TemplateMessage("441234567890", name));
@@ -67,6 +68,8 @@ public class TemplateMessageTests
     [InlineData("english")]
     [InlineData("EN")]
     [InlineData("en-US")]
+    [InlineData("en\n")]
+    [InlineData("en_US\n")]
     [InlineData("")]
     public void Malformed_language_codes_are_refused(string code)
     {

@@ -49,7 +49,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         try { baseUri = ApiClient.NormalizeBaseUri(BaseUri); }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidBaseUri, ex, BaseUri));
             return;
         }
 
@@ -68,9 +68,8 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
                 var record = ErrorRecords.FromApi(ex, Name);
                 if (ex.Kind == ApiErrorKind.Authentication)
                 {
-                    record = ErrorRecords.Create(new UnauthorizedAccessException(
-                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex),
-                        ErrorIds.InvalidApiKey, ErrorCategory.AuthenticationError, Name,
+                    record = ErrorRecords.Create(ErrorIds.InvalidApiKey, new UnauthorizedAccessException(
+                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex), Name,
                         "Give a valid key, or -SkipValidation if the key may not read templates.");
                 }
                 ThrowTerminatingError(record);
@@ -92,19 +91,31 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     private ApiKey ResolveKey()
     {
         var secure = Credential?.Password ?? ApiKey;
-        if (secure != null && secure.Length > 0) return new ApiKey(secure);
+        if (secure != null && secure.Length > 0) return Checked(() => new ApiKey(secure), Credential != null ? "-Credential (its password)" : "-ApiKey");
 
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
             WriteVerbose($"Using the API key from the {EnvironmentVariable} environment variable.");
-            return Core.Api.ApiKey.FromPlainText(fromEnvironment!);
+            return Checked(() => Core.Api.ApiKey.FromPlainText(fromEnvironment!), $"the {EnvironmentVariable} environment variable");
         }
 
         ThrowTerminatingError(ErrorRecords.Create(
-            new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."),
-            ErrorIds.NoApiKey, ErrorCategory.InvalidArgument, Name,
+            ErrorIds.NoApiKey, new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."), Name,
             "Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key')"));
         throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>A key with a control character would inject headers: refused here, before any client exists.</summary>
+    private ApiKey Checked(Func<ApiKey> create, string source)
+    {
+        try { return create(); }
+        catch (ArgumentException ex)
+        {
+            // The message says where the bad character is, never the key or any part of it.
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidApiKeyFormat, new ArgumentException($"The API key from {source} is not usable. {ex.Message}", ex), Name,
+                "Give the key without line breaks, tabs or other control characters: copy it again from the 360dialog Client Hub."));
+            throw new InvalidOperationException("unreachable");
+        }
     }
 }

@@ -28,9 +28,17 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [Parameter]
     public Hashtable? FailRecipient { get; set; }
 
-    /// <summary>Recipient number → the faults its first sends get, in order: 429, 503, or 0 (accepted, then the connection drops).</summary>
+    /// <summary>Recipient number → the faults its first sends get, in order (EmulatorFault names or their HTTP status).</summary>
     [Parameter]
     public Hashtable? Fault { get; set; }
+
+    /// <summary>Fault → the share of sends that get it, e.g. @{ 502 = 0.05; MalformedOk = 0.01 }.</summary>
+    [Parameter]
+    public Hashtable? FaultRate { get; set; }
+
+    /// <summary>Makes the fault draws repeatable.</summary>
+    [Parameter]
+    public int? Seed { get; set; }
 
     /// <summary>The templates the emulator knows, instead of its default set.</summary>
     [Parameter]
@@ -48,6 +56,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             ApiKey = ApiKey ?? "emu" + Guid.NewGuid().ToString("N"),
             Latency = Latency,
             NotOnboarded = NotOnboarded,
+            Seed = Seed,
         };
         if (FailRecipient != null)
         {
@@ -61,8 +70,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                 catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
                 {
                     ThrowTerminatingError(ErrorRecords.Create(
-                        new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
-                        ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
                 }
             }
         }
@@ -73,37 +81,64 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             {
                 var number = PhoneNumber.Normalize(entry.Key?.ToString(), "Fault");
                 var faults = new Queue<int>();
-                foreach (var code in LanguagePrimitives.ConvertTo<int[]>(entry.Value))
-                {
-                    if (code is not (0 or 429 or 503)) throw new PSInvalidCastException($"{code} is not 429, 503 or 0");
-                    faults.Enqueue(code);
-                }
+                foreach (var fault in LanguagePrimitives.ConvertTo<object[]>(entry.Value)) faults.Enqueue((int)ToFault(fault));
                 options.Faults[number] = faults;
             }
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} (0 = accepted, then the connection drops).", ex),
-                    ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
+            }
+        }
+
+        foreach (DictionaryEntry entry in FaultRate ?? new Hashtable())
+        {
+            try
+            {
+                options.FaultRates[ToFault(entry.Key)] = LanguagePrimitives.ConvertTo<double>(entry.Value);
+            }
+            catch (PSInvalidCastException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
         if (Template != null) options.Templates = Template.Select((t, i) => ToTemplate(t, i + 1)).ToList();
 
-        var emulator = new MarketingApiEmulator(options);
+        MarketingApiEmulator emulator = null!;
+        try
+        {
+            emulator = new MarketingApiEmulator(options);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault, ex, FaultRate));
+        }
         try
         {
             emulator.Start();
         }
         catch (InvalidOperationException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.EmulatorStartFailed, ErrorCategory.ResourceUnavailable, Port,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, Port,
                 "Choose another -Port, or leave it out to take a free one."));
         }
         var output = new MMEmulator(emulator);
         ModuleSession.Emulators.Add(output);
         WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}.");
         WriteObject(output);
+    }
+
+    private const string FaultNames = "faults: 429 or RateLimited, 503 or Unavailable, 0 or Dropped, 500 or InternalError, 502 or BadGateway, 504 or GatewayTimeout, MalformedOk";
+
+    /// <summary>A fault by name (MalformedOk) or by its HTTP status (502).</summary>
+    private static EmulatorFault ToFault(object? value)
+    {
+        var text = (value is PSObject pso ? pso.BaseObject : value)?.ToString();
+        if (text != null && Enum.TryParse<EmulatorFault>(text, ignoreCase: true, out var fault) && Enum.IsDefined(typeof(EmulatorFault), fault))
+            return fault;
+        throw new PSInvalidCastException($"'{text}' is not a fault the emulator knows");
     }
 
     private EmulatorTemplate ToTemplate(object value, int position)
@@ -119,8 +154,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         var name = Get("Name");
         if (map is null || string.IsNullOrEmpty(name))
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."),
-                ErrorIds.InvalidEmulatorTemplate, ErrorCategory.InvalidArgument, value));
+                ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."), value));
         return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
             (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
     }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Storage;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
@@ -35,7 +36,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [ArgumentCompleter(typeof(LanguageCodeCompleter))]
     public string LanguageCode { get; set; } = "en";
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
     public object[]? BodyParameter { get; set; }
 
@@ -43,10 +44,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? BodyParameterProperty { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object[]? HeaderParameter { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object[]? ButtonParameter { get; set; }
 
     [Parameter]
@@ -91,6 +92,20 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     public SwitchParameter RetryUnknown { get; set; }
 
     [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SendWindow { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TimeZone { get; set; }
+
+    [Parameter]
+    public TimeSpan? WaitForWindow { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipTemplateCheck { get; set; }
 
     [Parameter]
@@ -107,9 +122,15 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     private ConnectedAccount? _account;
     private MessageParts? _parts;
+    private (object[]? Body, object[]? Header, object[]? Buttons) _partsFrom;
     private SendJournal? _journal;
     private CampaignRunner? _runner;
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private RecipientGate? _gate;
+    private Core.Time.SendWindow? _window;
+    private CampaignIdentity? _campaign;
+    private DateTimeOffset? _holdUntil;
+    private readonly List<(DateTimeOffset Opening, TemplateMessage Message, string Input)> _held = new();
+    private int _heldForQuality, _paused;
     private readonly HashSet<(string, string)> _checked = new();
     private readonly ProgressRecord _progress = new(1, "Send-MarketingMessage", "Starting");
     private DateTime _lastProgress = DateTime.MinValue;
@@ -127,10 +148,16 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
             if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
             if (BodyParameter != null && BodyParameterProperty != null)
-                throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
             _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
+            _partsFrom = (BodyParameter, HeaderParameter, ButtonParameter);
             if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
+            if (TimeZone != null && SendWindow is null)
+                throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone, "-TimeZone goes with -SendWindow: give the window too, e.g. -SendWindow '09:00-20:00'.");
+            if (WaitForWindow != null && SendWindow is null)
+                throw new MessageValidationException("WaitForWindow", ValidationReason.InvalidSendWindow, "-WaitForWindow goes with -SendWindow: give the window too.");
+            _window = SendWindow is null ? null : Core.Time.SendWindow.Parse(SendWindow, TimeZone is null ? null : Core.Time.SendWindow.FindZone(TimeZone));
         }
         catch (MessageValidationException ex)
         {
@@ -143,17 +170,16 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         var journalPath = JournalPath is null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath);
         // -WhatIf changes nothing, so it creates no journal; an existing one is still read, so the preview skips as a run would.
         if (journalPath != null && IsWhatIf && !System.IO.File.Exists(journalPath)) journalPath = null;
-        if (journalPath != null)
+        if (journalPath != null) OpenJournal(journalPath);
+        var route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages;
+        _gate = new RecipientGate(new GateOptions
         {
-            var path = journalPath;
-            try { _journal = SendJournal.Open(path); }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
-                    "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
-            }
-            WriteVerbose($"Journal {path}: {_journal!.Count} recipient(s) already recorded.");
-        }
+            Journal = _journal,
+            Window = _window,
+            RetryUnknown = RetryUnknown,
+            RetryFailed = RetryFailed,
+        });
+        if (WaitForWindow is TimeSpan wait) _holdUntil = DateTimeOffset.Now + wait;
 
         var rate = MessagesPerSecond > 0 ? MessagesPerSecond : _account.MessagesPerSecond;
         var options = new CampaignOptions
@@ -161,10 +187,55 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             ThrottleLimit = ThrottleLimit,
             MessagesPerSecond = rate,
             MaxRetries = MaxRetries,
-            Route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages,
+            Route = route,
         };
         _runner = new CampaignRunner(_account.Client, options, _journal, CancelToken);
         WriteVerbose($"Sending to {_runner.Endpoint} with {ThrottleLimit} concurrent requests at most and {rate:0.#} messages per second.");
+    }
+
+    /// <summary>
+    /// Takes the journal for this run (one run per journal, on every OS) and reads it. With -TemplateName given, a journal
+    /// of another campaign stops the run here, before anything is sent.
+    /// </summary>
+    private void OpenJournal(string path)
+    {
+        try
+        {
+            _journal = SendJournal.Open(path, readOnly: IsWhatIf);
+        }
+        catch (FileLockedException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalInUse, ex, JournalPath));
+        }
+        catch (JournalException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath,
+                "Restore the journal from a backup, or give a new -JournalPath (recipients the old one recorded would be sent again)."));
+        }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable,
+                new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath));
+        }
+        if (_journal!.TakenOverFrom is { } stale)
+            WriteWarning($"The journal was last held by a run that ended without closing it ({stale}); this run takes it over. " +
+                         "Recipients that run left in doubt come back as Unknown.");
+        WriteVerbose($"Journal {path}: {_journal.Count} recipient(s) already recorded.");
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TemplateName)))
+        {
+            try { _journal.Claim(Identity(TemplateName, LanguageCode)); }
+            catch (JournalMismatchException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, JournalPath));
+            }
+        }
+    }
+
+    private CampaignIdentity Identity(string template, string language)
+    {
+        if (_campaign is { } last && last.TemplateName == template && last.LanguageCode == language) return last;
+        return _campaign = new CampaignIdentity(template, language, (UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages).ToString(),
+            _account!.Client.Key.ToString());
     }
 
     protected override void ProcessRecord()
@@ -173,26 +244,96 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             _row++;
             var message = Build(input);
-            if (message is null) continue;
-            if (SkipByJournal(message, input)) continue;
+            if (message is null || !Admitted(message, input)) continue;
             if (!ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {_runner!.Endpoint}"))
                 continue;
-            // Built only when -Verbose is on: at 1,000 messages a second the strings alone are worth sparing.
-            if (_verbose) WriteVerbose($"POST {_runner.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}).");
-            while (!_runner.TryAdd(message, input, Poll)) WriteFinishedOrStop();
+            Dispatch(message, input);
+        }
+    }
+
+    /// <summary>Asks the gate; writes the result (and error) of a recipient it holds back. True: send it now.</summary>
+    private bool Admitted(TemplateMessage message, string input)
+    {
+        GateDecision decision;
+        try { decision = _gate!.Decide(message, Identity(message.TemplateName, message.LanguageCode)); }
+        catch (MessageValidationException ex)
+        {
+            // A number whose local time cannot be known: that row alone is not sent.
+            WriteError(ErrorRecords.FromValidation(ex, input));
+            WriteObject(MMSendResult.Failed(message.To, message.TemplateName, ex.Reason, ex.Message, null, DateTimeOffset.Now));
+            return false;
+        }
+        switch (decision.Verdict)
+        {
+            case GateVerdict.Send:
+                return true;
+            case GateVerdict.InDoubt:
+                WriteError(ErrorRecords.Create(ErrorIds.SendInDoubt, new InvalidOperationException($"{message.To}: {decision.Result!.ErrorMessage}"), input));
+                break;
+            case GateVerdict.JournalMismatch:
+                WriteError(ErrorRecords.Create(ErrorIds.JournalMismatch, decision.Error!, input,
+                    "One journal per template and language: run rows of this template with a -JournalPath of their own."));
+                break;
+            case GateVerdict.Settled when decision.Result!.Status == SendStatus.Deferred && decision.Result.ErrorCode == "OutsideSendWindow" &&
+                                          decision.Result.NotBefore <= _holdUntil:
+                // -WaitForWindow: kept, confirmed now, sent when its window opens (EndProcessing).
+                if (ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result.NotBefore:u}"))
+                    _held.Add((decision.Result.NotBefore!.Value, message, input));
+                return false;
+        }
+        WriteObject(decision.Result);
+        return false;
+    }
+
+    private void Dispatch(TemplateMessage message, string input)
+    {
+        // Built only when -Verbose is on: at 1,000 messages a second the strings alone are worth sparing.
+        if (_verbose) WriteVerbose($"POST {_runner!.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}).");
+        while (!_runner!.TryAdd(message, input, Poll)) WriteFinishedOrStop();
+        WriteFinished();
+    }
+
+    /// <summary>-WaitForWindow: sends each held recipient when its window opens, with progress while it waits.</summary>
+    private void SendHeld()
+    {
+        if (_held.Count == 0) return;
+        _held.Sort((a, b) => a.Opening.CompareTo(b.Opening));
+        var waiting = new ProgressRecord(2, "Send-MarketingMessage", "Waiting for send windows") { ParentActivityId = 1 };
+        var next = 0;
+        while (next < _held.Count)
+        {
+            var now = DateTimeOffset.Now;
+            while (next < _held.Count && _held[next].Opening <= now)
+            {
+                Dispatch(_held[next].Message, _held[next].Input);
+                next++;
+            }
+            if (next >= _held.Count) break;
+            waiting.StatusDescription = $"{_held.Count - next} recipient(s) held; the next window opens at {_held[next].Opening:u}";
+            waiting.SecondsRemaining = (int)Math.Max(0, (_held[_held.Count - 1].Opening - now).TotalSeconds);
+            WriteProgress(waiting);
+            var pause = _held[next].Opening - now;
+            if (CancelToken.WaitHandle.WaitOne(pause < Poll ? pause : TimeSpan.FromMilliseconds(250))) WriteFinishedOrStop();
             WriteFinished();
         }
+        waiting.RecordType = ProgressRecordType.Completed;
+        WriteProgress(waiting);
     }
 
     protected override void EndProcessing()
     {
         if (_runner is null) return;
+        SendHeld();
         _runner.Complete();
         while (!_runner.WaitForAll(Poll)) WriteFinishedOrStop();
         WriteFinished();
         _progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(_progress);
         WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s.");
+        if (_heldForQuality + _paused > 0)
+            WriteWarning($"{_heldForQuality + _paused} accepted message(s) are not on their way yet: {_heldForQuality} held for quality assessment, " +
+                         $"{_paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +
+                         "watch the status webhooks before sending more with this template.");
     }
 
     /// <summary>
@@ -214,11 +355,12 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     {
         try
         {
-            var body = BodyParameterProperty is null ? _parts!.Body : FromColumns(BodyParameterProperty);
+            var parts = PartsForThisRecord();
+            var body = BodyParameterProperty is null ? parts.Body : FromColumns(BodyParameterProperty);
             var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
             EnsureTemplateChecked(body.Count);
             return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing, TimeToLive,
-                _parts!.Header, _parts.Buttons, _parts.Components, ProductPolicy, CallbackData);
+                parts.Header, parts.Buttons, parts.Components, ProductPolicy, CallbackData);
         }
         catch (MessageValidationException ex)
         {
@@ -246,8 +388,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         catch (ApiException ex) when (ex.Kind != ApiErrorKind.Authentication)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex),
-                ErrorIds.TemplateCheckFailed, ErrorCategory.ResourceUnavailable, TemplateName,
+                ErrorIds.TemplateCheckFailed, new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex), TemplateName,
                 "Use -SkipTemplateCheck if this key cannot list templates."));
             return;
         }
@@ -280,7 +421,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             var property = row?.Properties[columns[i]];
             if (property is null)
-                throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.MissingColumn,
                     $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
             try { values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1)); }
             catch (MessageValidationException ex)
@@ -291,37 +432,19 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         return values;
     }
 
-    /// <summary>With a journal: each recipient once per campaign, whatever the reruns and duplicate rows.</summary>
-    private bool SkipByJournal(TemplateMessage message, string input)
+    /// <summary>
+    /// -BodyParameter, -HeaderParameter and -ButtonParameter may come from each pipeline object's properties: the parts
+    /// are converted again only when the bound values changed, so a run with the same values for all converts once.
+    /// </summary>
+    private MessageParts PartsForThisRecord()
     {
-        if (_journal is null) return false;
-        if (!_seen.Add(message.To))
-        {
-            WriteObject(Skipped(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only."));
-            return true;
-        }
-        switch (_journal.StateOf(message.To))
-        {
-            case JournalState.Accepted:
-                WriteObject(Skipped(message, SendStatus.Skipped, "AlreadySent", "The journal records this recipient as accepted: not sent again."));
-                return true;
-            case JournalState.InDoubt when !RetryUnknown:
-                var result = Skipped(message, SendStatus.Unknown, "InDoubt",
-                    "The journal has a request to this recipient with no answer: it may have been delivered. Not resent; use -RetryUnknown to send anyway.");
-                WriteError(ErrorRecords.Create(new InvalidOperationException($"{message.To}: {result.ErrorMessage}"),
-                    ErrorIds.SendInDoubt, ErrorCategory.OperationStopped, input, "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
-                WriteObject(result);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static MMSendResult Skipped(TemplateMessage message, SendStatus status, string code, string text)
-    {
-        var result = MMSendResult.Failed(message.To, message.TemplateName, code, text, null, DateTimeOffset.Now, status);
-        result.CallbackData = message.CallbackData;
-        return result;
+        if (ReferenceEquals(_partsFrom.Body, BodyParameter) && ReferenceEquals(_partsFrom.Header, HeaderParameter) &&
+            ReferenceEquals(_partsFrom.Buttons, ButtonParameter))
+            return _parts!;
+        // Remembered only once converted: a row with bad values gets its own error, and so does the next row like it.
+        var parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
+        (_parts, _partsFrom) = (parts, (BodyParameter, HeaderParameter, ButtonParameter));
+        return parts;
     }
 
     /// <summary>Writes, on the pipeline thread, what the workers have finished since the last call.</summary>
@@ -329,32 +452,8 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     {
         if (CancelToken.IsCancellationRequested) return; // the pipeline is stopping: writing would throw
         while (_runner!.TryTakeLog(out var line)) WriteVerbose(line);
-        ErrorRecord? fatal = null;
-        while (_runner.TryTakeOutcome(out var outcome))
-        {
-            WriteObject(outcome.Result);
-            var record = outcome.Error switch
-            {
-                ApiException api => ErrorRecords.FromApi(api, outcome.Input),
-                ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
-                OperationCanceledException stopped => ErrorRecords.Create(stopped, ErrorIds.SendStopped, ErrorCategory.OperationStopped, outcome.Input),
-                _ => null,
-            };
-            if (record is null) continue;
-            // A refused key or a business without the MM terms fails every recipient alike: stop instead of repeating it,
-            // after writing the results of what was already sent.
-            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
-            {
-                if (fatal is null)
-                {
-                    fatal = record;
-                    _runner.Stop();
-                    _runner.WaitForAll(TimeSpan.FromSeconds(30));
-                }
-                continue;
-            }
-            WriteError(record);
-        }
+        var fatal = WriteOutcomes(EngineStopped());
+        if (fatal is null && EngineStopped() is { } stopped) fatal = WriteOutcomes(stopped);
         if (fatal != null) ThrowTerminatingError(fatal);
         if ((DateTime.UtcNow - _lastProgress).TotalMilliseconds < 500) return;
         _lastProgress = DateTime.UtcNow;
@@ -368,6 +467,62 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (rate > 0) _progress.SecondsRemaining = (int)Math.Ceiling((To.Length - _runner.Completed) / rate);
         }
         WriteProgress(_progress);
+    }
+
+    /// <summary>
+    /// Writes every finished result and its error. A refused key or a business without the MM terms fails every
+    /// recipient alike: the first such error stops dispatching and is returned (to end the run after the results of
+    /// what was on the wire are written) instead of being repeated.
+    /// </summary>
+    private ErrorRecord? WriteOutcomes(ErrorRecord? fatal)
+    {
+        while (_runner!.TryTakeOutcome(out var outcome))
+        {
+            WriteObject(outcome.Result);
+            if (outcome.Result.IsHeld)
+            {
+                if (outcome.Result.MessageStatus == "paused") _paused++;
+                else _heldForQuality++;
+            }
+            var record = outcome.Error switch
+            {
+                SendInDoubtException doubt => ErrorRecords.Create(ErrorIds.SendInDoubt, doubt, outcome.Input,
+                    "Check the status webhooks for this number; rerun with the journal and -RetryUnknown only for those that never arrived."),
+                JournalException => null, // the run ends with one JournalUnavailable error
+                ApiException api => ErrorRecords.FromApi(api, outcome.Input),
+                ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
+                _ => null,
+            };
+            if (record is null) continue;
+            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
+            {
+                fatal ??= StopWith(record);
+                continue;
+            }
+            WriteError(record);
+        }
+        return fatal;
+    }
+
+    /// <summary>The journal cannot be written, or a worker died: the run cannot go on. Null while all is well.</summary>
+    private ErrorRecord? EngineStopped()
+    {
+        if (_runner!.JournalFailure is { } journalFailure)
+            return StopWith(ErrorRecords.Create(ErrorIds.JournalUnavailable, journalFailure, JournalPath,
+                "Free disk space or fix the journal's folder, then run the same command again: what was journaled is skipped, " +
+                "recipients whose answer could not be journaled come back as Unknown."));
+        if (_runner.WorkerFault is { } fault)
+            return StopWith(ErrorRecords.Create(ErrorIds.SendEngineFailed, new InvalidOperationException("The send engine failed: " + fault.Message, fault), null));
+        return null;
+    }
+
+    /// <summary>Stops dispatching and gives the requests on the wire their grace period to answer.</summary>
+    private ErrorRecord StopWith(ErrorRecord record)
+    {
+        _runner!.Stop();
+        _runner.WaitForAll(TimeSpan.FromSeconds(30));
+        return record;
     }
 
     protected override void Dispose(bool disposing)

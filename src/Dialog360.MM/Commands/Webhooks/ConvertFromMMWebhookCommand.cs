@@ -54,7 +54,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, file));
+                WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
                 continue;
             }
             using (stream)
@@ -73,9 +73,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         void OnError(WebhookReadError error)
         {
             var record = ErrorRecords.Create(
-                new FormatException(error.ToString()),
-                error.IsMalformedJson ? ErrorIds.InvalidWebhookJson : ErrorIds.NotAWebhookDelivery,
-                ErrorCategory.InvalidData, target,
+                error.IsMalformedJson ? ErrorIds.InvalidWebhookJson : ErrorIds.NotAWebhookDelivery, new FormatException(error.ToString()), target,
                 error.IsMalformedJson ? "Fix or remove that line; the rest was read." : "Each line must be a delivery object with \"entry\"; the rest was read.");
             WriteError(record);
         }
@@ -100,7 +98,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         }
         catch (IOException ex)
         {
-            WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, target));
+            WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, target));
         }
         if (progress != null && clock.ElapsedMilliseconds > 500)
         {
@@ -143,7 +141,6 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
     }
 
     private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(
-        new ItemNotFoundException($"No webhook file at '{path}'.", inner),
-        ErrorIds.WebhookFileNotFound, ErrorCategory.ObjectNotFound, path,
+        ErrorIds.WebhookFileNotFound, new ItemNotFoundException($"No webhook file at '{path}'.", inner), path,
         "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
 }

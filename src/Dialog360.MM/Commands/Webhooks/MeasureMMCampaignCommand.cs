@@ -33,8 +33,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
             var file = GetUnresolvedProviderPathFromPSPath(JournalPath);
             if (!File.Exists(file))
             {
-                ThrowTerminatingError(ErrorRecords.Create(new FileNotFoundException($"No send journal at '{file}'.", file),
-                    ErrorIds.JournalNotFound, ErrorCategory.ObjectNotFound, JournalPath,
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalNotFound, new FileNotFoundException($"No send journal at '{file}'.", file), JournalPath,
                     "Give the file Send-MarketingMessage -JournalPath wrote."));
             }
             var bad = 0;
@@ -48,8 +47,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         else if (GroupBy == CampaignGrouping.Template)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException("-GroupBy Template needs -JournalPath: statuses do not name the template, the send journal does."),
-                ErrorIds.JournalRequired, ErrorCategory.InvalidArgument, GroupBy,
+                ErrorIds.JournalRequired, new ArgumentException("-GroupBy Template needs -JournalPath: statuses do not name the template, the send journal does."), GroupBy,
                 "Add -JournalPath with the file Send-MarketingMessage -JournalPath wrote, or use -GroupBy CallbackData."));
         }
         _funnel = new Funnel(GroupBy, journal);
