@@ -61,11 +61,60 @@ Describe 'ConvertFrom-MMWebhook' {
         { '42' | ConvertFrom-MMWebhook -ErrorAction Stop } | Should -Throw -ErrorId 'NotAWebhookDelivery,*'
     }
 
+    It 'writes one InvalidWebhookJson per line that is not UTF-8, naming the line, and reads the lines after it' {
+        $good = [IO.File]::ReadAllLines((Join-Path $fixtures 'status-sent-marketing-lite.json')) -join ''
+        $bytes = [Text.Encoding]::UTF8.GetBytes($good.Replace('spring-2026', 'spr' + [char]1 + 'ng'))
+        $bytes[[Array]::IndexOf($bytes, [byte]1)] = 0xFF
+        $newline = [byte[]]@(10)
+        $line = [Text.Encoding]::UTF8.GetBytes($good)
+        $file = Join-Path $TestDrive 'bad-utf8.jsonl'
+        [IO.File]::WriteAllBytes($file, [byte[]]($bytes + $newline + $line + $newline + $bytes + $newline + $line + $newline))
+        $events = ConvertFrom-MMWebhook -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
+        $events.Count | Should -Be 2
+        $problems.Count | Should -Be 2
+        $problems.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InvalidWebhookJson,*' }
+        $problems[0].Exception.Message | Should -BeLike '*bad-utf8.jsonl, line 1: *UTF-8*'
+        $problems[1].Exception.Message | Should -BeLike '*bad-utf8.jsonl, line 3: *'
+    }
+
+    It 'skips a delivery over -MaxDeliveryBytes with WebhookDeliveryTooLarge and reads the next line' {
+        $good = [IO.File]::ReadAllLines((Join-Path $fixtures 'status-sent-marketing-lite.json')) -join ''
+        $file = Join-Path $TestDrive 'too-large.jsonl'
+        Set-Content -LiteralPath $file -Value @(('{"entry":[],"pad":"' + ('x' * 5000) + '"}'), $good)
+        $events = ConvertFrom-MMWebhook -Path $file -MaxDeliveryBytes 2KB -ErrorVariable problems -ErrorAction SilentlyContinue
+        $events.Status | Should -Be 'sent'
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookDeliveryTooLarge,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $problems[0].Exception.Message | Should -BeLike '*too-large.jsonl, line 1: *2,048 bytes*'
+        $null = ConvertFrom-MMWebhook -Path $file -ErrorVariable underDefault -ErrorAction SilentlyContinue
+        $underDefault.Count | Should -Be 0
+    }
+
     It 'writes WebhookFileNotFound for a missing file and goes on with the next' {
         $events = ConvertFrom-MMWebhook -LiteralPath (Join-Path $fixtures 'missing.json'), (Join-Path $fixtures 'click-event.json') -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookFileNotFound,*'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $events.ClickId | Should -Be 'CLICK_ID_0001'
+    }
+
+    It 'types opt-outs, template status and category changes and account updates, each with a table view' {
+        $stop = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'user-preferences-stop.json')
+        $stop.GetType().FullName | Should -Be 'Dialog360.MM.Core.Webhooks.MMUserPreferenceEvent'
+        ($stop.WaId, $stop.Value, $stop.IsStop, $stop.PhoneNumberId) | Should -Be @('16505551234', 'stop', $true, '106540352242922')
+        ($stop | Format-Table | Out-String -Width 200) | Should -Match 'stop\s+Sheena Nelson\s+marketing_messages'
+
+        $paused = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'template-status-paused.json')
+        $paused.EventType | Should -Be 'TemplateStatus'
+        ($paused | Format-Table | Out-String -Width 200) | Should -Match 'PAUSED\s+order_confirmation\s+en_US\s+MARKETING\s+NONE\s+FIRST_PAUSE'
+
+        $moved = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'template-category-update.jsonl')
+        $moved.EventType | Should -Be @('TemplateCategory', 'TemplateCategory')
+        ($moved | Format-Table | Out-String -Width 200) | Should -Match 'order_confirmation\s+en_US\s+UTILITY\s+MARKETING'
+
+        $terms = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'account-update-mm-terms.json')
+        $terms.Event | Should -Be 'MM_LITE_TERMS_SIGNED'
+        ($terms | Format-Table | Out-String -Width 200) | Should -Match 'MM_LITE_TERMS_SIGNED\s+102290129340398\s+2729063490586005'
     }
 
     It 'shows status events as a table' {

@@ -31,6 +31,34 @@ Describe 'Measure-MMCampaign' {
         $warned[0].Message | Should -Match 'journal.jsonl, line 8'
     }
 
+    It 'reads files with -Path, -LiteralPath and from Get-ChildItem to the same rows as the pipeline, reporting the half line' {
+        $file = Join-Path $fixtures 'campaign.jsonl'
+        $piped = $events | Measure-MMCampaign -GroupBy CallbackData -JournalPath (Join-Path $fixtures 'journal.jsonl') -WarningAction SilentlyContinue
+        $direct = Measure-MMCampaign -Path (Join-Path $fixtures 'camp*.jsonl') -GroupBy CallbackData -JournalPath (Join-Path $fixtures 'journal.jsonl') -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        ($direct | ConvertTo-Json -Depth 4) | Should -Be ($piped | ConvertTo-Json -Depth 4)
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWebhookJson,*'
+        $problems[0].Exception.Message | Should -BeLike '*campaign.jsonl, line 6: *'
+
+        (Measure-MMCampaign -LiteralPath $file -ErrorAction SilentlyContinue).Messages | Should -Be 5
+        (Get-Item $file | Measure-MMCampaign -ErrorAction SilentlyContinue).Messages | Should -Be 5
+    }
+
+    It 'folds several files into one funnel and goes on past a missing one with WebhookFileNotFound' {
+        $rows = Measure-MMCampaign -LiteralPath (Join-Path $fixtures 'missing.jsonl'), (Join-Path $fixtures 'status-sent-marketing-lite.json'), (Join-Path $fixtures 'status-failed.json') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookFileNotFound,*'
+        $rows.Messages, $rows.Sent, $rows.Failed | Should -Be @(2, 1, 1)
+    }
+
+    It 'skips a delivery over -MaxDeliveryBytes with WebhookDeliveryTooLarge' {
+        $file = Join-Path $TestDrive 'big.jsonl'
+        $good = [IO.File]::ReadAllLines((Join-Path $fixtures 'status-sent-marketing-lite.json')) -join ''
+        Set-Content -LiteralPath $file -Value @(('{"entry":[],"pad":"' + ('x' * 5000) + '"}'), $good)
+        $row = Measure-MMCampaign -Path $file -MaxDeliveryBytes 2KB -ErrorVariable problems -ErrorAction SilentlyContinue
+        $row.Sent | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookDeliveryTooLarge,*'
+    }
+
     It 'refuses -GroupBy Template without a journal with JournalRequired' {
         { $events | Measure-MMCampaign -GroupBy Template } | Should -Throw -ErrorId 'JournalRequired,*'
     }

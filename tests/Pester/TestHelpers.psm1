@@ -36,4 +36,13 @@ function Invoke-FreshPwsh {
     } finally { $process.Dispose() }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Invoke-FreshPwsh
+# A type of the module by name: on PowerShell 7 the module loads in a load context of its own, where type literals
+# such as [Dialog360.MM.Errors.ErrorIds] do not reach.
+function Get-ModuleType([Parameter(Mandatory)] [string] $FullName) {
+    $found = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Dialog360.MM*' } |
+        ForEach-Object { $_.GetType($FullName) } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $found) { throw "No loaded Dialog360.MM assembly has the type $FullName." }
+    $found
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Invoke-FreshPwsh, Get-ModuleType

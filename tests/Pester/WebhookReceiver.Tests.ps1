@@ -20,7 +20,7 @@ AfterAll { Stop-MMWebhookReceiver -Confirm:$false }
 
 Describe 'Start-MMWebhookReceiver and Stop-MMWebhookReceiver' {
     BeforeEach { $script:file = Join-Path ([IO.Path]::GetTempPath()) "mm-events-$([guid]::NewGuid().ToString('N')).jsonl" }
-    AfterEach { Remove-Item $file -ErrorAction SilentlyContinue }
+    AfterEach { Remove-Item $file, "$file.lock" -ErrorAction SilentlyContinue }
 
     It 'stores signed deliveries as JSON lines that ConvertFrom-MMWebhook and Measure-MMCampaign read' {
         $receiver = Start-MMWebhookReceiver -Path $file -Secret $secret -VerifyToken 'tok'
@@ -73,5 +73,45 @@ Describe 'Start-MMWebhookReceiver and Stop-MMWebhookReceiver' {
         { Start-MMWebhookReceiver -Path "$file.2" -Port $first.Port -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'WebhookReceiverStartFailed,*'
         Stop-MMWebhookReceiver
         Remove-Item "$file.2" -ErrorAction SilentlyContinue
+    }
+
+    It 'refuses a second receiver on the same file with WebhookFileInUse naming the first, here and in another process' {
+        $first = Start-MMWebhookReceiver -Path $file -WarningAction SilentlyContinue
+        try {
+            $err = { Start-MMWebhookReceiver -Path $file -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'WebhookFileInUse,*' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $err.Exception.Message | Should -Match "webhook receiver on host .+, process $PID"
+
+            # A background job is another pwsh process: the lock holds across processes too.
+            $job = Start-Job -ScriptBlock {
+                param($module, $path)
+                Import-Module $module
+                try { Start-MMWebhookReceiver -Path $path -WarningAction SilentlyContinue -ErrorAction Stop; 'started' }
+                catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+            } -ArgumentList (Get-TestModulePath), $file
+            try {
+                $null = Wait-Job $job -Timeout 120
+                $job.State | Should -Be 'Completed'
+                $answer = @(Receive-Job $job)
+            } finally { Remove-Job $job -Force }
+            $answer[0] | Should -BeLike 'WebhookFileInUse,*'
+            $answer[1] | Should -Match "process $PID"
+        } finally {
+            Stop-MMWebhookReceiver -InputObject $first
+        }
+        $again = Start-MMWebhookReceiver -Path $file -WarningAction SilentlyContinue
+        $again.IsRunning | Should -BeTrue
+        Stop-MMWebhookReceiver -InputObject $again
+    }
+
+    It 'answers 400 to a body that is not UTF-8 and stores nothing' {
+        $receiver = Start-MMWebhookReceiver -Path $file -WarningAction SilentlyContinue
+        $bytes = [Text.Encoding]::UTF8.GetBytes('{"entry":[],"note":"x"}')
+        $bytes[[Array]::IndexOf($bytes, [byte][char]'x')] = 0xFF
+        $code = try { (Invoke-WebRequest -Uri $receiver.BaseUri -Method Post -Body $bytes -ContentType 'application/json' -UseBasicParsing).StatusCode } catch { [int]$_.Exception.Response.StatusCode }
+        $code | Should -Be 400
+        $receiver.StoredCount | Should -Be 0
+        $receiver.LastRejection | Should -Match 'UTF-8'
+        Stop-MMWebhookReceiver -InputObject $receiver
     }
 }

@@ -13,9 +13,10 @@ namespace Dialog360.MM.Core.Webhooks;
 /// </summary>
 internal static class DeliveryParser
 {
-    // Payload shapes: ../shared/reference/mm-api.md (Webhooks), Meta's status webhook reference
-    // (developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/)
-    // and the examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml.
+    // Payload shapes: ../shared/reference/mm-api.md (Webhooks, Opt-outs, Templates), Meta's webhook references under
+    // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/: messages/status/,
+    // user_preferences, message_template_status_update, template_category_update and account_update; and the
+    // examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml (which has none for the last four).
     public static void Parse(ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
     {
         var r = new Utf8JsonReader(json, isFinalBlock: true, state: default);
@@ -40,9 +41,11 @@ internal static class DeliveryParser
     {
         var first = output.Count;
         string? wabaId = null;
+        DateTimeOffset? time = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("id"u8)) wabaId = NextString(ref r);
+            else if (r.ValueTextEquals("time"u8)) time = NextUnixTime(ref r);
             else if (r.ValueTextEquals("changes"u8))
             {
                 if (!EnterArray(ref r)) continue;
@@ -50,7 +53,18 @@ internal static class DeliveryParser
             }
             else r.Skip();
         }
-        for (var i = first; i < output.Count; i++) output[i].WabaId = wabaId;
+        for (var i = first; i < output.Count; i++)
+        {
+            var e = output[i];
+            e.WabaId = wabaId;
+            // Template and account changes carry no time of their own: entry.time is when Meta sent them.
+            switch (e)
+            {
+                case MMTemplateStatusEvent t: t.Timestamp ??= time; break;
+                case MMTemplateCategoryEvent c: c.Timestamp ??= time; break;
+                case MMAccountUpdateEvent a: a.Timestamp ??= time; break;
+            }
+        }
     }
 
     private static void ParseChange(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
@@ -58,26 +72,113 @@ internal static class DeliveryParser
         var first = output.Count;
         var changeStart = (int)r.TokenStartIndex;
         string? field = null;
+        int valueStart = -1, valueEnd = -1;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("field"u8)) field = NextString(ref r);
             else if (r.ValueTextEquals("value"u8))
             {
-                if (EnterObject(ref r)) ParseValue(ref r, json, output);
+                r.Read();
+                valueStart = (int)r.TokenStartIndex;
+                // Meta sends "field" after "value": parse a value of unknown field as messages (the common case, one
+                // pass) and re-read it below if the field turns out to be another.
+                if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output);
+                else r.Skip();
+                valueEnd = (int)r.BytesConsumed;
             }
             else r.Skip();
         }
-        // Only the "messages" field carries statuses, inbound messages and user actions; keep anything else whole.
-        if (field != "messages")
+        if (field is null || !HasMessagesValue(field))
         {
             output.RemoveRange(first, output.Count - first);
-            output.Add(new MMUnknownEvent
+            var value = valueStart < 0 ? default : json.Slice(valueStart, valueEnd - valueStart);
+            MMWebhookEvent? typed = field switch
+            {
+                "message_template_status_update" => ParseTemplateStatus(value),
+                "template_category_update" => ParseTemplateCategory(value),
+                "account_update" => ParseAccountUpdate(value),
+                _ => null,
+            };
+            // Anything else (group events, quality updates, …) is kept whole.
+            output.Add(typed ?? new MMUnknownEvent
             {
                 Reason = field is null ? "change without field" : "field " + field,
                 RawJson = Utf8(json.Slice(changeStart, (int)r.BytesConsumed - changeStart)),
             });
         }
         for (var i = first; i < output.Count; i++) output[i].Field = field;
+    }
+
+    /// <summary>Fields whose value has the messages shape (metadata, contacts and arrays of events).</summary>
+    private static bool HasMessagesValue(string field) => field is "messages" or "user_preferences";
+
+    /// <summary>A change value as its own reader positioned inside the object; false when it is not an object.</summary>
+    private static bool EnterValue(ReadOnlySpan<byte> value, out Utf8JsonReader r)
+    {
+        r = new Utf8JsonReader(value, isFinalBlock: true, state: default);
+        return !value.IsEmpty && r.Read() && r.TokenType == JsonTokenType.StartObject;
+    }
+
+    private static MMTemplateStatusEvent? ParseTemplateStatus(ReadOnlySpan<byte> value)
+    {
+        if (!EnterValue(value, out var r)) return null;
+        var t = new MMTemplateStatusEvent();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("event"u8)) t.Status = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_id"u8)) t.TemplateId = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_name"u8)) t.TemplateName = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_language"u8)) t.Language = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_category"u8)) t.Category = NextString(ref r);
+            else if (r.ValueTextEquals("reason"u8)) t.Reason = NextString(ref r);
+            else if (r.ValueTextEquals("other_info"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("title"u8)) t.Title = NextString(ref r);
+                    else if (r.ValueTextEquals("description"u8)) t.Description = NextString(ref r);
+                    else r.Skip();
+                }
+            }
+            else if (r.ValueTextEquals("rejection_info"u8)) t.Description ??= NextMember(ref r, "reason"u8);
+            else r.Skip();
+        }
+        return t;
+    }
+
+    private static MMTemplateCategoryEvent? ParseTemplateCategory(ReadOnlySpan<byte> value)
+    {
+        if (!EnterValue(value, out var r)) return null;
+        var c = new MMTemplateCategoryEvent();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("message_template_id"u8)) c.TemplateId = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_name"u8)) c.TemplateName = NextString(ref r);
+            else if (r.ValueTextEquals("message_template_language"u8)) c.Language = NextString(ref r);
+            else if (r.ValueTextEquals("previous_category"u8)) c.PreviousCategory = NextString(ref r);
+            else if (r.ValueTextEquals("new_category"u8)) c.NewCategory = NextString(ref r);
+            else if (r.ValueTextEquals("correct_category"u8)) c.CorrectCategory = NextString(ref r);
+            else if (r.ValueTextEquals("category_update_timestamp"u8)) c.EffectiveAt = NextUnixTime(ref r);
+            else r.Skip();
+        }
+        return c;
+    }
+
+    private static MMAccountUpdateEvent? ParseAccountUpdate(ReadOnlySpan<byte> value)
+    {
+        if (!EnterValue(value, out var r)) return null;
+        var a = new MMAccountUpdateEvent { RawJson = Utf8(value) };
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("event"u8)) a.Event = NextString(ref r);
+            else if (r.ValueTextEquals("country"u8)) a.Country = NextString(ref r);
+            else if (r.ValueTextEquals("waba_info"u8)) a.OwnerBusinessId = NextMember(ref r, "owner_business_id"u8);
+            else if (r.ValueTextEquals("violation_info"u8)) a.ViolationType = NextMember(ref r, "violation_type"u8);
+            else if (r.ValueTextEquals("ban_info"u8)) a.BanState = NextMember(ref r, "waba_ban_state"u8);
+            else r.Skip();
+        }
+        return a;
     }
 
     private static void ParseValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
@@ -112,6 +213,11 @@ internal static class DeliveryParser
                 if (!EnterArray(ref r)) continue;
                 while (NextObjectInArray(ref r)) output.Add(ParseUserAction(ref r, json));
             }
+            else if (r.ValueTextEquals("user_preferences"u8))
+            {
+                if (!EnterArray(ref r)) continue;
+                while (NextObjectInArray(ref r)) output.Add(ParseUserPreference(ref r));
+            }
             else if (r.ValueTextEquals("contacts"u8))
             {
                 if (!EnterArray(ref r)) continue;
@@ -134,7 +240,9 @@ internal static class DeliveryParser
             var e = output[i];
             e.PhoneNumberId = phoneNumberId;
             e.DisplayPhoneNumber = displayPhoneNumber;
-            if (e is MMMessageEvent message && contacts != null) message.ContactName = NameOf(contacts, message.From);
+            if (contacts is null) continue;
+            if (e is MMMessageEvent message) message.ContactName = NameOf(contacts, message.From);
+            else if (e is MMUserPreferenceEvent preference) preference.ContactName = NameOf(contacts, preference.WaId);
         }
     }
 
@@ -274,6 +382,21 @@ internal static class DeliveryParser
             Reason = "user action " + (actionType ?? "without action_type"),
             RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)),
         };
+    }
+
+    private static MMUserPreferenceEvent ParseUserPreference(ref Utf8JsonReader r)
+    {
+        var p = new MMUserPreferenceEvent();
+        while (NextProperty(ref r))
+        {
+            if (r.ValueTextEquals("wa_id"u8)) p.WaId = NextString(ref r);
+            else if (r.ValueTextEquals("value"u8)) p.Value = NextString(ref r);
+            else if (r.ValueTextEquals("category"u8)) p.Category = NextString(ref r);
+            else if (r.ValueTextEquals("detail"u8)) p.Detail = NextString(ref r);
+            else if (r.ValueTextEquals("timestamp"u8)) p.Timestamp = NextUnixTime(ref r);
+            else r.Skip();
+        }
+        return p;
     }
 
     private static KeyValuePair<string?, string?> ParseContact(ref Utf8JsonReader r)

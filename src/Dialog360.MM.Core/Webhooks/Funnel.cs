@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Threading;
 using Dialog360.MM.Core.Campaigns;
 
 namespace Dialog360.MM.Core.Webhooks;
@@ -45,6 +47,22 @@ public sealed class Funnel
                 else _clickIds.Add(click.ClickId!);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Folds every event of a webhook file or stream as it is read, one delivery in memory at a time; problems go to
+    /// <paramref name="onError"/> as with <see cref="WebhookReader.Read"/>. Returns the number of events read.
+    /// </summary>
+    public long AddFrom(Stream stream, string source, Action<WebhookReadError> onError,
+        CancellationToken cancel = default, int maxDeliveryBytes = WebhookReader.DefaultMaxDeliveryBytes)
+    {
+        long count = 0;
+        foreach (var e in WebhookReader.Read(stream, source, onError, cancel, maxDeliveryBytes))
+        {
+            Add(e);
+            count++;
+        }
+        return count;
     }
 
     private void AddStatus(MMStatusEvent status)

@@ -6,7 +6,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// </summary>
 public abstract class MMWebhookEvent
 {
-    /// <summary>Status, Click, Message or Unknown.</summary>
+    /// <summary>Status, Click, Message, UserPreference, TemplateStatus, TemplateCategory, AccountUpdate or Unknown.</summary>
     public abstract string EventType { get; }
 
     /// <summary>entry[].id: the WhatsApp Business Account.</summary>

@@ -1,14 +1,25 @@
 namespace Dialog360.MM.Core.Webhooks;
 
+/// <summary>What kind of problem a <see cref="WebhookReadError"/> is.</summary>
+public enum WebhookReadProblem
+{
+    /// <summary>Broken JSON, or JSON that is not valid UTF-8.</summary>
+    MalformedJson,
+    /// <summary>Valid JSON that is not a webhook delivery (e.g. a bare number).</summary>
+    NotADelivery,
+    /// <summary>A delivery larger than the reader's maximum; skipped unread.</summary>
+    TooLarge,
+}
+
 /// <summary>A part of a webhook file or string that could not be read; reading goes on after it.</summary>
 public sealed class WebhookReadError
 {
-    internal WebhookReadError(string source, long line, string message, bool isMalformedJson)
+    internal WebhookReadError(string source, long line, string message, WebhookReadProblem problem)
     {
         Source = source;
         Line = line;
         Message = message;
-        IsMalformedJson = isMalformedJson;
+        Problem = problem;
     }
 
     /// <summary>The file path, or a description such as "input string 3".</summary>
@@ -19,8 +30,7 @@ public sealed class WebhookReadError
 
     public string Message { get; }
 
-    /// <summary>True for broken JSON; false for valid JSON that is not a webhook delivery (e.g. a bare number).</summary>
-    public bool IsMalformedJson { get; }
+    public WebhookReadProblem Problem { get; }
 
     public override string ToString() => $"{Source}, line {Line}: {Message}";
 }

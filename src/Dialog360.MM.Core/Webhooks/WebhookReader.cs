@@ -10,11 +10,15 @@ namespace Dialog360.MM.Core.Webhooks;
 /// Reads webhook deliveries from a stream one at a time: a single delivery, a JSON array of deliveries, or JSON lines
 /// (recognised per value, so a file may even mix them). Only one delivery is in memory at a time, so memory stays flat
 /// however large the file is. Broken JSON is reported with its line through the error callback, and reading resumes
-/// at the next line that starts a delivery at the same indentation.
+/// at the next line that starts a delivery at the same indentation. So is a delivery that is not valid UTF-8, and one
+/// larger than the maximum delivery size, which is skipped without being held in memory.
 /// </summary>
 public sealed class WebhookReader
 {
+    /// <summary>The default largest delivery read: Meta batches at most a few hundred KB into one delivery.</summary>
+    public const int DefaultMaxDeliveryBytes = 4 * 1024 * 1024;
     private const int InitialBufferSize = 64 * 1024;
+    private readonly int _maxDeliveryBytes;
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Action<WebhookReadError> _onError;
@@ -29,8 +33,10 @@ public sealed class WebhookReader
     private bool _atLineStart = true;
     private int _indent;
 
-    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError)
+    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError, int maxDeliveryBytes)
     {
+        if (maxDeliveryBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxDeliveryBytes), "The maximum delivery size must be at least one byte.");
+        _maxDeliveryBytes = maxDeliveryBytes;
         _stream = stream;
         _source = source;
         _onError = onError;
@@ -40,11 +46,14 @@ public sealed class WebhookReader
         _buffer = new byte[size];
     }
 
-    /// <summary>The events in <paramref name="stream"/>, in order; problems go to <paramref name="onError"/> (called on the enumerating thread).</summary>
+    /// <summary>
+    /// The events in <paramref name="stream"/>, in order; problems go to <paramref name="onError"/> (called on the
+    /// enumerating thread). A delivery longer than <paramref name="maxDeliveryBytes"/> is reported and skipped.
+    /// </summary>
     public static IEnumerable<MMWebhookEvent> Read(Stream stream, string source, Action<WebhookReadError> onError,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, int maxDeliveryBytes = DefaultMaxDeliveryBytes)
     {
-        var reader = new WebhookReader(stream, source, onError);
+        var reader = new WebhookReader(stream, source, onError, maxDeliveryBytes);
         var batch = new List<MMWebhookEvent>();
         while (reader.NextDelivery(batch))
         {
@@ -73,19 +82,31 @@ public sealed class WebhookReader
             }
             catch (JsonException ex)
             {
-                Report(valueLine + (ex.LineNumber ?? 0), ReaderMessage(ex), malformed: true);
+                Report(valueLine + (ex.LineNumber ?? 0), ReaderMessage(ex), WebhookReadProblem.MalformedJson);
+                Resync(valueIndent);
+                continue;
+            }
+            if (length < 0)
+            {
+                Report(valueLine, $"The delivery is larger than the maximum delivery size ({_maxDeliveryBytes:N0} bytes); it was skipped.", WebhookReadProblem.TooLarge);
                 Resync(valueIndent);
                 continue;
             }
 
-            var json = new ReadOnlySpan<byte>(_buffer, _start, length);
-            try
+            if (!Utf8Validation.IsValid(_buffer, _start, length))
             {
-                DeliveryParser.Parse(json, output);
+                Report(valueLine, "The delivery is not valid UTF-8 text.", WebhookReadProblem.MalformedJson);
             }
-            catch (NotADeliveryException ex)
+            else
             {
-                Report(valueLine, ex.Message, malformed: false);
+                try
+                {
+                    DeliveryParser.Parse(new ReadOnlySpan<byte>(_buffer, _start, length), output);
+                }
+                catch (NotADeliveryException ex)
+                {
+                    Report(valueLine, ex.Message, WebhookReadProblem.NotADelivery);
+                }
             }
             Advance(length);
             _atLineStart = false;
@@ -93,7 +114,7 @@ public sealed class WebhookReader
         }
     }
 
-    /// <summary>The length of the complete JSON value at _start, reading more of the stream as needed.</summary>
+    /// <summary>The length of the complete JSON value at _start, reading more of the stream as needed; -1 when it is longer than the maximum.</summary>
     private int FrameValue()
     {
         while (true)
@@ -102,10 +123,13 @@ public sealed class WebhookReader
             if (reader.Read())
             {
                 var complete = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? reader.TrySkip() : true;
-                if (complete) return (int)reader.BytesConsumed;
+                // Larger than the maximum yet already in the buffer (read whole from a small file): the same answer either way.
+                if (complete) return reader.BytesConsumed > _maxDeliveryBytes ? -1 : (int)reader.BytesConsumed;
             }
             // Incomplete and no more input: the final-block reader has already thrown; this is belt and braces.
             if (_eof) throw new JsonException("The JSON ends before the delivery is complete.", null, 0, null);
+            // Stop before holding more than the maximum: the rest of the delivery is skipped line by line, unbuffered.
+            if (_end - _start >= _maxDeliveryBytes) return -1;
             Fill();
         }
     }
@@ -213,13 +237,13 @@ public sealed class WebhookReader
             _end -= _start;
             _start = 0;
         }
-        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, Math.Max(_maxDeliveryBytes, _buffer.Length + 1)));
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
         if (read == 0) _eof = true;
         _end += read;
     }
 
-    private void Report(long line, string message, bool malformed) => _onError(new WebhookReadError(_source, line, message, malformed));
+    private void Report(long line, string message, WebhookReadProblem problem) => _onError(new WebhookReadError(_source, line, message, problem));
 
     // Utf8JsonReader's messages end with its own position relative to the delivery; the caller reports the file's line instead.
     private static string ReaderMessage(JsonException ex)

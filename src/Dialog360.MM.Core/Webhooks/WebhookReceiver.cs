@@ -1,11 +1,13 @@
 using System;
 using System.IO;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Http;
+using Dialog360.MM.Core.Storage;
 
 namespace Dialog360.MM.Core.Webhooks;
 
@@ -13,6 +15,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// A small webhook endpoint on 127.0.0.1 for trials and small setups (put a tunnel or reverse proxy in front of it):
 /// answers Meta's subscription check, verifies signatures when it has a secret, and appends each accepted body as one
 /// JSON line to a file that ConvertFrom-MMWebhook reads. It stores and answers, nothing more, so it answers fast.
+/// It holds the file with a <see cref="FileLock"/> while it runs, so two receivers never write one file.
 /// </summary>
 public sealed class WebhookReceiver : IDisposable
 {
@@ -20,7 +23,9 @@ public sealed class WebhookReceiver : IDisposable
     private readonly WebhookReceiverOptions _options;
     private readonly object _fileLock = new();
     private readonly LoopbackHttpServer _server;
+    private FileLock? _lock;
     private FileStream? _file;
+    private int _inFlight;
     private long _stored;
     private long _rejected;
     private string? _lastRejection;
@@ -29,6 +34,7 @@ public sealed class WebhookReceiver : IDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (string.IsNullOrEmpty(options.Path)) throw new ArgumentException("The receiver needs a file path.", nameof(options));
+        if (options.MaxRequestsInFlight < 1) throw new ArgumentException("MaxRequestsInFlight must be at least 1.", nameof(options));
         _server = new LoopbackHttpServer(HandleAsync);
     }
 
@@ -44,22 +50,24 @@ public sealed class WebhookReceiver : IDisposable
     /// <summary>Why the last request was refused, for troubleshooting a sender's setup.</summary>
     public string? LastRejection => Volatile.Read(ref _lastRejection);
 
+    /// <exception cref="FileLockedException">Another receiver (or another writer using FileLock) holds the file.</exception>
     /// <exception cref="IOException">The file cannot be opened for appending.</exception>
     /// <exception cref="InvalidOperationException">The port cannot be listened on.</exception>
     public void Start()
     {
         if (_server.IsListening) throw new InvalidOperationException("The webhook receiver is already running.");
-        // bufferSize 1: each line goes to the OS in a single write, so readers never see a line in pieces from us.
-        _file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+        _lock = FileLock.Acquire(_options.Path, "webhook receiver");
         try
         {
+            // bufferSize 1: each line goes to the OS in a single write, so readers never see a line in pieces from us.
+            // Readers are welcome; other writers are kept out by the lock (and, on Windows, by FileShare.Read too).
+            _file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
             EndPartialLine(_file, _options.Path);
             _server.Start(_options.Port, "webhook receiver");
         }
         catch
         {
-            _file.Dispose();
-            _file = null;
+            CloseFile();
             throw;
         }
     }
@@ -67,10 +75,17 @@ public sealed class WebhookReceiver : IDisposable
     public void Stop()
     {
         _server.Stop();
+        CloseFile();
+    }
+
+    private void CloseFile()
+    {
         lock (_fileLock)
         {
             _file?.Dispose();
             _file = null;
+            _lock?.Dispose();
+            _lock = null;
         }
     }
 
@@ -80,7 +95,7 @@ public sealed class WebhookReceiver : IDisposable
     private static void EndPartialLine(FileStream append, string path)
     {
         if (append.Length == 0) return;
-        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         read.Seek(-1, SeekOrigin.End);
         if (read.ReadByte() != '\n') append.Write(NewLine, 0, 1);
     }
@@ -88,14 +103,22 @@ public sealed class WebhookReceiver : IDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         var response = context.Response;
+        var admitted = Interlocked.Increment(ref _inFlight) <= _options.MaxRequestsInFlight;
         try
         {
-            var (status, body) = context.Request.HttpMethod switch
+            var (status, body) = !admitted ? Reject(503, $"more than {_options.MaxRequestsInFlight} requests in flight")
+                : context.Request.HttpMethod switch
+                {
+                    "GET" => AnswerSubscription(context.Request),
+                    "POST" => await StoreAsync(context).ConfigureAwait(false),
+                    _ => Reject(405, $"method {context.Request.HttpMethod} is not GET or POST"),
+                };
+            if (!admitted)
             {
-                "GET" => AnswerSubscription(context.Request),
-                "POST" => await StoreAsync(context.Request).ConfigureAwait(false),
-                _ => Reject(405, $"method {context.Request.HttpMethod} is not GET or POST"),
-            };
+                // Unread body, and the point is to shed load: close the connection rather than keep it alive.
+                response.KeepAlive = false;
+                response.AddHeader("Retry-After", "1");
+            }
             response.StatusCode = status;
             var bytes = Encoding.UTF8.GetBytes(body);
             response.ContentType = "text/plain; charset=utf-8";
@@ -105,7 +128,11 @@ public sealed class WebhookReceiver : IDisposable
         }
         catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is IOException)
         {
-            // The sender hung up or we are stopping; Meta retries what did not get a 200.
+            // The sender hung up, its body took too long, or we are stopping; Meta retries what did not get a 200.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -115,13 +142,36 @@ public sealed class WebhookReceiver : IDisposable
         var query = request.QueryString;
         if (query["hub.mode"] != "subscribe") return Reject(400, "GET without hub.mode=subscribe");
         if (_options.VerifyToken is null) return Reject(403, "subscription check refused: the receiver has no verify token");
-        if (!string.Equals(query["hub.verify_token"], _options.VerifyToken, StringComparison.Ordinal)) return Reject(403, "subscription check with a wrong hub.verify_token");
+        if (!TokenMatches(query["hub.verify_token"], _options.VerifyToken)) return Reject(403, "subscription check with a wrong hub.verify_token");
         return (200, query["hub.challenge"] ?? string.Empty);
     }
 
-    private async Task<(int, string)> StoreAsync(HttpListenerRequest request)
+    /// <summary>
+    /// Compares in time that depends on neither token's content nor length (both are hashed first), so the answer's
+    /// timing does not help guess the token byte by byte.
+    /// </summary>
+    private static bool TokenMatches(string? presented, string expected)
     {
-        var body = await ReadBodyAsync(request).ConfigureAwait(false);
+        if (presented is null) return false;
+        using var sha = SHA256.Create();
+        var a = sha.ComputeHash(Encoding.UTF8.GetBytes(presented));
+        var b = sha.ComputeHash(Encoding.UTF8.GetBytes(expected));
+        return WebhookSignature.FixedTimeEquals(a, b);
+    }
+
+    private async Task<(int, string)> StoreAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        byte[]? body;
+        // A sender that stops mid-body would hold its slot forever: past the deadline its connection is closed,
+        // which ends the pending read with an exception that HandleAsync treats as a hang-up.
+        using (var deadline = new CancellationTokenSource(_options.BodyTimeout))
+        using (deadline.Token.Register(() => AbortSlowSender(context)))
+        {
+            body = await ReadBodyAsync(request).ConfigureAwait(false);
+            // The read may end normally on the closed connection: what it got is not the whole body.
+            if (deadline.IsCancellationRequested) throw new IOException("The body did not arrive in time; the connection was closed.");
+        }
         if (body is null) return Reject(413, $"body larger than {_options.MaxBodyBytes} bytes");
         if (_options.Secret != null)
         {
@@ -129,6 +179,8 @@ public sealed class WebhookReceiver : IDisposable
             if (signature is null) return Reject(403, $"no {WebhookSignature.MetaHeader} or {WebhookSignature.Dialog360Header} header");
             if (!WebhookSignature.Verify(body, body.Length - 1, signature, _options.Secret)) return Reject(403, "signature does not match the body");
         }
+        // Checked before storing: a line that is not UTF-8 would be an error for every later reader of the file.
+        if (!Utf8Validation.IsValid(body, 0, body.Length - 1)) return Reject(400, "body is not valid UTF-8");
         if (!IsJson(body)) return Reject(400, "body is not valid JSON");
         // Line breaks in valid JSON can only be whitespace between tokens (strings escape them), so blanking them keeps
         // the JSON and its meaning and makes it one line. The signature was checked on the bytes as received.
@@ -153,6 +205,20 @@ public sealed class WebhookReceiver : IDisposable
         }
         Interlocked.Increment(ref _stored);
         return (200, string.Empty);
+    }
+
+    private void AbortSlowSender(HttpListenerContext context)
+    {
+        Reject(408, $"body not received within {_options.BodyTimeout.TotalSeconds:0.#} s; connection closed");
+        try
+        {
+            // The managed HttpListener (Linux, macOS) sends the response's status line when aborting: make it a
+            // 408, never the default 200 that would tell the sender the delivery was stored.
+            context.Response.StatusCode = 408;
+            context.Response.KeepAlive = false;
+            context.Response.Abort();
+        }
+        catch (ObjectDisposedException) { }
     }
 
     /// <summary>The body with one spare byte at the end for the line break; null when it exceeds the limit.</summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace Dialog360.MM.Core.Webhooks;
 
 public sealed class WebhookReceiverOptions
@@ -16,4 +18,13 @@ public sealed class WebhookReceiverOptions
 
     /// <summary>Larger bodies get 413; Meta's deliveries are a few kilobytes.</summary>
     public int MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Requests handled at once; more get 503 at once and their connection is closed, so a flood of idle or slow
+    /// requests cannot use up the process's file descriptors. Senders retry a 503.
+    /// </summary>
+    public int MaxRequestsInFlight { get; set; } = 64;
+
+    /// <summary>A body not received in full within this time has its connection closed (a slow sender holds a slot).</summary>
+    public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

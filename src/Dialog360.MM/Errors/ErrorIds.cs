@@ -121,6 +121,9 @@ public static class ErrorIds
         "Fix or remove that line; the rest was read.");
     public static readonly ErrorId NotAWebhookDelivery = new(nameof(NotAWebhookDelivery), ErrorCategory.InvalidData,
         "Each line must be a delivery object with \"entry\"; the rest was read.");
+    /// <summary>A stored delivery larger than -MaxDeliveryBytes: skipped, reading goes on.</summary>
+    public static readonly ErrorId WebhookDeliveryTooLarge = new(nameof(WebhookDeliveryTooLarge), ErrorCategory.LimitsExceeded,
+        "Raise -MaxDeliveryBytes if the delivery is genuine; the rest was read.");
     public static readonly ErrorId WebhookFileNotFound = new(nameof(WebhookFileNotFound), ErrorCategory.ObjectNotFound,
         "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
     public static readonly ErrorId WebhookFileUnreadable = new(nameof(WebhookFileUnreadable), ErrorCategory.ReadError,
@@ -129,6 +132,9 @@ public static class ErrorIds
         "Pass the raw body: a string, or [IO.File]::ReadAllBytes('body.json').");
     public static readonly ErrorId WebhookReceiverStartFailed = new(nameof(WebhookReceiverStartFailed), ErrorCategory.ResourceUnavailable,
         "Give -Path a file in an existing folder that can be written, and a free -Port (or none).");
+    /// <summary>Another receiver (in this or another process) is writing the file; the message names it.</summary>
+    public static readonly ErrorId WebhookFileInUse = new(nameof(WebhookFileInUse), ErrorCategory.ResourceBusy,
+        "Stop the other receiver (named in the message), or give this one another -Path.");
     public static readonly ErrorId JournalNotFound = new(nameof(JournalNotFound), ErrorCategory.ObjectNotFound,
         "Give the file Send-MarketingMessage -JournalPath wrote.");
     public static readonly ErrorId JournalRequired = new(nameof(JournalRequired), ErrorCategory.InvalidArgument,

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Webhooks;
 
 namespace Dialog360.MM.Errors;
 
@@ -52,6 +53,14 @@ internal static class ErrorRecords
 
     public static ErrorRecord FromValidation(MessageValidationException ex, object? target) =>
         Create(ErrorIds.ForValidation(ex.Reason), ex, target);
+
+    /// <summary>A delivery in a webhook file or string that could not be read; the rest of it was.</summary>
+    public static ErrorRecord FromWebhookRead(WebhookReadError error, object target) => Create(error.Problem switch
+    {
+        WebhookReadProblem.NotADelivery => ErrorIds.NotAWebhookDelivery,
+        WebhookReadProblem.TooLarge => ErrorIds.WebhookDeliveryTooLarge,
+        _ => ErrorIds.InvalidWebhookJson,
+    }, new FormatException(error.ToString()), target);
 
     public static ErrorCategory CategoryOf(ApiException ex) => ex.Kind switch
     {

@@ -195,7 +195,7 @@ public class WebhookReaderTests
         var (events, errors) = ReadFile("campaign.jsonl");
         var error = Assert.Single(errors);
         Assert.Equal(6, error.Line);
-        Assert.True(error.IsMalformedJson);
+        Assert.Equal(WebhookReadProblem.MalformedJson, error.Problem);
         Assert.Equal("campaign.jsonl", error.Source);
         Assert.StartsWith("campaign.jsonl, line 6: ", error.ToString());
         Assert.Equal(14, events.Count);
@@ -226,7 +226,7 @@ public class WebhookReaderTests
     {
         var (events, errors) = ReadText("42\n{\"hello\":1}\n");
         var error = Assert.Single(errors);
-        Assert.False(error.IsMalformedJson);
+        Assert.Equal(WebhookReadProblem.NotADelivery, error.Problem);
         Assert.Equal(1, error.Line);
         var unknown = Assert.IsType<MMUnknownEvent>(Assert.Single(events));
         Assert.Equal("no entry[]", unknown.Reason);
@@ -260,22 +260,12 @@ public class WebhookReaderTests
     };
 
     /// <summary>A non-seekable stream that hands out at most a few bytes per read, as a slow network or pipe does.</summary>
-    private sealed class TrickleStream : Stream
+    private sealed class TrickleStream : ForwardOnlyStream
     {
         private readonly MemoryStream _inner;
         private readonly int _piece;
         public TrickleStream(byte[] bytes, int piece) { _inner = new MemoryStream(bytes); _piece = piece; }
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));    }
 
     [Fact]
     public void A_BOM_and_CRLF_line_ends_are_accepted()
@@ -298,5 +288,116 @@ public class WebhookReaderTests
         Assert.Empty(errors);
         Assert.Equal(3000, events.Count);
         Assert.Equal("wamid.2999", ((MMStatusEvent)events[^1]).MessageId);
+    }
+
+    private static byte[] StatusLine(string id) => Encoding.UTF8.GetBytes(
+        $"{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{{\"id\":\"{id}\",\"status\":\"sent\",\"biz_opaque_callback_data\":\"spring\"}}]}}}}]}}]}}\n");
+
+    /// <summary>A status line with a byte that is never UTF-8 (0xFF) in its callback data, or in a field nobody reads.</summary>
+    private static byte[] BadUtf8Line(string id, bool inSkippedField = false)
+    {
+        var text = Encoding.UTF8.GetString(StatusLine(id));
+        text = inSkippedField ? text.Replace("{\"entry\"", "{\"note\":\"\u0001\",\"entry\"") : text.Replace("spring", "spr\u0001ing");
+        var bytes = Encoding.UTF8.GetBytes(text);
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF;
+        return bytes;
+    }
+
+    [Fact]
+    public void Each_line_that_is_not_UTF8_is_one_error_naming_its_line_and_reading_goes_on()
+    {
+        var bytes = StatusLine("w1").Concat(BadUtf8Line("w2")).Concat(StatusLine("w3")).Concat(BadUtf8Line("w4", inSkippedField: true)).Concat(StatusLine("w5")).ToArray();
+        var (events, errors) = Read(new MemoryStream(bytes), "bad.jsonl");
+        Assert.Equal(new[] { "w1", "w3", "w5" }, events.Cast<MMStatusEvent>().Select(s => s.MessageId));
+        Assert.Equal(new long[] { 2, 4 }, errors.Select(e => e.Line));
+        Assert.All(errors, e => Assert.Equal(WebhookReadProblem.MalformedJson, e.Problem));
+        Assert.StartsWith("bad.jsonl, line 2: ", errors[0].ToString());
+    }
+
+    [Fact]
+    public void A_delivery_over_the_maximum_is_one_error_and_the_next_line_is_read()
+    {
+        var padding = Encoding.UTF8.GetBytes("{\"entry\":[],\"pad\":\"" + new string('x', 5000) + "\"}\n");
+        var bytes = StatusLine("w1").Concat(padding).Concat(StatusLine("w3")).ToArray();
+        var (events, errors) = ReadWithLimit(new TrickleStream(bytes, 700), 1024);
+        Assert.Equal(new[] { "w1", "w3" }, events.Cast<MMStatusEvent>().Select(s => s.MessageId));
+        var error = Assert.Single(errors);
+        Assert.Equal((2L, WebhookReadProblem.TooLarge), (error.Line, error.Problem));
+        Assert.Contains("1,024 bytes", error.Message);
+    }
+
+    [Fact]
+    public void A_delivery_just_under_the_maximum_is_read()
+    {
+        var line = StatusLine("w1");
+        var (events, errors) = ReadWithLimit(new MemoryStream(line), line.Length - 1);
+        Assert.Empty(errors);
+        Assert.Single(events);
+    }
+
+    [Fact]
+    public void A_line_of_tens_of_megabytes_is_skipped_without_being_held_in_memory()
+    {
+        // 40 MB of one line generated on the fly: a 1 GB line behaves the same, only slower.
+        const long hugeLength = 40L * 1024 * 1024;
+        var stream = new GeneratedStream(StatusLine("w1"), hugeLength, StatusLine("w3"));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (events, errors) = ReadWithLimit(stream, 256 * 1024);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(new[] { "w1", "w3" }, events.Cast<MMStatusEvent>().Select(s => s.MessageId));
+        Assert.Equal((2L, WebhookReadProblem.TooLarge), (Assert.Single(errors).Line, errors[0].Problem));
+        Assert.True(allocated < 2 * 1024 * 1024, $"Reading allocated {allocated:N0} bytes for a {hugeLength:N0}-byte line.");
+    }
+
+    private static (List<MMWebhookEvent>, List<WebhookReadError>) ReadWithLimit(Stream stream, int maxDeliveryBytes)
+    {
+        var errors = new List<WebhookReadError>();
+        var events = WebhookReader.Read(stream, "limited", errors.Add, default, maxDeliveryBytes).ToList();
+        return (events, errors);
+    }
+
+    /// <summary>first, then one line of <c>{"entry":[],"pad":"xxx…"}</c> <paramref name="hugeLength"/> bytes long, then last; nothing held.</summary>
+    private sealed class GeneratedStream : ForwardOnlyStream
+    {
+        private readonly byte[] _first, _last, _open = Encoding.ASCII.GetBytes("{\"entry\":[],\"pad\":\""), _close = Encoding.ASCII.GetBytes("\"}\n");
+        private readonly long _length;
+        private long _position;
+
+        public GeneratedStream(byte[] first, long hugeLength, byte[] last) { _first = first; _last = last; _length = first.Length + hugeLength + last.Length; }
+
+        private byte At(long i)
+        {
+            if (i < _first.Length) return _first[i];
+            i -= _first.Length;
+            var huge = _length - _first.Length - _last.Length;
+            if (i < huge)
+            {
+                if (i < _open.Length) return _open[i];
+                if (i >= huge - _close.Length) return _close[i - (huge - _close.Length)];
+                return (byte)'x';
+            }
+            return _last[i - huge];
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, _length - _position);
+            for (var k = 0; k < n; k++) buffer[offset + k] = At(_position++);
+            return n;
+        }
+    }
+
+    /// <summary>A readable stream that cannot seek, as a pipe or network stream is.</summary>
+    private abstract class ForwardOnlyStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

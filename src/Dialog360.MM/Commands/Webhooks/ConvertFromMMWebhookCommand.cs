@@ -10,7 +10,8 @@ using Dialog360.MM.Errors;
 namespace Dialog360.MM.Commands.Webhooks;
 
 [Cmdlet(VerbsData.ConvertFrom, "MMWebhook", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUnknownEvent))]
+[OutputType(typeof(MMStatusEvent), typeof(MMClickEvent), typeof(MMMessageEvent), typeof(MMUserPreferenceEvent),
+    typeof(MMTemplateStatusEvent), typeof(MMTemplateCategoryEvent), typeof(MMAccountUpdateEvent), typeof(MMUnknownEvent))]
 public sealed class ConvertFromMMWebhookCommand : MMCmdlet
 {
     private const string InputObjectSet = "InputObject";
@@ -31,6 +32,10 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
     [Alias("PSPath", "LP")]
     public string[]? LiteralPath { get; set; }
 
+    [Parameter]
+    [ValidateRange(1024, int.MaxValue)]
+    public int MaxDeliveryBytes { get; set; } = WebhookReader.DefaultMaxDeliveryBytes;
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputObjectSet)
@@ -44,19 +49,11 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
             }
             return;
         }
-        foreach (var file in ResolveFiles())
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
         {
-            Stream stream;
-            try
-            {
-                // FileShare.ReadWrite: the receiver may be appending to the file while it is read.
-                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
-                continue;
-            }
+            var stream = WebhookFiles.Open(this, file);
+            if (stream is null) continue;
             using (stream)
             {
                 WriteVerbose($"Reading webhook deliveries from {file} ({stream.Length:N0} bytes).");
@@ -70,16 +67,10 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         var progress = stream is FileStream ? new ProgressRecord(1, "ConvertFrom-MMWebhook", source) : null;
         var clock = Stopwatch.StartNew();
         long count = 0;
-        void OnError(WebhookReadError error)
-        {
-            var record = ErrorRecords.Create(
-                error.IsMalformedJson ? ErrorIds.InvalidWebhookJson : ErrorIds.NotAWebhookDelivery, new FormatException(error.ToString()), target,
-                error.IsMalformedJson ? "Fix or remove that line; the rest was read." : "Each line must be a delivery object with \"entry\"; the rest was read.");
-            WriteError(record);
-        }
+        void OnError(WebhookReadError error) => WriteError(ErrorRecords.FromWebhookRead(error, target));
         try
         {
-            foreach (var e in WebhookReader.Read(stream, source, OnError, CancelToken))
+            foreach (var e in WebhookReader.Read(stream, source, OnError, CancelToken, MaxDeliveryBytes))
             {
                 WriteObject(e);
                 count++;
@@ -107,40 +98,4 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         }
         WriteVerbose($"{source}: {count:N0} events.");
     }
-
-    private IEnumerable<string> ResolveFiles()
-    {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var path in (literal ? LiteralPath : Path) ?? Array.Empty<string>())
-        {
-            var files = new List<string>();
-            try
-            {
-                if (literal)
-                {
-                    files.Add(GetUnresolvedProviderPathFromPSPath(path));
-                }
-                else
-                {
-                    files.AddRange(GetResolvedProviderPathFromPSPath(path, out var provider));
-                    if (provider.Name != "FileSystem") throw new ItemNotFoundException($"'{path}' is not a file system path.");
-                }
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
-            {
-                WriteError(FileNotFound(path, ex));
-                continue;
-            }
-            foreach (var file in files)
-            {
-                if (File.Exists(file)) yield return file;
-                else if (!Directory.Exists(file) || literal) WriteError(FileNotFound(file, null));
-                // A directory matched by a wildcard (e.g. logs/*) is not an error: it simply holds no deliveries itself.
-            }
-        }
-    }
-
-    private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(
-        ErrorIds.WebhookFileNotFound, new ItemNotFoundException($"No webhook file at '{path}'.", inner), path,
-        "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
 }

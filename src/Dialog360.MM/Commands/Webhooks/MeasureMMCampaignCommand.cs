@@ -8,15 +8,32 @@ using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Webhooks;
 
-[Cmdlet(VerbsDiagnostic.Measure, "MMCampaign")]
+[Cmdlet(VerbsDiagnostic.Measure, "MMCampaign", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(MMCampaignSummary))]
 public sealed class MeasureMMCampaignCommand : MMCmdlet
 {
+    private const string InputObjectSet = "InputObject";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
     private Funnel? _funnel;
     private long _events;
 
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
     public MMWebhookEvent[]? InputObject { get; set; }
+
+    /// <summary>Webhook files, folded as they are read: no object per event crosses the pipeline.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string[]? LiteralPath { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateRange(1024, int.MaxValue)]
+    public int MaxDeliveryBytes { get; set; } = WebhookReader.DefaultMaxDeliveryBytes;
 
     [Parameter(Position = 0)]
     public CampaignGrouping GroupBy { get; set; } = CampaignGrouping.None;
@@ -55,11 +72,34 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var e in InputObject ?? Array.Empty<MMWebhookEvent>())
+        if (ParameterSetName == InputObjectSet)
         {
-            if (e is null) continue;
-            _funnel!.Add(e);
-            _events++;
+            foreach (var e in InputObject ?? Array.Empty<MMWebhookEvent>())
+            {
+                if (e is null) continue;
+                _funnel!.Add(e);
+                _events++;
+            }
+            return;
+        }
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
+        {
+            using var stream = WebhookFiles.Open(this, file);
+            if (stream is null) continue;
+            WriteVerbose($"Reading webhook deliveries from {file} ({stream.Length:N0} bytes).");
+            try
+            {
+                _events += _funnel!.AddFrom(stream, file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes);
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (IOException ex)
+            {
+                WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
+            }
         }
     }
 

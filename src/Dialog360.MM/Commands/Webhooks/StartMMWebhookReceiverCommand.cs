@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using Dialog360.MM.Core.Storage;
 using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
 
@@ -26,6 +27,10 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
     [Parameter]
     public SecureString? Secret { get; set; }
 
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int MaxRequestsInFlight { get; set; } = 64;
+
     protected override void EndProcessing()
     {
         var file = GetUnresolvedProviderPathFromPSPath(Path);
@@ -40,7 +45,7 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         var where = Port == 0 ? "a free loopback port" : $"http://127.0.0.1:{Port}/";
         if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
 
-        var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken };
+        var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken, MaxRequestsInFlight = MaxRequestsInFlight };
         if (Secret is { Length: > 0 }) options.Secret = WebhookSignature.SecretBytes(Secret);
         else WriteWarning("No -Secret (or an empty one): the receiver stores any POST with valid JSON, signed or not. Give the signing secret to refuse unsigned or forged deliveries with 403.");
 
@@ -48,6 +53,12 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         try
         {
             receiver.Start();
+        }
+        catch (FileLockedException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex, Path, ex.Holder is null
+                    ? "Another receiver writes this file: stop it, or give this one another -Path."
+                    : $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host}), or give this one another -Path."));
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
         {
