@@ -22,6 +22,7 @@
         'Set-MMWebhookUrl'
         'Start-MMEmulator'
         'Stop-MMEmulator'
+        'Get-MMEmulator'
         'ConvertFrom-MMWebhook'
         'Test-MMWebhookSignature'
         'Start-MMWebhookReceiver'

@@ -94,7 +94,8 @@ function Invoke-Layout {
     Copy-Item (Join-Path $Root 'Dialog360.MM.psm1') $ModuleOut
     # PowerShell 7.4+ only: puts the DLLs below in the module's own AssemblyLoadContext.
     Copy-Item (Join-Path $Root "src/Dialog360.MM.Loader/bin/$Configuration/net8.0/Dialog360.MM.Loader.dll") $ModuleOut
-    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll') + $SharedDependencies
+    # The emulator's DLL ships beside the others but loads only when Start-MMEmulator runs.
+    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll', 'Dialog360.MM.Emulator.dll') + $SharedDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
         if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }
         elseif ($dll.Name -ne 'System.Management.Automation.dll') { Copy-Item $dll.FullName $netfx }

@@ -147,6 +147,9 @@ public static class ErrorIds
         "Write a number and an error code, e.g. @{ '+447700900123' = 131050 }.");
     public static readonly ErrorId InvalidEmulatorTemplate = new(nameof(InvalidEmulatorTemplate), ErrorCategory.InvalidArgument,
         "Give each template at least a Name, e.g. @{ Name='promo'; Language='en' }.");
+    /// <summary>Start-MMEmulator -WebhookUrl is not an http(s) URL on this machine.</summary>
+    public static readonly ErrorId InvalidEmulatorWebhookUrl = new(nameof(InvalidEmulatorWebhookUrl), ErrorCategory.InvalidArgument,
+        "Give an http(s) URL on this machine, e.g. the Uri of Start-MMWebhookReceiver; the emulator posts nowhere else.");
     /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
     public static readonly ErrorId InvalidEmulatorFault = new(nameof(InvalidEmulatorFault), ErrorCategory.InvalidArgument,
         "Name a fault (0, 429, 500, 502, 503, 504, MalformedOk) and, in -FaultRate, a share from 0 to 1, e.g. @{ 502 = 0.05 }.");

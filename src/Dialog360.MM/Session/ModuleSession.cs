@@ -53,7 +53,7 @@ internal sealed class ModuleSession
         runspace.StateChanged -= OnRunspaceStateChanged;
         if (!ByRunspace.TryGetValue(runspace, out var session)) return;
         ByRunspace.Remove(runspace);
-        foreach (var emulator in session.Emulators) emulator.Emulator.Stop();
+        foreach (var emulator in session.Emulators) emulator.Stop();
         session.Emulators.Clear();
         foreach (var receiver in session.WebhookReceivers) receiver.Receiver.Stop();
         session.WebhookReceivers.Clear();

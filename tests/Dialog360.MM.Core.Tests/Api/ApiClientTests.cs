@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 
 namespace Dialog360.MM.Core.Tests.Api;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Templates;
 

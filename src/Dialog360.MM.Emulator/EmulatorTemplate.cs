@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A template as 360dialog's GET /v1/configs/templates lists it (shared/reference/mm-api.md): category in capitals,
@@ -40,7 +40,7 @@ public sealed class EmulatorTemplate
     }
 
     /// <summary>How many distinct {{n}} placeholders the body has.</summary>
-    public int BodyParameterCount => Templates.MMTemplate.CountPlaceholders(BodyText);
+    public int BodyParameterCount => Core.Templates.MMTemplate.CountPlaceholders(BodyText);
 
     /// <summary>A small catalogue covering each path: approved marketing with and without parameters, a utility
     /// template (refused on the MM route), and one still pending.</summary>

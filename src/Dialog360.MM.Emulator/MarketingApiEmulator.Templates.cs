@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Specialized;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 // GET /v1/configs/templates: 360dialog's paged listing, {"count","total","limit","offset","filters","sort","waba_templates"}
 // (shared/reference/mm-api.md).
@@ -19,8 +17,7 @@ public sealed partial class MarketingApiEmulator
         var offset = ParseOr(query["offset"], 0);
         var page = all.Skip(offset).Take(limit).ToList();
 
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return EmulatorAnswer.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("count", page.Count);
@@ -60,8 +57,7 @@ public sealed partial class MarketingApiEmulator
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return EmulatorAnswer.Json(200, Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private static int ParseOr(string? text, int fallback) =>

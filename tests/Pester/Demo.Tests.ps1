@@ -1,0 +1,24 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+}
+
+Describe 'samples/Demo.ps1' {
+    It 'runs offline in well under a minute and prints the funnel the README shows' {
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $demo = Join-Path $PSScriptRoot '../../samples/Demo.ps1'
+        $out = Join-Path $TestDrive 'demo.out'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $child = Start-Process -FilePath $pwsh -PassThru -RedirectStandardOutput $out -RedirectStandardError (Join-Path $TestDrive 'demo.err') `
+            -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $demo, '-ModulePath', (Get-TestModulePath)))
+        if (-not $child.WaitForExit(60000)) { $child.Kill(); throw 'the demo did not finish within 60 s' }
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+        $child.ExitCode | Should -Be 0
+        $text = (Get-Content $out -Raw) -replace '\x1b\[[0-9;]*m', ''
+        $text | Should -Match '\(all\)\s+6\s+5\s+5\s+3\s+1\s+2\s'
+        $text | Should -Match '\+447911123457 stopped marketing messages'
+        # 6 already accepted, and the 131050 refusal a resend cannot change (issue 9)
+        $text | Should -Match 'Skipped\s+7'
+        $text | Should -Match 'refused 0 \(every one is signed\)'
+    }
+}
