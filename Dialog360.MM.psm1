@@ -13,7 +13,12 @@ if ($loadedBefore) {
 
 if ($isCore) {
     # PowerShell 7.4+: in an AssemblyLoadContext of the module's own (src/Dialog360.MM.Loader), so the DLLs shipped
-    # here never meet other modules' copies of the same assemblies.
+    # here never meet other modules' copies of the same assemblies. A process holds one such context, so a copy of
+    # the module from another folder (another version) cannot load beside it: say so rather than run the other one.
+    $loadedFrom = if ($loadedBefore) { [System.IO.Path]::GetDirectoryName($loadedBefore.Assembly.Location) }
+    if ($loadedFrom -and $loadedFrom -ne [System.IO.Path]::GetFullPath($PSScriptRoot)) {
+        throw "Dialog360.MM from $loadedFrom is already loaded in this process; start a new PowerShell session to use the one in $PSScriptRoot."
+    }
     if (-not $loadedBefore) { $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'Dialog360.MM.Loader.dll')) }
     Microsoft.PowerShell.Core\Import-Module -Assembly ([Dialog360.MM.Loader.ModuleLoadContext]::LoadModule())
 } else {

@@ -44,6 +44,12 @@ $emulator = Start-MMEmulator
 $emulator | Connect-MMAccount -Name lifecycle
 $seen.StatusAfterSecondForce = "$(('+44 7911 123456' | Send-MarketingMessage -TemplateName welcome_offer -Account lifecycle).Status)"
 Remove-Module Dialog360.MM
+
+# Another copy of the module (another version, another folder) in the same process.
+$copy = Join-Path ([IO.Path]::GetTempPath()) "mm-lifecycle-copy-$PID"
+Copy-Item (Split-Path $env:DIALOG360_MM_MODULE) $copy -Recurse
+try { Import-Module (Join-Path $copy 'Dialog360.MM.psd1'); $seen.SecondCopy = 'imported' } catch { $seen.SecondCopy = "$_" }
+Remove-Item $copy -Recurse -Force -ErrorAction SilentlyContinue
 $other.Commands.Clear(); $null = $other.AddScript('Stop-MMEmulator').Invoke(); $other.Dispose()
 Remove-Item $deliveries -ErrorAction SilentlyContinue
 [pscustomobject]$seen | ConvertTo-Json -Compress
@@ -72,6 +78,10 @@ Describe 'Remove-Module and Import-Module -Force' {
 
     It 'forgets the accounts, so a new import starts without any' {
         $seen.AccountsAfterReimport | Should -Be 0
+    }
+
+    It 'refuses a second copy of the module from another folder in the same process, naming both' {
+        $seen.SecondCopy | Should -Match 'already loaded in this process.*new PowerShell session'
     }
 
     It 'Import-Module -Force twice keeps every cmdlet, stops the old emulator and sends' {
