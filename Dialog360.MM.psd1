@@ -17,6 +17,8 @@
         'Disconnect-MMAccount'
         'Send-MarketingMessage'
         'Get-MMTemplate'
+        'New-MMTemplate'
+        'Remove-MMTemplate'
         'Test-MMOnboarding'
         'Get-MMWebhookUrl'
         'Set-MMWebhookUrl'
