@@ -9,8 +9,11 @@ public sealed class ApiClientOptions
     /// <summary>How long one request may take before it is abandoned (and, for a send, reported as Unknown).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Connections kept open to the API host; bounds concurrent sends.</summary>
-    public int MaxConnections { get; set; } = 256;
+    /// <summary>
+    /// The most connections to the API host. Sends open only as many as the rate and latency need (CampaignRunner's
+    /// in-flight limit); this is a backstop above Send-MarketingMessage's largest -ThrottleLimit.
+    /// </summary>
+    public int MaxConnections { get; set; } = 4096;
 
     /// <summary>e.g. "Dialog360.MM/0.1.0 PowerShell/7.6.9".</summary>
     public string UserAgent { get; set; } = "Dialog360.MM";

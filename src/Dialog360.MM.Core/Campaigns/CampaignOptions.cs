@@ -5,10 +5,16 @@ namespace Dialog360.MM.Core.Campaigns;
 
 public sealed class CampaignOptions
 {
-    public const int DefaultThrottleLimit = 64;
+    public const int DefaultThrottleLimit = 1000;
 
-    /// <summary>Requests in flight at once. 64 covers 1,000 msg/s at ~60 ms API latency.</summary>
+    /// <summary>
+    /// The most requests in flight at once. The run keeps as many on the wire as rate × measured latency needs
+    /// (<see cref="InFlightLimit"/>); this only caps it (1,000: 1,000 msg/s at up to ~800 ms).
+    /// </summary>
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>The latency assumed until the first answers are measured.</summary>
+    public TimeSpan InitialLatency { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The steady send rate. Meta starts a number at 80 msg/s (shared/reference/mm-api.md).</summary>
     public double MessagesPerSecond { get; set; } = 80;

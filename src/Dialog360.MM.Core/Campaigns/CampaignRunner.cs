@@ -10,9 +10,11 @@ using Dialog360.MM.Core.Messages;
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>
-/// Sends a stream of messages with N concurrent workers on the account's one ApiClient: bounded queue (memory stays
-/// flat however long the input), steady rate, retries without duplicates, journal around every request. Workers never
-/// touch PowerShell: outcomes and log lines queue up for the pipeline thread to write (Drain*).
+/// Sends a stream of messages on the account's one ApiClient: a bounded queue (memory stays flat however long the
+/// input), one dispatcher that paces every send to the configured rate (so no second holds more than the rate, give or
+/// take one), as many requests on the wire as the measured latency needs (<see cref="InFlightLimit"/>, -ThrottleLimit
+/// its ceiling), retries without duplicates, and the journal around every request. Nothing here touches PowerShell:
+/// outcomes and log lines queue up for the pipeline thread to write.
 /// </summary>
 public sealed class CampaignRunner : IDisposable
 {
@@ -28,9 +30,11 @@ public sealed class CampaignRunner : IDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private readonly CancellationTokenSource _dispatch;
     private readonly CancellationTokenSource _requests = new();
-    private readonly Task[] _workers;
+    private readonly InFlightLimit _inFlight;
+    private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private int _completed, _accepted, _failed;
+    private int _completed, _accepted, _failed, _running;
+    private Exception? _fault;
     private JournalException? _journalFailure;
 
     public CampaignRunner(ApiClient client, CampaignOptions options, SendJournal? journal, CancellationToken stop)
@@ -45,9 +49,16 @@ public sealed class CampaignRunner : IDisposable
         _dispatch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // Ctrl+C stops dispatching at once; requests already on the wire get a grace period to answer and be journaled.
         _dispatch.Token.Register(() => _requests.CancelAfter(options.StopGrace));
-        _workers = new Task[options.ThrottleLimit];
-        for (var i = 0; i < _workers.Length; i++) _workers[i] = Task.Run(WorkAsync);
+        _inFlight = new InFlightLimit(options.MessagesPerSecond, options.ThrottleLimit, options.InitialLatency);
+        _running = 1; // the dispatcher itself
+        _ = Task.Run(DispatchAsync);
     }
+
+    /// <summary>Requests allowed on the wire now, from the latency measured so far.</summary>
+    public int InFlightLimit => _inFlight.Limit;
+
+    /// <summary>The moving average of the API's answers in this run.</summary>
+    public TimeSpan Latency => _inFlight.Latency;
 
     /// <summary>The route every message of this campaign is posted to (computed once: it is read per message).</summary>
     public Uri Endpoint { get; }
@@ -65,18 +76,14 @@ public sealed class CampaignRunner : IDisposable
         return true;
     }
 
-    /// <summary>No more input: the workers finish what is queued, then stop.</summary>
-    public void Complete() => _items.Release(_workers.Length * 2);
+    /// <summary>No more input: what is queued is sent, then the run ends.</summary>
+    public void Complete() => _items.Release();
 
     /// <summary>Stops dispatching (what is queued stays unsent); requests on the wire finish within the grace period.</summary>
     public void Stop() => _dispatch.Cancel();
 
-    /// <summary>True once every worker has ended, however it ended (see <see cref="WorkerFault"/>).</summary>
-    public bool WaitForAll(TimeSpan timeout)
-    {
-        try { return Task.WaitAll(_workers, timeout); }
-        catch (AggregateException) { return true; }
-    }
+    /// <summary>True once the dispatcher has ended and every request it started has finished, however they ended.</summary>
+    public bool WaitForAll(TimeSpan timeout) => _drained.Task.Wait(timeout);
 
     public bool TryTakeOutcome(out CampaignOutcome outcome) => _outcomes.TryDequeue(out outcome!);
 
@@ -88,33 +95,72 @@ public sealed class CampaignRunner : IDisposable
     /// </summary>
     public JournalException? JournalFailure => Volatile.Read(ref _journalFailure);
 
-    /// <summary>Workers that ended with an exception (a defect: each message's failures are caught). The pipeline
-    /// thread checks this so that a run never waits on workers that are gone.</summary>
-    public Exception? WorkerFault
+    /// <summary>The dispatcher or a send ended with an exception (a defect: each message's failures are caught). The
+    /// pipeline thread checks this so that a run never waits on work that is gone.</summary>
+    public Exception? WorkerFault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Takes the queue in order: for each message, a place on the wire, then its slot in the pace, then the send starts
+    /// on its own. One loop does the pacing, so the slots are exactly 1/rate apart whatever the latency.
+    /// </summary>
+    private async Task DispatchAsync()
     {
-        get
+        try
         {
-            foreach (var worker in _workers)
-                if (worker.IsFaulted) return worker.Exception!.GetBaseException();
-            return null;
+            while (true)
+            {
+                try { await _items.WaitAsync(_dispatch.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+                // A release without an item is Complete()'s signal.
+                if (!_queue.TryDequeue(out var work)) return;
+                _space.Release();
+                try
+                {
+                    await _inFlight.EnterAsync(_dispatch.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) { return; } // stopped: leave it unsent and unjournaled, a rerun sends it
+                try
+                {
+                    await _limiter.WaitAsync(_dispatch.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _inFlight.Exit();
+                    return;
+                }
+                Interlocked.Increment(ref _running);
+                _ = RunAsync(work.Message, work.Input);
+            }
+        }
+        catch (Exception ex)
+        {
+            Interlocked.CompareExchange(ref _fault, ex, null);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0) _drained.TrySetResult(true);
         }
     }
 
-    private async Task WorkAsync()
+    private async Task RunAsync(TemplateMessage message, string input)
     {
-        while (true)
+        try
         {
-            try { await _items.WaitAsync(_dispatch.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-            // A release without an item is Complete()'s signal.
-            if (!_queue.TryDequeue(out var work)) return;
-            _space.Release();
-            if (_dispatch.IsCancellationRequested) return; // stopped: leave it unsent and unjournaled, a rerun sends it
-            var outcome = await SendAsync(work.Message, work.Input).ConfigureAwait(false);
+            var outcome = await SendAsync(message, input).ConfigureAwait(false);
             if (outcome.Result.Status == SendStatus.Accepted) Interlocked.Increment(ref _accepted);
             else Interlocked.Increment(ref _failed);
             Interlocked.Increment(ref _completed);
             _outcomes.Enqueue(outcome);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.CompareExchange(ref _fault, ex, null);
+        }
+        finally
+        {
+            _inFlight.Exit();
+            // The dispatcher counts as one until it ends: whoever is last out marks the run drained.
+            if (Interlocked.Decrement(ref _running) == 0) _drained.TrySetResult(true);
         }
     }
 
@@ -131,7 +177,8 @@ public sealed class CampaignRunner : IDisposable
             var onTheWire = false;
             try
             {
-                await _limiter.WaitAsync(_requests.Token).ConfigureAwait(false);
+                // The dispatcher took the first attempt's slot; a retry waits for a slot of its own.
+                if (attempts > 0) await _limiter.WaitAsync(_requests.Token).ConfigureAwait(false);
                 // The intent goes down just before the request leaves, not before the wait: after a crash, only
                 // recipients whose request may really have left are in doubt.
                 // Stopped while waiting for the slot: nothing has left yet, so nothing is sent.
@@ -144,7 +191,15 @@ public sealed class CampaignRunner : IDisposable
                 attempts++;
                 sentAt = DateTimeOffset.Now;
                 onTheWire = true;
-                var response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token).ConfigureAwait(false);
+                var started = _clock.Elapsed;
+                SendResponse response;
+                try { response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token).ConfigureAwait(false); }
+                catch (ApiException)
+                {
+                    _inFlight.Observe(_clock.Elapsed - started); // an answer, if not a welcome one: it measures the latency too
+                    throw;
+                }
+                _inFlight.Observe(_clock.Elapsed - started);
                 result = MMSendResult.Accepted(message, response, endpoint, sentAt);
                 break;
             }
@@ -233,7 +288,7 @@ public sealed class CampaignRunner : IDisposable
     {
         _dispatch.Cancel();
         _requests.Cancel();
-        try { Task.WaitAll(_workers, TimeSpan.FromSeconds(1)); } catch (AggregateException) { }
+        _drained.Task.Wait(TimeSpan.FromSeconds(1));
         _dispatch.Dispose();
         _requests.Dispose();
         _items.Dispose();

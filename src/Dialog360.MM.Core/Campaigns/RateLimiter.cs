@@ -6,14 +6,20 @@ using System.Threading.Tasks;
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>
-/// Paces requests to a steady rate: each caller reserves the next slot (1/rate apart) and waits for it. No bursts, so
-/// the rate over any second stays within a few percent of the target — the API counts per second, and a burst after a
-/// pause would hit 130429. Slots are kept in TimeSpan ticks (100 ns): Stopwatch ticks are nanoseconds on Linux, and
-/// converting a wait of minutes from them overflowed a long (0.1 msg/s broke the workers). Written on the BCL rather
-/// than a package: every extra assembly can clash with another module's copy in a shared PowerShell session.
+/// Paces requests to a steady rate: each caller reserves the next slot (1/rate apart) and waits for it. The schedule
+/// stays anchored: a caller that comes late (timers wake a millisecond or so after they are due, which at 1,000 msg/s
+/// would cost a third of the rate) takes the slot it missed, but never one more than <see cref="MaxLag"/> in the past,
+/// so after a pause the rate resumes instead of bursting. Any one second therefore holds at most the rate plus
+/// MaxLag's worth of slots (1 %): the API counts per second, and a burst would hit 130429. Slots are kept in TimeSpan
+/// ticks (100 ns): Stopwatch ticks are nanoseconds on Linux, and converting a wait of minutes from them overflowed a
+/// long (0.1 msg/s broke the workers). Written on the BCL rather than a package: every extra assembly can clash with
+/// another module's copy in a shared PowerShell session.
 /// </summary>
 public sealed class RateLimiter
 {
+    /// <summary>How far behind the schedule a late caller may catch up.</summary>
+    public static readonly TimeSpan MaxLag = TimeSpan.FromMilliseconds(10);
+
     private readonly long _interval;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _nextSlot;
@@ -38,8 +44,8 @@ public sealed class RateLimiter
         {
             var now = _clock.Elapsed.Ticks;
             var next = Interlocked.Read(ref _nextSlot);
-            // An idle limiter does not bank slots: after a pause the rate resumes, it does not burst.
-            slot = Math.Max(next, now);
+            // Late by a timer's slack: take the missed slot. Idle for longer: bank no more than MaxLag.
+            slot = Math.Max(next, now - MaxLag.Ticks);
             if (Interlocked.CompareExchange(ref _nextSlot, slot + _interval, next) == next) break;
         }
         var wait = slot - _clock.Elapsed.Ticks;

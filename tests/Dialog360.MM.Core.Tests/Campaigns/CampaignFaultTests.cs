@@ -154,9 +154,10 @@ public sealed class CampaignFaultTests : IDisposable
         var numbers = Enumerable.Range(1, 5).Select(i => $"4479110003{i:D2}").ToList();
         using (var journal = SendJournal.Open(_journalPath))
         {
-            using var runner = new CampaignRunner(_client, new CampaignOptions { MessagesPerSecond = 1, ThrottleLimit = 8 }, journal, CancellationToken.None);
+            using var runner = new CampaignRunner(_client, new CampaignOptions { MessagesPerSecond = 0.5, ThrottleLimit = 8 }, journal, CancellationToken.None);
             foreach (var n in numbers) Assert.True(runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, Bound));
-            Thread.Sleep(400); // the first slot is now; the next ones are a second apart
+            // The first slot is now; the next is two seconds later: stop once the first request has arrived.
+            Assert.True(SpinWait.SpinUntil(() => !_requests.IsEmpty, Bound), "the first request never arrived");
             runner.Stop();
             Assert.True(runner.WaitForAll(Bound));
         }

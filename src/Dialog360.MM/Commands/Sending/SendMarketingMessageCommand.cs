@@ -74,7 +74,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     public string? DefaultRegion { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 512)]
+    [ValidateRange(1, 4096)]
     public int ThrottleLimit { get; set; } = CampaignOptions.DefaultThrottleLimit;
 
     [Parameter]
@@ -205,7 +205,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             Route = route,
         };
         _runner = new CampaignRunner(_account.Client, options, _journal, CancelToken);
-        WriteVerbose($"Sending to {_runner.Endpoint} with {ThrottleLimit} concurrent requests at most and {rate:0.#} messages per second.");
+        WriteVerbose($"Sending to {_runner.Endpoint} at {rate:0.#} messages per second, with as many requests in flight as the measured latency needs ({ThrottleLimit} at most).");
     }
 
     /// <summary>
@@ -369,7 +369,8 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         WriteFinished();
         _progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(_progress);
-        WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s.");
+        WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s " +
+                     $"(API latency {_runner.Latency.TotalMilliseconds:0} ms on average; {_runner.InFlightLimit} requests in flight allowed at the end).");
         if (_heldForQuality + _paused > 0)
             WriteWarning($"{_heldForQuality + _paused} accepted message(s) are not on their way yet: {_heldForQuality} held for quality assessment, " +
                          $"{_paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +

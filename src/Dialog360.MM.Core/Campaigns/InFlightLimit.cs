@@ -1,0 +1,93 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Dialog360.MM.Core.Campaigns;
+
+/// <summary>
+/// How many requests may be on the wire at once, adapted to the latency the run measures: a rate of R messages a
+/// second with answers taking L seconds needs R×L requests in flight (Little's law); a quarter more absorbs the
+/// spread of latencies. So the configured rate is reached at any latency without tuning, and no more connections are
+/// opened than the rate needs. -ThrottleLimit is the ceiling.
+/// </summary>
+public sealed class InFlightLimit
+{
+    private const double Headroom = 1.25;
+    private const double Smoothing = 0.1; // weight of the newest latency in the moving average
+    private readonly object _gate = new();
+    private readonly double _rate;
+    private readonly int _ceiling;
+    private double _latencySeconds;
+    private int _count;
+    private TaskCompletionSource<bool>? _waiter;
+
+    /// <param name="initialLatency">The guess before the first answer: a typical round trip to the real API.</param>
+    public InFlightLimit(double messagesPerSecond, int ceiling, TimeSpan initialLatency)
+    {
+        if (ceiling < 1) throw new ArgumentOutOfRangeException(nameof(ceiling));
+        _rate = messagesPerSecond;
+        _ceiling = ceiling;
+        _latencySeconds = initialLatency.TotalSeconds;
+        Limit = Compute();
+    }
+
+    /// <summary>Requests allowed on the wire now.</summary>
+    public int Limit { get; private set; }
+
+    /// <summary>The moving average of the answers' latency.</summary>
+    public TimeSpan Latency { get { lock (_gate) return TimeSpan.FromSeconds(_latencySeconds); } }
+
+    public int Count { get { lock (_gate) return _count; } }
+
+    /// <summary>Waits until one more request may go on the wire, and counts it.</summary>
+    public async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TaskCompletionSource<bool> waiter;
+            lock (_gate)
+            {
+                if (_count < Limit)
+                {
+                    _count++;
+                    return;
+                }
+                waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            using (cancellationToken.Register(() => waiter.TrySetCanceled()))
+                await waiter.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One answer came back after <paramref name="latency"/>: the limit follows the moving average.</summary>
+    public void Observe(TimeSpan latency)
+    {
+        TaskCompletionSource<bool>? waiter = null;
+        lock (_gate)
+        {
+            _latencySeconds += Smoothing * (latency.TotalSeconds - _latencySeconds);
+            var before = Limit;
+            Limit = Compute();
+            if (Limit > before) (waiter, _waiter) = (_waiter, null);
+        }
+        waiter?.TrySetResult(true);
+    }
+
+    /// <summary>A request left the wire (answered, failed or given up).</summary>
+    public void Exit()
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_gate)
+        {
+            _count--;
+            (waiter, _waiter) = (_waiter, null);
+        }
+        waiter?.TrySetResult(true);
+    }
+
+    private int Compute()
+    {
+        var needed = Math.Ceiling(_rate * _latencySeconds * Headroom) + 2;
+        return (int)Math.Max(1, Math.Min(_ceiling, needed));
+    }
+}
