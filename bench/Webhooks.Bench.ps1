@@ -119,7 +119,8 @@ Import-Module `$module
 `$watch.Stop()
 @{ Seconds = `$watch.Elapsed.TotalSeconds; Cpu = (Get-CpuSeconds) - `$cpu0; Funnel = (Get-Funnel `$rows) } | ConvertTo-Json -Compress
 "@
-# The same funnel by hand: each message at its furthest state; failed only if never delivered.
+# The same funnel by hand: each message at its furthest state; failed only if never delivered. Lines come from
+# [IO.File]::ReadLines, the fastest hand-written way (Get-Content | ConvertFrom-Json took over twice as long here).
 $handWritten = @'
 param($file)
 $cpu0 = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds
