@@ -5,9 +5,9 @@
     - Import-Module + Measure-MMCampaign -Path (the file folded in Core, no object per event);
     - Import-Module + ConvertFrom-MMWebhook -Path | Measure-MMCampaign (one object per event through the pipeline);
     - the hand-written way: ConvertFrom-Json per line and a hashtable funnel (furthest state per message).
-    Target: Measure-MMCampaign -Path at least 10 times faster than the hand-written way, import included, same funnel,
-    in CPU time of the process (JIT and GC threads included). Wall-clock times are printed beside it; on a shared
-    machine they stretch with whatever else runs, the short run more than the long one.
+    Target (issue 13): Measure-MMCampaign -Path at least 10 times faster than the hand-written way in wall-clock time,
+    import included, same funnel. The CPU time of each process (JIT and GC threads included) is printed beside it:
+    on a shared machine wall-clock time stretches with whatever else runs, CPU time much less.
     Also: the first call's warm-up (first call minus a second call in the same process), and the peak working set
     of Measure-MMCampaign -Path on a quarter of the file and on the whole file: flat, since both hold the same
     25,000 messages (memory grows with distinct messages, not with the file).
@@ -169,14 +169,14 @@ try {
     $quarterPeak = Invoke-Fresh 'peak-quarter' $peakOnly @($ModulePath, $quarter)
     $fullPeak = Invoke-Fresh 'peak-full' $peakOnly @($ModulePath, $big)
 
-    $speedup = $baseline.Cpu / $ours.Cpu
+    $speedup = $baseline.Seconds / $ours.Seconds
     $funnel = '{0} messages: {1} sent, {2} delivered, {3} read, {4} failed' -f $ours.Funnel.Messages, $ours.Funnel.Sent, $ours.Funnel.Delivered, $ours.Funnel.Read, $ours.Funnel.Failed
     ''
     '                                                      CPU time   wall clock'
     'Import-Module; Measure-MMCampaign -Path            : {0,7:N2} s  {1,7:N2} s' -f $ours.Cpu, $ours.Seconds
     'Import-Module; ConvertFrom-MMWebhook | Measure-...  : {0,7:N2} s  {1,7:N2} s' -f $pipeline.Cpu, $pipeline.Seconds
     'ConvertFrom-Json per line + hashtable funnel        : {0,7:N2} s  {1,7:N2} s' -f $baseline.Cpu, $baseline.Seconds
-    'Speed-up of Measure-MMCampaign -Path                : {0,7:N1} x  {1,7:N1} x  (target {2} x in CPU time)' -f $speedup, ($baseline.Seconds / $ours.Seconds), $Target
+    'Speed-up of Measure-MMCampaign -Path                : {0,7:N1} x  {1,7:N1} x  (target {2} x in wall-clock time)' -f ($baseline.Cpu / $ours.Cpu), $speedup, $Target
     'First-call warm-up (first call - second call)       : {0,7:N2} s  (second call {1:N2} s)' -f ($ours.Seconds - $ours.Again), $ours.Again
     'Peak working set, Measure-MMCampaign -Path          : {0} MB on the {1} MB quarter file, {2} MB on the {3} MB file' -f $quarterPeak.PeakMB, $quarterMB, $fullPeak.PeakMB, $sizeMB
     "Funnel (all three agree)                            : $funnel"
