@@ -1,11 +1,13 @@
 <#
 .SYNOPSIS
-    The offline tour of Dialog360.MM: emulator, account, a small campaign from a CSV, the results.
+    The offline tour of Dialog360.MM: send a campaign, receive its webhooks, read the funnel, rerun safely.
 .DESCRIPTION
-    Nothing here leaves this machine: the "API" is the module's emulator on 127.0.0.1.
-    In the sample audience, Eve has stopped marketing messages (the emulator answers 131050 for her) and
-    Hugo's number is too short for the UK, so both fail, each with its own error; Grace's national number is
-    read with -DefaultRegion GB.
+    Nothing here leaves this machine: the "API" is the module's emulator on 127.0.0.1, and the webhooks it sends go to
+    the module's own receiver on 127.0.0.1, signed with a throw-away secret.
+    In the sample audience, Eve has stopped marketing messages (the emulator answers 131050 for her) and Hugo's number
+    is too short for the UK, so both fail at once, each with its own error; Grace's national number is read with
+    -DefaultRegion GB. The emulator's seed fixes what happens to the others after the send, so every run tells the
+    same story: most messages are delivered and read, one fails on the way, someone clicks, someone opts out.
 #>
 param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/Dialog360.MM/Dialog360.MM.psd1'))
 $ErrorActionPreference = 'Stop'
@@ -13,47 +15,67 @@ Import-Module $ModulePath -Force
 
 function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
-Show-Step 'Start the emulator (a local stand-in for https://waba-v2.360dialog.io)'
-$emulator = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050 }
-$emulator | Format-Table BaseUri, IsRunning | Out-Host
+$work = Join-Path ([IO.Path]::GetTempPath()) "dialog360-demo-$PID"
+$null = New-Item -ItemType Directory -Force -Path $work
+$journal = Join-Path $work 'spring.journal'
+$events = Join-Path $work 'events.jsonl'
+$optOutList = Join-Path $work 'optouts.jsonl'
+$audience = Join-Path $PSScriptRoot 'audience.csv'
+$send = @{
+    TemplateName = 'spring_sale'; BodyParameterProperty = 'FirstName', 'Discount'; DefaultRegion = 'GB'
+    CallbackData = 'spring-demo'; ActivitySharing = $true; JournalPath = $journal; SuppressionPath = $optOutList
+}
 try {
-    Show-Step 'Connect an account (the key is checked with one read; only its last 4 characters are shown)'
-    $emulator | Connect-MMAccount -Name demo -PassThru | Out-Host
+    Show-Step 'Start a webhook receiver (what your endpoint would be) and the emulator posting to it'
+    $secret = ConvertTo-SecureString "demo-$PID" -AsPlainText -Force
+    $receiver = Start-MMWebhookReceiver -Path $events -Secret $secret
+    # -TimeScale 0.001: the platform's minutes pass in milliseconds. -Seed: the same outcome every run.
+    $emulator = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050 } -WebhookUrl $receiver.BaseUri -WebhookSecret $secret `
+        -TimeScale 0.001 -Seed 17 -DeliveredRate 0.85 -ReadRate 0.7 -ClickRate 0.6 -OptOutRate 0.2
+    Write-Host "Emulator $($emulator.BaseUri) posts signed webhooks to receiver $($receiver.BaseUri), stored in $events"
 
-    Show-Step 'Is the business onboarded to the MM API? Which marketing templates are approved?'
+    Show-Step 'Connect, and check onboarding and the template before spending anything'
+    $emulator | Connect-MMAccount -Name demo
     Test-MMOnboarding | Format-Table Account, IsOnboarded, Status | Out-Host
-    Get-MMTemplate -Category Marketing -Status approved | Out-Host
+    Get-MMTemplate -Name spring_sale | Out-Host
 
-    Show-Step 'Preview with -WhatIf: nothing is sent'
-    Import-Csv (Join-Path $PSScriptRoot 'audience.csv') | Select-Object -First 2 |
-        Send-MarketingMessage -TemplateName spring_sale -BodyParameterProperty FirstName, Discount -DefaultRegion GB -WhatIf
-
-    $journal = Join-Path ([IO.Path]::GetTempPath()) "dialog360-demo-$PID.journal"
-    Show-Step 'Send the campaign: Import-Csv audience.csv | Send-MarketingMessage -BodyParameterProperty FirstName, Discount -JournalPath ...'
-    $results = Import-Csv (Join-Path $PSScriptRoot 'audience.csv') |
-        Send-MarketingMessage -TemplateName spring_sale -BodyParameterProperty FirstName, Discount -DefaultRegion GB `
-            -CallbackData spring-demo -JournalPath $journal -ErrorVariable sendErrors -ErrorAction SilentlyContinue
+    Show-Step 'Send the campaign: Import-Csv audience.csv | Send-MarketingMessage ... -ActivitySharing -JournalPath ... -SuppressionPath ...'
+    $results = Import-Csv $audience | Send-MarketingMessage @send -ErrorVariable sendErrors -ErrorAction SilentlyContinue
     $results | Sort-Object Status, To | Format-Table To, Status, MessageId, ErrorCode | Out-Host
-
-    Show-Step 'What failed, and what to do about it (ErrorId and recommended action)'
     foreach ($e in $sendErrors) {
         Write-Host ("{0,-16} {1,-20} {2}" -f $e.TargetObject, $e.FullyQualifiedErrorId.Split(',')[0],
             $(if ($e.ErrorDetails.RecommendedAction) { $e.ErrorDetails.RecommendedAction } else { $e.Exception.Message }))
     }
 
-    Show-Step 'Run it again with the same journal (as after a crash): nobody is messaged twice'
-    Import-Csv (Join-Path $PSScriptRoot 'audience.csv') |
-        Send-MarketingMessage -TemplateName spring_sale -BodyParameterProperty FirstName, Discount -DefaultRegion GB `
-            -CallbackData spring-demo -JournalPath $journal -ErrorAction SilentlyContinue |
-        Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
-    Remove-Item $journal -ErrorAction SilentlyContinue
+    Show-Step 'Wait for the webhooks: sent, delivered, read, clicks, opt-outs'
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($emulator.WebhooksPending -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    Get-MMEmulator | Out-Host
+    Write-Host "The receiver stored $($receiver.StoredCount) deliveries and refused $($receiver.RejectedCount) (every one is signed)."
 
-    Show-Step 'Summary'
-    $results | Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
-    Write-Host "The emulator received $($emulator.RequestCount) requests; one body it accepted:"
-    Write-Host ($emulator.Requests | Where-Object StatusCode -eq 200 | Where-Object Method -eq POST | Select-Object -First 1).Body
+    Show-Step 'The funnel: ConvertFrom-MMWebhook -Path events.jsonl | Measure-MMCampaign'
+    $webhooks = ConvertFrom-MMWebhook -Path $events
+    $webhooks | Measure-MMCampaign | Format-Table Campaign, Messages, Sent, Delivered, Read, Failed, Clicked | Out-Host
+    $webhooks | Where-Object EventType -eq 'Status' | Where-Object Status -eq 'failed' | Format-Table RecipientId, ErrorCode, ErrorTitle | Out-Host
+
+    Show-Step 'Who opted out (user_preferences stop webhooks)'
+    $optOuts = @($webhooks | Where-Object EventType -eq 'UserPreference' | Where-Object IsStop | Select-Object -ExpandProperty WaId -Unique)
+    if ($optOuts) { $optOuts | ForEach-Object { Write-Host "  +$_ stopped marketing messages" } } else { Write-Host '  nobody' }
+
+    Show-Step 'Honour the opt-outs: ConvertFrom-MMWebhook -Path events.jsonl | Add-MMSuppression -Path optouts.jsonl'
+    ConvertFrom-MMWebhook -Path $events | Add-MMSuppression -Path $optOutList -Confirm:$false | Out-Null
+    # Eve's 131050 went on the list during the send; the stop from the webhooks joins her.
+    Get-MMSuppression -Path $optOutList | Format-Table Phone, Reason, Source | Out-Host
+
+    Show-Step 'Run it again with the same journal and list (as after a crash): nobody is messaged twice, opt-outs are held back'
+    Import-Csv $audience | Send-MarketingMessage @send -ErrorAction SilentlyContinue |
+        Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
+    Write-Host "The emulator accepted $($emulator.Accepted) sends in all; per number: $(
+        ($emulator.AcceptedByRecipient.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ', ')"
 } finally {
-    Show-Step 'Stop the emulator'
+    Show-Step 'Stop the emulator and the receiver'
     Get-MMAccount | Disconnect-MMAccount -Confirm:$false
     Stop-MMEmulator
+    Stop-MMWebhookReceiver
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -57,9 +57,54 @@ Describe 'Connect-MMAccount' {
         (Get-MMAccount).KeyHint | Should -Be '-key'
     }
 
+    It 'shows no character of a key shorter than 12 characters' {
+        (Connect-MMAccount -ApiKey (ConvertTo-SecureString 'short-9876' -AsPlainText -Force) -BaseUri $emulator.BaseUri -SkipValidation -PassThru).KeyHint |
+            Should -Be '****'
+    }
+
     It 'refuses http:// to a host that is not loopback' {
         { Connect-MMAccount -ApiKey $secureKey -BaseUri 'http://example.com' -SkipValidation } |
             Should -Throw -ErrorId 'InvalidBaseUri,*'
+    }
+
+    It 'never sends loopback traffic (key header included) through HTTP_PROXY' {
+        # A "proxy" that only records whether anybody connected; the client runs in a fresh pwsh, because .NET
+        # reads the proxy variables once per process.
+        $proxy = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $proxy.Start()
+        $contacted = $proxy.AcceptTcpClientAsync()
+        $proxyUri = "http://127.0.0.1:$($proxy.LocalEndpoint.Port)"
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $script = @"
+Import-Module '$(Get-TestModulePath)'
+Connect-MMAccount -BaseUri '$($emulator.BaseUri)'
+Send-MarketingMessage -To 447911000777 -TemplateName welcome_offer | Out-Null
+"@
+        $names = 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'D360_API_KEY'
+        $saved = @{}; foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+        $before = $emulator.AcceptedCount('447911000777')
+        try {
+            [Environment]::SetEnvironmentVariable('HTTP_PROXY', $proxyUri)
+            [Environment]::SetEnvironmentVariable('http_proxy', $proxyUri)
+            [Environment]::SetEnvironmentVariable('NO_PROXY', $null)
+            [Environment]::SetEnvironmentVariable('no_proxy', $null)
+            [Environment]::SetEnvironmentVariable('D360_API_KEY', $emulator.ApiKey)
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+                -RedirectStandardError (Join-Path $TestDrive 'proxy.err') -RedirectStandardOutput (Join-Path $TestDrive 'proxy.out')
+        } finally { foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) } }
+        try {
+            # Bounded: a client that did go to the proxy would wait there for an answer that never comes.
+            $deadline = [DateTime]::UtcNow.AddSeconds(45)
+            while (-not $child.HasExited -and -not $contacted.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $contacted.IsCompleted | Should -BeFalse -Because 'a proxy must never see loopback traffic: it would carry the key in clear'
+            $child.HasExited | Should -BeTrue -Because (Get-Content (Join-Path $TestDrive 'proxy.err') -Raw)
+            $emulator.AcceptedCount('447911000777') | Should -Be ($before + 1)
+        } finally {
+            if (-not $child.HasExited) { $child.Kill() }
+            $proxy.Stop()
+        }
     }
 
     It 'keeps several named accounts; the first is the default until it is disconnected' {

@@ -46,3 +46,89 @@ Describe 'Start-MMEmulator faults' {
         { Start-MMEmulator @Parameters } | Should -Throw -ErrorId 'InvalidEmulatorFault*'
     }
 }
+
+Describe 'Dialog360.MM.Emulator.dll' {
+    It 'loads only when Start-MMEmulator runs, not for sending, listing or stopping nothing' {
+        # The fake API is this process's emulator; the child process that sends never starts one of its own.
+        $fake = Start-MMEmulator
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $script = @"
+`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'
+function Test-Loaded { [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Dialog360.MM.Emulator' }) }
+Import-Module '$(Get-TestModulePath)'
+Connect-MMAccount -BaseUri '$($fake.BaseUri)'
+`$null = Get-Command -Module Dialog360.MM; `$null = Get-Help Start-MMEmulator; `$null = Get-MMAccount; `$null = Get-MMEmulator
+`$result = Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer
+Stop-MMEmulator
+"`$(`$result.Status) `$(Test-Loaded)"
+`$null = Start-MMEmulator
+"`$(Test-Loaded)"
+Stop-MMEmulator
+"@
+        $env:D360_API_KEY = $fake.ApiKey
+        try {
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+                -RedirectStandardError (Join-Path $TestDrive 'load.err') -RedirectStandardOutput (Join-Path $TestDrive 'load.out')
+        } finally { Remove-Item Env:D360_API_KEY }
+        if (-not $child.WaitForExit(60000)) { $child.Kill(); throw 'the child pwsh did not finish within 60 s' }
+        Get-Content (Join-Path $TestDrive 'load.err') -Raw | Should -BeNullOrEmpty
+        Get-Content (Join-Path $TestDrive 'load.out') | Should -Be 'Accepted False', 'True'
+        $fake.AcceptedCount('447911123456') | Should -Be 1
+        $fake | Stop-MMEmulator
+    }
+}
+
+Describe 'Start-MMEmulator webhooks' {
+    BeforeAll {
+        $script:secret = ConvertTo-SecureString 'rehearsal-secret' -AsPlainText -Force
+        $script:stored = Join-Path $TestDrive 'received.jsonl'
+        $script:copy = Join-Path $TestDrive 'emulator.jsonl'
+        $script:receiver = Start-MMWebhookReceiver -Path $stored -Secret $secret
+        $script:emulator = Start-MMEmulator -WebhookUrl $receiver.BaseUri -WebhookSecret $secret -WebhookPath $copy -TimeScale 0.0005 -Seed 17 `
+            -DeliveredRate 0.8 -ReadRate 0.7 -ClickRate 0.5 -OptOutRate 0.1
+        $emulator | Connect-MMAccount -Name hooks
+        $script:numbers = 1..40 | ForEach-Object { '4479113{0:D5}' -f $_ }
+        $script:results = $numbers | Send-MarketingMessage -TemplateName welcome_offer -ActivitySharing -CallbackData rehearsal -Account hooks
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ($emulator.WebhooksPending -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    }
+    AfterAll {
+        Get-MMAccount -Name hooks | Disconnect-MMAccount -Confirm:$false
+        $emulator | Stop-MMEmulator
+        Stop-MMWebhookReceiver
+    }
+
+    It 'delivers every webhook, signed, to the receiver' {
+        $emulator.WebhooksPending | Should -Be 0
+        $emulator.WebhooksFailed | Should -Be 0
+        $receiver.RejectedCount | Should -Be 0 -Because 'every delivery carries a valid signature'
+        $receiver.StoredCount | Should -Be $emulator.WebhooksDelivered
+        @(Get-Content $stored).Count | Should -Be @(Get-Content $copy).Count
+    }
+
+    It 'reads back as typed events only, and the funnel adds up' {
+        $events = ConvertFrom-MMWebhook -Path $stored
+        @($events | Where-Object EventType -eq 'Unknown').Count | Should -Be 0
+        $funnel = $events | Measure-MMCampaign
+        $funnel.Messages | Should -Be 40
+        $funnel.Failed + $funnel.Delivered | Should -Be 40
+        $funnel.Read | Should -BeGreaterThan 0
+        $funnel.Clicked | Should -BeGreaterThan 0
+        @($events | Where-Object EventType -eq 'UserPreference').Count | Should -BeGreaterThan 0
+        @($events | Where-Object EventType -eq 'Status' | Where-Object CallbackData -ne 'rehearsal').Count | Should -Be 0
+    }
+
+    It 'counts requests and acceptances in Get-MMEmulator' {
+        $row = Get-MMEmulator -Port $emulator.Port
+        $row.Accepted | Should -Be 40
+        $row.Rejected | Should -Be 0
+        $row.RequestCount | Should -BeGreaterOrEqual 41   # the sends and the template check
+        ($row | Format-Table | Out-String) | Should -Match 'Accepted'
+    }
+
+    It 'refuses a webhook URL off this machine with InvalidEmulatorWebhookUrl' {
+        { Start-MMEmulator -WebhookUrl 'https://hooks.example.com/wa' } | Should -Throw -ErrorId 'InvalidEmulatorWebhookUrl*'
+    }
+}

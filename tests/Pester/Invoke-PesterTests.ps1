@@ -11,6 +11,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 # The tests import the module from here.
 $env:DIALOG360_MM_MODULE = $ModulePath
+# Suites that measure (the fault suite) leave their figures beside the summary.
+$env:DIALOG360_MM_RESULTS = Split-Path -Parent $SummaryPath
 
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot

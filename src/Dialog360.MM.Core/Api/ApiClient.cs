@@ -13,7 +13,7 @@ namespace Dialog360.MM.Core.Api;
 /// <summary>
 /// The 360dialog API for one account: one HttpClient (connection pool) shared by every request of that account,
 /// safe to call from many threads at once. Each request has its own timeout so that a timeout is told apart from
-/// the caller's cancellation (Ctrl+C).
+/// the caller's cancellation (Ctrl+C). The client owns its <see cref="ApiKey"/> and disposes it.
 /// </summary>
 public sealed partial class ApiClient : IDisposable
 {
@@ -21,6 +21,7 @@ public sealed partial class ApiClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly ApiKey _key;
+    private readonly KeyHeaderValue _keyHeader;
     private readonly ApiClientOptions _options;
 
     public ApiClient(Uri baseUri, ApiKey key, ApiClientOptions? options = null)
@@ -33,8 +34,14 @@ public sealed partial class ApiClient : IDisposable
             MaxConnectionsPerServer = _options.MaxConnections,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             UseCookies = false,
+            // HTTP_PROXY and the system proxy are meant for leaving the machine; a proxy would receive loopback
+            // traffic, key header included, in clear (http is allowed only for loopback, see NormalizeBaseUri).
+            UseProxy = !BaseUri.IsLoopback,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        // Set once for every request of this account: one plain copy of the key, zeroed on Dispose (KeyHeaderValue).
+        _keyHeader = _key.CreateHeaderValue();
+        _http.DefaultRequestHeaders.TryAddWithoutValidation(KeyHeader, _keyHeader.Value);
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
@@ -85,7 +92,6 @@ public sealed partial class ApiClient : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         using var request = new HttpRequestMessage(method, RouteUri(relative));
-        request.Headers.TryAddWithoutValidation(KeyHeader, _key.Reveal());
         if (jsonBody != null)
         {
             request.Content = new ByteArrayContent(jsonBody);
@@ -163,5 +169,11 @@ public sealed partial class ApiClient : IDisposable
         return ex;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        // Only after the HttpClient is gone: no request can be reading the header while it is zeroed.
+        _keyHeader.Dispose();
+        _key.Dispose();
+    }
 }

@@ -5,23 +5,28 @@ using System.Security;
 namespace Dialog360.MM.Core.Api;
 
 /// <summary>
-/// A 360dialog API key held as a <see cref="SecureString"/>. Only the last four characters are ever shown;
-/// the plain text exists just long enough to set one request header.
+/// A 360dialog API key held as a <see cref="SecureString"/>. At most the last four characters are ever shown.
+/// The plain text exists once per <see cref="ApiClient"/>, as its <see cref="KeyHeaderValue"/> (see there for what
+/// that does and does not protect).
 /// </summary>
 public sealed class ApiKey : IDisposable
 {
+    /// <summary>Keys shorter than this show no characters at all: four of a short key give too much of it away.</summary>
+    public const int MinLengthForHint = 12;
+
     private readonly SecureString _secret;
 
+    /// <exception cref="ArgumentException">The key is empty or holds a control character (CR, LF, any below U+0020, DEL).</exception>
     public ApiKey(SecureString secret)
     {
         if (secret is null) throw new ArgumentNullException(nameof(secret));
         if (secret.Length == 0) throw new ArgumentException("The API key is empty.", nameof(secret));
         _secret = secret.Copy();
         _secret.MakeReadOnly();
-        Hint = ComputeHint();
+        Hint = ReadOnce(ValidateAndHint);
     }
 
-    /// <summary>The last four characters, for telling keys apart in tables and messages.</summary>
+    /// <summary>The last four characters, for telling keys apart in tables and messages; "****" for a short key.</summary>
     public string Hint { get; }
 
     public static ApiKey FromPlainText(string key)
@@ -32,19 +37,38 @@ public sealed class ApiKey : IDisposable
         return new ApiKey(secure);
     }
 
-    /// <summary>The plain key, for the request header only. Never log, format or store the result.</summary>
-    internal string Reveal()
+    /// <summary>The one plain copy an ApiClient sends as its header; the caller disposes it with the client.</summary>
+    internal KeyHeaderValue CreateHeaderValue() => ReadOnce(KeyHeaderValue.CopyFrom);
+
+    /// <summary>Runs <paramref name="read"/> over an unmanaged copy of the key that is zeroed and freed right after.</summary>
+    private T ReadOnce<T>(Func<IntPtr, int, T> read)
     {
         var ptr = Marshal.SecureStringToGlobalAllocUnicode(_secret);
-        try { return Marshal.PtrToStringUni(ptr) ?? string.Empty; }
+        try { return read(ptr, _secret.Length); }
         finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
     }
 
-    private string ComputeHint()
+    // Reads characters one at a time from the unmanaged copy, so no managed string of the whole key is made here.
+    private static string ValidateAndHint(IntPtr ptr, int length)
     {
-        var plain = Reveal();
-        return plain.Length <= 4 ? new string('*', plain.Length) : plain.Substring(plain.Length - 4);
+        for (var i = 0; i < length; i++)
+        {
+            var c = CharAt(ptr, i);
+            // A CR or LF would end the D360-API-KEY header and start another one (header injection); other
+            // control characters are never part of a 360dialog key and only come from a bad copy or file.
+            if (c < 0x20 || c == 0x7F)
+                throw new ArgumentException(
+                    $"The API key has a control character (U+{(int)c:X4}) at position {i + 1} of {length}: it was probably copied with a line break or tab. " +
+                    "Copy the key again from the 360dialog Client Hub, or trim what you read from a file or variable, e.g. (Get-Content key.txt -Raw).Trim().",
+                    "ApiKey");
+        }
+        if (length < MinLengthForHint) return "****";
+        var hint = new char[4];
+        for (var i = 0; i < 4; i++) hint[i] = CharAt(ptr, length - 4 + i);
+        return new string(hint);
     }
+
+    internal static char CharAt(IntPtr ptr, int index) => (char)Marshal.ReadInt16(ptr, index * sizeof(char));
 
     public override string ToString() => "****" + Hint;
 

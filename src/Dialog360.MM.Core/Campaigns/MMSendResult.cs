@@ -26,6 +26,11 @@ public sealed class MMSendResult
     public int Attempts { get; set; }
     /// <summary>biz_opaque_callback_data sent with the message: it comes back in status webhooks.</summary>
     public string? CallbackData { get; set; }
+    /// <summary>Deferred, or refused with 131049: the earliest time a new try makes sense.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>Accepted, but Meta holds it (held_for_quality_assessment) or the template is paused: not on its way yet.</summary>
+    public bool IsHeld => Status == SendStatus.Accepted && MessageStatus is "held_for_quality_assessment" or "paused";
 
     public static MMSendResult Accepted(TemplateMessage message, SendResponse response, Uri endpoint, DateTimeOffset sentAt) => new()
     {

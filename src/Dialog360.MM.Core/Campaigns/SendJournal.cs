@@ -23,20 +23,24 @@ public sealed class SendJournal : IDisposable
 
     private readonly object _gate = new();
     private readonly FileLock _lock;
-    private readonly Stream _file;
-    private readonly Dictionary<string, JournalState> _states = new(StringComparer.Ordinal);
+    private readonly Stream? _file;
+    private readonly Dictionary<string, JournalRecord> _states = new(StringComparer.Ordinal);
     private CampaignIdentity? _campaign;
     private bool _hasEntries;
 
-    private SendJournal(string path, FileLock held, Func<string, Stream> openAppend)
+    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend)
     {
         Path = path;
         _lock = held;
         if (File.Exists(path)) Load(path);
+        if (openAppend is null) return; // read-only (-WhatIf): nothing is written
         _file = openAppend(path);
         // A line cut off by a crash would glue onto the next one: start on a fresh line.
         if (LastByte(path) is >= 0 and not (byte)'\n') Write(new byte[] { (byte)'\n' });
     }
+
+    /// <summary>Opened to read only (-WhatIf): claims compare, nothing is written.</summary>
+    public bool IsReadOnly => _file is null;
 
     public string Path { get; }
 
@@ -52,11 +56,11 @@ public sealed class SendJournal : IDisposable
     /// <summary>Takes the journal for this run, then reads it.</summary>
     /// <exception cref="FileLockedException">Another run holds it.</exception>
     /// <exception cref="JournalException">A line has the wrong shape.</exception>
-    public static SendJournal Open(string path) =>
-        Open(path, p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096));
+    public static SendJournal Open(string path, bool readOnly = false) =>
+        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096));
 
     /// <summary>Tests give a stream that fails the way a full disk does.</summary>
-    internal static SendJournal Open(string path, Func<string, Stream> openAppend)
+    internal static SendJournal Open(string path, Func<string, Stream>? openAppend)
     {
         var held = FileLock.Acquire(path, Purpose);
         try { return new SendJournal(path, held, openAppend); }
@@ -81,7 +85,7 @@ public sealed class SendJournal : IDisposable
                 if (!_campaign.Equals(campaign)) throw new JournalMismatchException(Path, _campaign, campaign);
                 return;
             }
-            if (_hasEntries) return;
+            if (_hasEntries || IsReadOnly) return;
             WriteLine(w =>
             {
                 w.WriteString("kind", "campaign");
@@ -94,9 +98,26 @@ public sealed class SendJournal : IDisposable
         }
     }
 
-    public JournalState StateOf(string to, string templateName)
+    public JournalState StateOf(string to, string templateName) => Lookup(to, templateName).State;
+
+    /// <summary>What the journal knows of this recipient and template: state, last error code, not-before time.</summary>
+    public JournalRecord Lookup(string to, string templateName)
     {
-        lock (_gate) return _states.TryGetValue(Key(to, templateName), out var s) ? s : JournalState.New;
+        lock (_gate) return _states.TryGetValue(Key(to, templateName), out var s) ? s : JournalRecord.None;
+    }
+
+    /// <summary>Not sent now (outside the send window, or not before a time Meta asked for): recorded for the report;
+    /// the recipient stays sendable for the next run.</summary>
+    public void WriteDeferred(string to, string templateName, DateTimeOffset notBefore)
+    {
+        if (IsReadOnly) return;
+        WriteLine(w =>
+        {
+            w.WriteString("kind", "deferred");
+            w.WriteString("to", to);
+            w.WriteString("templateName", templateName);
+            w.WriteString("notBefore", notBefore);
+        });
     }
 
     /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
@@ -110,7 +131,7 @@ public sealed class SendJournal : IDisposable
                 w.WriteString("to", to);
                 w.WriteString("templateName", templateName);
             });
-            _states[Key(to, templateName)] = JournalState.InDoubt;
+            _states[Key(to, templateName)] = new JournalRecord(JournalState.InDoubt, null, null);
         }
     }
 
@@ -127,10 +148,12 @@ public sealed class SendJournal : IDisposable
                 if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
                 w.WriteString("templateName", result.TemplateName);
                 if (result.CallbackData != null) w.WriteString("callbackData", result.CallbackData);
+                if (result.MessageStatus != null) w.WriteString("messageStatus", result.MessageStatus);
                 if (result.ErrorCode != null) w.WriteString("errorCode", result.ErrorCode);
+                if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
                 w.WriteNumber("attempts", result.Attempts);
             });
-            _states[Key(result.To, result.TemplateName)] = StateFor(result.Status.ToString());
+            _states[Key(result.To, result.TemplateName)] = new JournalRecord(StateFor(result.Status.ToString()), result.ErrorCode, result.NotBefore);
         }
     }
 
@@ -154,6 +177,7 @@ public sealed class SendJournal : IDisposable
     {
         lock (_gate)
         {
+            if (_file is null) throw new InvalidOperationException("The journal was opened read-only.");
             try
             {
                 // One write per line, then flushed, so a line is either whole in the file or absent.
@@ -209,10 +233,14 @@ public sealed class SendJournal : IDisposable
         }
         if (Text(root, "to") is not { } to) return;
         _hasEntries = true;
+        if (kind == "deferred") return; // a report line: the recipient's state is what came before it
         var state = kind == "intent" ? JournalState.InDoubt : StateFor(Text(root, "status"));
+        DateTimeOffset? notBefore = Text(root, "notBefore") is { } nb && DateTimeOffset.TryParse(nb, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var at) ? at : null;
         var key = Key(to, Text(root, "templateName"));
         // Accepted is final: a later line never undoes it.
-        if (!_states.TryGetValue(key, out var known) || known != JournalState.Accepted) _states[key] = state;
+        if (!_states.TryGetValue(key, out var known) || known.State != JournalState.Accepted)
+            _states[key] = new JournalRecord(state, Text(root, "errorCode"), notBefore);
     }
 
     private static string? Text(JsonElement root, string name)
@@ -240,9 +268,28 @@ public sealed class SendJournal : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _file.Dispose();
+        lock (_gate) _file?.Dispose();
         _lock.Dispose();
     }
+}
+
+/// <summary>What the journal knows of a recipient and template.</summary>
+public readonly struct JournalRecord
+{
+    public static readonly JournalRecord None = new(JournalState.New, null, null);
+
+    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore)
+    {
+        State = state;
+        ErrorCode = errorCode;
+        NotBefore = notBefore;
+    }
+
+    public JournalState State { get; }
+    /// <summary>The last refusal's code, for a Failed recipient.</summary>
+    public string? ErrorCode { get; }
+    /// <summary>When a new try makes sense (131049), for a Failed recipient.</summary>
+    public DateTimeOffset? NotBefore { get; }
 }
 
 /// <summary>What the journal knows of a recipient.</summary>

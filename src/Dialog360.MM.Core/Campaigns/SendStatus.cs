@@ -12,4 +12,9 @@ public enum SendStatus
     /// <summary>The request may have reached the API but no answer came (timeout, broken connection, killed process):
     /// it is not resent unless asked (-RetryUnknown), so nobody is messaged twice.</summary>
     Unknown,
+    /// <summary>The number is on the suppression list (it stopped marketing messages): nothing was sent.</summary>
+    Suppressed,
+    /// <summary>Not now: outside the recipient's send window, or Meta asked to wait (131049). NotBefore says when a
+    /// run of the same command will send it.</summary>
+    Deferred,
 }

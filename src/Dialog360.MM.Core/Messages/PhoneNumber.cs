@@ -35,10 +35,10 @@ public static class PhoneNumber
         try { parsed = Util.Parse(trimmed, region); }
         catch (PhoneNumbers.NumberParseException ex)
         {
-            throw new MessageValidationException(field, "InvalidPhoneNumber", $"{field} '{input}' is not a phone number in {region}: {ex.Message}");
+            throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber, $"{field} '{input}' is not a phone number in {region}: {ex.Message}");
         }
         if (!IsDialable(parsed))
-            throw new MessageValidationException(field, "InvalidPhoneNumber",
+            throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber,
                 $"{field} '{input}' cannot be a phone number in {region} (wrong length): check the digits.");
         return Util.Format(parsed, PhoneNumbers.PhoneNumberFormat.E164).Substring(1);
     }
@@ -52,7 +52,7 @@ public static class PhoneNumber
     {
         var code = region.ToUpperInvariant();
         if (!Util.GetSupportedRegions().Contains(code))
-            throw new MessageValidationException("DefaultRegion", "InvalidDefaultRegion",
+            throw new MessageValidationException("DefaultRegion", ValidationReason.InvalidDefaultRegion,
                 $"DefaultRegion '{region}' is not a region code: use a two-letter ISO 3166 code such as GB, DE or US.");
         return code;
     }
@@ -63,7 +63,7 @@ public static class PhoneNumber
     public static string Normalize(string? input, string field = "To")
     {
         if (input is null || input.Trim().Length == 0)
-            throw new MessageValidationException(field, "MissingRecipient",
+            throw new MessageValidationException(field, ValidationReason.MissingRecipient,
                 $"{field} is empty: give the recipient's number in international format, e.g. +447911123456.");
 
         var text = input.Trim();
@@ -76,21 +76,21 @@ public static class PhoneNumber
             else if (c == '+' && digits.Length == 0 && !plus) plus = true;
             else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\u00A0') continue;
             else
-                throw new MessageValidationException(field, "InvalidPhoneNumber",
+                throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber,
                     $"{field} '{input}' has the character '{c}': a number has only digits, spaces, dashes, brackets and a leading +.");
         }
 
         var number = digits.ToString();
         if (!plus && number.StartsWith("00", StringComparison.Ordinal)) number = number.Substring(2);
         else if (!plus && number.StartsWith("0", StringComparison.Ordinal))
-            throw new MessageValidationException(field, "InvalidPhoneNumber",
+            throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber,
                 $"{field} '{input}' is in national format (leading 0): write it internationally with the country code, e.g. +44 7911 123456.");
 
         if (number.Length < MinDigits || number.Length > MaxDigits)
-            throw new MessageValidationException(field, "InvalidPhoneNumber",
+            throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber,
                 $"{field} '{input}' has {number.Length} digits: an international number has {MinDigits} to {MaxDigits}, country code included.");
         if (!IsPossibleInternational(number))
-            throw new MessageValidationException(field, "InvalidPhoneNumber",
+            throw new MessageValidationException(field, ValidationReason.InvalidPhoneNumber,
                 $"{field} '{input}' cannot be a phone number: no country code fits it, or it has the wrong length for its country.");
         return number;
     }

@@ -9,21 +9,22 @@ namespace Dialog360.MM.Core.Messages;
 
 /// <summary>
 /// A marketing template message, validated on construction so that nothing half-built is ever sent.
-/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference), plus
-/// message_send_ttl_seconds, which 360dialog's MM page and Meta's TTL page name but the v23 schema lacks.
+/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference). No time-to-live: Meta sets
+/// message_send_ttl_seconds on the template ("Configure message time-to-live": POST …/message_templates), the v23 send
+/// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive).
 /// </summary>
 public sealed class TemplateMessage
 {
     // Meta: template names are lower-case letters, digits and underscores, at most 512 characters.
-    private static readonly Regex TemplateNamePattern = new("^[a-z0-9_]{1,512}$", RegexOptions.CultureInvariant);
+    private static readonly Regex TemplateNamePattern = new(@"^[a-z0-9_]{1,512}\z", RegexOptions.CultureInvariant);
     // Language codes as WhatsApp lists them: "en", "en_US", "fil", "zh_CN".
-    private static readonly Regex LanguagePattern = new("^[a-z]{2,3}(_[A-Z]{2})?$", RegexOptions.CultureInvariant);
+    private static readonly Regex LanguagePattern = new(@"^[a-z]{2,3}(_[A-Z]{2})?\z", RegexOptions.CultureInvariant);
 
     /// <summary>biz_opaque_callback_data: at most 512 characters (Meta's messages reference).</summary>
     public const int MaxCallbackDataLength = 512;
 
     public TemplateMessage(string to, string templateName, string languageCode = "en",
-        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false, TimeSpan? timeToLive = null,
+        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false,
         IReadOnlyList<TemplateParameter>? headerParameters = null, IReadOnlyList<TemplateButton>? buttons = null,
         IReadOnlyList<string>? rawComponents = null, ProductPolicy? productPolicy = null, string? callbackData = null)
     {
@@ -35,7 +36,6 @@ public sealed class TemplateMessage
         Buttons = buttons ?? Array.Empty<TemplateButton>();
         RawComponents = rawComponents ?? Array.Empty<string>();
         ActivitySharing = activitySharing;
-        TtlSeconds = timeToLive is TimeSpan ttl ? TimeToLive.ToSeconds(ttl) : null;
         ProductPolicy = productPolicy;
         CallbackData = ValidateCallbackData(callbackData);
     }
@@ -50,7 +50,6 @@ public sealed class TemplateMessage
     /// <summary>Components given as JSON objects (carousel, limited-time offer, …), written as they are.</summary>
     public IReadOnlyList<string> RawComponents { get; }
     public bool ActivitySharing { get; }
-    public int? TtlSeconds { get; }
     public ProductPolicy? ProductPolicy { get; }
     public string? CallbackData { get; }
 
@@ -58,7 +57,7 @@ public sealed class TemplateMessage
     {
         if (string.IsNullOrEmpty(value)) return null;
         if (value!.Length > MaxCallbackDataLength)
-            throw new MessageValidationException(field, "CallbackDataTooLong",
+            throw new MessageValidationException(field, ValidationReason.CallbackDataTooLong,
                 $"{field} has {value.Length} characters: the API takes at most {MaxCallbackDataLength}. Use a short campaign tag, e.g. spring-2026.");
         return value;
     }
@@ -66,10 +65,10 @@ public sealed class TemplateMessage
     public static string ValidateTemplateName(string? name, string field = "TemplateName")
     {
         if (string.IsNullOrWhiteSpace(name))
-            throw new MessageValidationException(field, "MissingTemplateName",
+            throw new MessageValidationException(field, ValidationReason.MissingTemplateName,
                 $"{field} is empty: give the name of an approved marketing template, e.g. -{field} spring_sale.");
         if (!TemplateNamePattern.IsMatch(name))
-            throw new MessageValidationException(field, "InvalidTemplateName",
+            throw new MessageValidationException(field, ValidationReason.InvalidTemplateName,
                 $"{field} '{name}' is not a template name: names are lower-case letters, digits and underscores (e.g. spring_sale).");
         return name!;
     }
@@ -77,7 +76,7 @@ public sealed class TemplateMessage
     public static string ValidateLanguage(string? code, string field = "LanguageCode")
     {
         if (string.IsNullOrWhiteSpace(code) || !LanguagePattern.IsMatch(code))
-            throw new MessageValidationException(field, "InvalidLanguageCode",
+            throw new MessageValidationException(field, ValidationReason.InvalidLanguageCode,
                 $"{field} '{code}' is not a WhatsApp language code: use the template's code, e.g. en, en_US or pt_BR.");
         return code!;
     }
@@ -112,7 +111,6 @@ public sealed class TemplateMessage
         if (ProductPolicy is ProductPolicy policy)
             w.WriteString("product_policy", policy == Messages.ProductPolicy.Strict ? "STRICT" : "CLOUD_API_FALLBACK");
         if (ActivitySharing) w.WriteBoolean("message_activity_sharing", true);
-        if (TtlSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
         if (CallbackData != null) w.WriteString("biz_opaque_callback_data", CallbackData);
         w.WriteEndObject();
     }

@@ -15,8 +15,9 @@ namespace Dialog360.MM.Core.Messages;
 /// </summary>
 public static class TemplateValues
 {
-    public static TemplateParameter BodyParameter(object? value, int position, string field = "BodyParameter")
+    public static TemplateParameter BodyParameter(object? value, int position)
     {
+        const string field = "BodyParameter";
         var where = $"{field} {position}";
         if (value is IDictionary map)
         {
@@ -43,8 +44,9 @@ public static class TemplateValues
         return new TextParameter(Text(value, where, null));
     }
 
-    public static TemplateParameter HeaderParameter(object? value, string field = "HeaderParameter")
+    public static TemplateParameter HeaderParameter(object? value)
     {
+        const string field = "HeaderParameter";
         if (value is IDictionary map)
         {
             foreach (var kind in new[] { "image", "video", "document" })
@@ -71,8 +73,9 @@ public static class TemplateValues
         return new TextParameter(Text(value, field, null));
     }
 
-    public static TemplateButton Button(object? value, int position, string field = "ButtonParameter")
+    public static TemplateButton Button(object? value, int position)
     {
+        const string field = "ButtonParameter";
         var where = $"{field} {position}";
         if (value is not IDictionary map)
             throw Invalid(field, $"{where}: give a hashtable, e.g. @{{ Index=0; Url='summer' }}, @{{ Index=1; QuickReply='STOP' }} or @{{ Index=2; CopyCode='SAVE20' }}.");
@@ -91,8 +94,9 @@ public static class TemplateValues
     }
 
     /// <summary>A raw component: a JSON object string, or a hashtable written as JSON.</summary>
-    public static string RawComponent(object? value, int position, string field = "Component")
+    public static string RawComponent(object? value, int position)
     {
+        const string field = "Component";
         var where = $"{field} {position}";
         string json;
         if (value is string text)
@@ -189,6 +193,14 @@ public static class TemplateValues
         }
     }
 
+    // Each parameter has its own fixed ErrorId; the id is chosen here, never built from the field's name.
     private static MessageValidationException Invalid(string field, string message) =>
-        new(field, "Invalid" + field, message);
+        new(field, field switch
+        {
+            "BodyParameter" => ValidationReason.InvalidBodyParameter,
+            "HeaderParameter" => ValidationReason.InvalidHeaderParameter,
+            "ButtonParameter" => ValidationReason.InvalidButtonParameter,
+            "Component" => ValidationReason.InvalidComponent,
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field, "No ErrorId for this field."),
+        }, message);
 }

@@ -14,10 +14,10 @@ public static class TimeToLive
     public static int ToSeconds(TimeSpan ttl, string field = "TimeToLive")
     {
         if (ttl < Minimum || ttl > Maximum)
-            throw new MessageValidationException(field, "TimeToLiveOutOfRange",
+            throw new MessageValidationException(field, ValidationReason.TimeToLiveOutOfRange,
                 $"{field} {ttl} is out of range: marketing messages live from 12 hours to 30 days (e.g. -{field} (New-TimeSpan -Hours 24)).");
         if (ttl.Ticks % TimeSpan.TicksPerSecond != 0)
-            throw new MessageValidationException(field, "TimeToLiveNotWholeSeconds",
+            throw new MessageValidationException(field, ValidationReason.TimeToLiveNotWholeSeconds,
                 $"{field} {ttl} has a fraction of a second: the API takes whole seconds.");
         return checked((int)(ttl.Ticks / TimeSpan.TicksPerSecond));
     }

@@ -16,20 +16,20 @@ public static class TemplateCheck
     {
         var sameName = templates.Where(t => t.Name == name).ToList();
         if (sameName.Count == 0)
-            throw new MessageValidationException("TemplateName", "TemplateNotFound",
-                $"The account has no template named '{name}'. Check the name with Get-MMTemplate, or use -SkipTemplateCheck if this key cannot list templates.");
+            throw new MessageValidationException("TemplateName", ValidationReason.TemplateNotFound,
+                $"TemplateName '{name}': the account has no template of that name. Check the name with Get-MMTemplate, or use -SkipTemplateCheck if this key cannot list templates.");
         var template = sameName.FirstOrDefault(t => t.LanguageCode == language);
         if (template is null)
-            throw new MessageValidationException("LanguageCode", "TemplateLanguageNotFound",
+            throw new MessageValidationException("LanguageCode", ValidationReason.TemplateLanguageNotFound,
                 $"Template '{name}' has no '{language}' version; it exists in: {string.Join(", ", sameName.Select(t => t.LanguageCode).OrderBy(l => l))}. Give one of those to -LanguageCode.");
         if (!template.IsApproved)
-            throw new MessageValidationException("TemplateName", "TemplateNotApproved",
-                $"Template '{name}' ({language}) is {template.Status}, not approved: only approved templates can be sent. Wait for Meta's review or pick another template.");
+            throw new MessageValidationException("TemplateName", ValidationReason.TemplateNotApproved,
+                $"TemplateName '{name}' ({language}) is {template.Status}, not approved: only approved templates can be sent. Wait for Meta's review or pick another template.");
         if (route == SendRoute.MarketingMessages && !template.IsMarketing)
-            throw new MessageValidationException("TemplateName", "TemplateNotMarketing",
-                $"Template '{name}' ({language}) is a {template.Category} template: the Marketing Messages API sends MARKETING templates only. Use -UseCloudApi to send it through the Cloud API.");
+            throw new MessageValidationException("TemplateName", ValidationReason.TemplateNotMarketing,
+                $"TemplateName '{name}' ({language}) is a {template.Category} template: the Marketing Messages API sends MARKETING templates only. Use -UseCloudApi to send it through the Cloud API.");
         if (bodyParameters != template.BodyParameterCount)
-            throw new MessageValidationException("BodyParameter", "BodyParameterCountMismatch",
+            throw new MessageValidationException("BodyParameter", ValidationReason.BodyParameterCountMismatch,
                 $"Template '{name}' ({language}) has {template.BodyParameterCount} body placeholder(s) but {bodyParameters} value(s) were given: give exactly {template.BodyParameterCount} with -BodyParameter or -BodyParameterProperty.");
         return template;
     }

@@ -78,7 +78,7 @@ public sealed class WebhookReader
 
             var valueLine = _line;
             var valueIndent = _atLineStart ? _indent : -1;
-            if (TryParseLine(output))
+            if (TryParseLine(output, valueLine))
             {
                 _atLineStart = false;
                 if (output.Count > 0) return true;
@@ -111,6 +111,7 @@ public sealed class WebhookReader
                 try
                 {
                     DeliveryParser.Parse(new ReadOnlySpan<byte>(_buffer, _start, length), output, _pool);
+                    Stamp(output, 0, valueLine);
                 }
                 catch (NotADeliveryException ex)
                 {
@@ -130,7 +131,7 @@ public sealed class WebhookReader
     /// problems precisely.
     /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private bool TryParseLine(List<MMWebhookEvent> output)
+    private bool TryParseLine(List<MMWebhookEvent> output, long line)
     {
         if (_buffer[_start] != (byte)'{') return false;
         var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
@@ -152,6 +153,7 @@ public sealed class WebhookReader
             output.RemoveRange(first, output.Count - first);
             return false;
         }
+        Stamp(output, first, line);
         Advance(length);
         return true;
     }
@@ -261,6 +263,16 @@ public sealed class WebhookReader
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
+    /// <summary>Where each new event came from, so an event can be traced back to its line.</summary>
+    private void Stamp(List<MMWebhookEvent> output, int first, long line)
+    {
+        for (var i = first; i < output.Count; i++)
+        {
+            output[i].Source = _source;
+            output[i].Line = line;
+        }
+    }
+
     private void Advance(int count)
     {
         var span = new ReadOnlySpan<byte>(_buffer, _start, count);

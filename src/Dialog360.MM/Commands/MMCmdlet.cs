@@ -45,14 +45,12 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
         {
             if (session.DefaultName != null && session.TryGet(session.DefaultName, out var def)) return def;
             ThrowTerminatingError(ErrorRecords.Create(
-                new InvalidOperationException("No account is connected in this session: run Connect-MMAccount first (e.g. Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key'))."),
-                ErrorIds.AccountNotConnected, ErrorCategory.ConnectionError, null,
+                ErrorIds.AccountNotConnected, new InvalidOperationException("No account is connected in this session: run Connect-MMAccount first (e.g. Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key'))."), null,
                 "Run Connect-MMAccount. Each runspace (ForEach-Object -Parallel, thread jobs) connects on its own."));
         }
         if (session.TryGet(name!, out var account)) return account;
         ThrowTerminatingError(ErrorRecords.Create(
-            new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."),
-            ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
+            ErrorIds.AccountNotFound, new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."), name));
         throw new InvalidOperationException("unreachable");
     }
 
@@ -70,8 +68,7 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
             var hits = accounts.Where(a => pattern.IsMatch(a.Name) && !matched.Contains(a)).ToList();
             if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name) && !matched.Any(a => pattern.IsMatch(a.Name)))
                 WriteError(ErrorRecords.Create(
-                    new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."),
-                    ErrorIds.AccountNotFound, ErrorCategory.ObjectNotFound, name));
+                    ErrorIds.AccountNotFound, new ItemNotFoundException($"No account named '{name}' is connected: run Get-MMAccount to see the connected ones, or Connect-MMAccount -Name {name}."), name));
             matched.AddRange(hits);
         }
         return matched;

@@ -9,35 +9,37 @@ namespace Dialog360.MM.Errors;
 /// <summary>Builds ErrorRecords with a stable ErrorId, the category that fits the cause, and the object at fault.</summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target,
-        string? recommendedAction = null)
+    /// <summary>
+    /// The record for one catalog entry: its id and category, and its recommended action unless a more specific
+    /// one is given. The ErrorId parameter type keeps ids out of strings built at the call site.
+    /// </summary>
+    public static ErrorRecord Create(ErrorId id, Exception exception, object? target, string? recommendedAction = null)
     {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (recommendedAction != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
-        return record;
+        if (id == ErrorIds.ApiError || id == ErrorIds.ApiHttp) throw new ArgumentException("A family id is written by FromApi only.", nameof(id));
+        return new ErrorRecord(exception, id.Id, id.Category, target)
+        {
+            ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction ?? id.RecommendedAction },
+        };
     }
 
     public static ErrorRecord FromApi(ApiException ex, object? target)
     {
-        var id = ex.Kind switch
+        ErrorId? fixedId = ex.Kind switch
         {
             ApiErrorKind.NotOnboarded => ErrorIds.NotOnboarded,
             ApiErrorKind.Authentication when ex.Code is null => ErrorIds.InvalidApiKey,
-            _ when ex.Code is int code => ErrorIds.ForApiCode(code),
-            _ => ErrorIds.ForHttpStatus(ex.HttpStatus),
+            _ => null,
         };
-        var record = new ErrorRecord(ex, id, CategoryOf(ex), target)
+        // The two families (ApiError<code>, ApiHttp<status>) take their category from the cause.
+        var id = fixedId?.Id ?? (ex.Code is int code ? ErrorIds.ForApiCode(code) : ErrorIds.ForHttpStatus(ex.HttpStatus));
+        return new ErrorRecord(ex, id, fixedId?.Category ?? CategoryOf(ex), target)
         {
-            ErrorDetails = new ErrorDetails(ex.Describe()) { RecommendedAction = ex.Hint },
+            ErrorDetails = new ErrorDetails(ex.Describe()) { RecommendedAction = ex.Hint ?? fixedId?.RecommendedAction },
         };
-        return record;
     }
 
     public static ErrorRecord FromTransport(ApiTransportException ex, object? target) =>
-        Create(ex, ex.IsTimeout ? ErrorIds.ApiTimeout : ErrorIds.ApiUnreachable,
-            ex.IsTimeout ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError, target,
-            ex.IsTimeout ? "The API may still have accepted the request: check before sending to this recipient again."
-                         : "Check the network path to the API (proxy, DNS, firewall) and -BaseUri.");
+        Create(ex.IsTimeout ? ErrorIds.ApiTimeout : ErrorIds.ApiUnreachable, ex, target);
 
     /// <summary>For a call that failed with either of the API's exception types.</summary>
     public static ErrorRecord FromApiFailure(Exception ex, object? target) => ex switch
@@ -50,18 +52,15 @@ internal static class ErrorRecords
     public static bool IsApiFailure(Exception ex) => ex is ApiException || ex is ApiTransportException;
 
     public static ErrorRecord FromValidation(MessageValidationException ex, object? target) =>
-        Create(ex, ex.Reason, ErrorCategory.InvalidArgument, target);
+        Create(ErrorIds.ForValidation(ex.Reason), ex, target);
 
     /// <summary>A delivery in a webhook file or string that could not be read; the rest of it was.</summary>
-    public static ErrorRecord FromWebhookRead(WebhookReadError error, object target) => error.Problem switch
+    public static ErrorRecord FromWebhookRead(WebhookReadError error, object target) => Create(error.Problem switch
     {
-        WebhookReadProblem.NotADelivery => Create(new FormatException(error.ToString()), ErrorIds.NotAWebhookDelivery,
-            ErrorCategory.InvalidData, target, "Each line must be a delivery object with \"entry\"; the rest was read."),
-        WebhookReadProblem.TooLarge => Create(new FormatException(error.ToString()), ErrorIds.WebhookDeliveryTooLarge,
-            ErrorCategory.LimitsExceeded, target, "Raise -MaxDeliveryBytes if the delivery is genuine; the rest was read."),
-        _ => Create(new FormatException(error.ToString()), ErrorIds.InvalidWebhookJson,
-            ErrorCategory.InvalidData, target, "Fix or remove that line; the rest was read."),
-    };
+        WebhookReadProblem.NotADelivery => ErrorIds.NotAWebhookDelivery,
+        WebhookReadProblem.TooLarge => ErrorIds.WebhookDeliveryTooLarge,
+        _ => ErrorIds.InvalidWebhookJson,
+    }, new FormatException(error.ToString()), target);
 
     public static ErrorCategory CategoryOf(ApiException ex) => ex.Kind switch
     {

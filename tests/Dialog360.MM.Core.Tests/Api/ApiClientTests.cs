@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 
 namespace Dialog360.MM.Core.Tests.Api;
@@ -115,5 +115,50 @@ public sealed class ApiClientTests : IDisposable
         Assert.Equal("1234", key.Hint);
         Assert.Equal("****1234", key.ToString());
         Assert.DoesNotContain("abcdef", key.ToString());
+    }
+
+    [Theory]
+    [InlineData("short-1234")]
+    [InlineData("abcdefghijk")]
+    public void A_key_shorter_than_twelve_characters_shows_no_characters(string plain)
+    {
+        var key = ApiKey.FromPlainText(plain);
+        Assert.Equal("****", key.Hint);
+        Assert.Equal("********", key.ToString());
+    }
+
+    [Theory]
+    [InlineData("good-key-1234\r\nX-Injected: yes", 14)]
+    [InlineData("good-key-1234\n", 14)]
+    [InlineData("good\tkey-1234", 5)]
+    [InlineData("\0good-key-1234", 1)]
+    [InlineData("good-key-1234\u007f", 14)]
+    public void Control_characters_in_a_key_are_refused_naming_the_position_not_the_key(string plain, int position)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ApiKey.FromPlainText(plain));
+        Assert.Contains($"position {position} of {plain.Length}", ex.Message);
+        Assert.DoesNotContain("good", ex.Message);
+        Assert.DoesNotContain("1234", ex.Message);
+    }
+
+    [Fact]
+    public void The_header_value_is_one_pinned_copy_that_is_zeroed_on_dispose()
+    {
+        using var key = ApiKey.FromPlainText("abcdefghijklmnop1234");
+        var header = key.CreateHeaderValue();
+        var value = header.Value;
+        Assert.Equal("abcdefghijklmnop1234", value);
+        header.Dispose();
+        Assert.Equal(new string('\0', 20), value);
+        header.Dispose(); // twice is harmless
+    }
+
+    [Fact]
+    public async Task Every_request_of_a_client_carries_the_key_set_once()
+    {
+        using var client = Client();
+        for (var i = 0; i < 20; i++)
+            await client.SendTemplateAsync(new TemplateMessage("447911123456", "welcome_offer"), SendRoute.MarketingMessages, CancellationToken.None);
+        Assert.Equal(20, _emulator.AcceptedCount("447911123456"));
     }
 }

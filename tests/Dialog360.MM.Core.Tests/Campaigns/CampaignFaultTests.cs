@@ -161,8 +161,10 @@ public sealed class CampaignFaultTests : IDisposable
             Assert.True(runner.WaitForAll(Bound));
         }
         using var reopened = SendJournal.Open(_journalPath);
-        Assert.Equal(JournalState.Accepted, reopened.StateOf(numbers[0], "welcome_offer"));
-        Assert.All(numbers.Skip(1), n => Assert.Equal(JournalState.New, reopened.StateOf(n, "welcome_offer")));
+        // One slot came before the stop; the four recipients still waiting for theirs left no trace.
+        var states = numbers.Select(n => reopened.StateOf(n, "welcome_offer")).ToList();
+        Assert.Equal(1, states.Count(s => s == JournalState.Accepted));
+        Assert.Equal(4, states.Count(s => s == JournalState.New));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 
 namespace Dialog360.MM.Core.Tests.Emulator;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 
 namespace Dialog360.MM.Core.Tests.Emulator;
 
@@ -25,9 +25,11 @@ public sealed class EmulatorTests : IDisposable
         _emulator.Dispose();
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> Post(string path, string json, string key = "k")
+    private Task<(HttpStatusCode Status, string Body)> Post(string path, string json, string key = "k") => PostTo(_emulator, json, path, key);
+
+    private async Task<(HttpStatusCode Status, string Body)> PostTo(MarketingApiEmulator emulator, string json, string path = "marketing_messages", string key = "k")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_emulator.BaseUri, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseUri, path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("D360-API-KEY", key);
         using var response = await _http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -111,5 +113,22 @@ public sealed class EmulatorTests : IDisposable
         Assert.Contains($"\"total\":{EmulatorTemplate.Defaults.Count}", body);
         Assert.Contains("\"offset\":1", body);
         Assert.Contains("\"waba_templates\":[", body);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Starts_well_under_a_second_and_stops_with_its_port_released()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var emulator = new MarketingApiEmulator(new EmulatorOptions { ApiKey = "k" });
+        emulator.Start();
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"starting took {clock.ElapsedMilliseconds} ms");
+        var (status, _) = await PostTo(emulator, Body());
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var port = emulator.Port;
+        emulator.Stop();
+        Assert.False(emulator.IsRunning);
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
     }
 }

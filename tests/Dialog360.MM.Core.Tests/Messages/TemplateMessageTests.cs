@@ -27,10 +27,10 @@ public class TemplateMessageTests
     }
 
     [Fact]
-    public void Activity_sharing_and_ttl_are_written_only_when_set()
+    public void Activity_sharing_is_written_only_when_set_and_a_time_to_live_never()
     {
-        var json = Json(new TemplateMessage("441234567890", "welcome_offer", activitySharing: true, timeToLive: TimeSpan.FromHours(12)));
-        Assert.EndsWith("\"message_activity_sharing\":true,\"message_send_ttl_seconds\":43200}", json);
+        var json = Json(new TemplateMessage("441234567890", "welcome_offer", activitySharing: true));
+        Assert.EndsWith("\"message_activity_sharing\":true}", json);
         var plain = Json(new TemplateMessage("441234567890", "welcome_offer"));
         Assert.DoesNotContain("message_activity_sharing", plain);
         Assert.DoesNotContain("message_send_ttl_seconds", plain);
@@ -48,6 +48,7 @@ public class TemplateMessageTests
     [InlineData("   ", "MissingTemplateName")]
     [InlineData("Spring Sale", "InvalidTemplateName")]
     [InlineData("spring-sale", "InvalidTemplateName")]
+    [InlineData("welcome_offer\n", "InvalidTemplateName")] // "$" would match before a final newline
     public void Bad_template_names_are_refused_with_the_field_named(string name, string reason)
     {
         var ex = Assert.Throws<MessageValidationException>(() => new TemplateMessage("441234567890", name));
@@ -67,6 +68,8 @@ public class TemplateMessageTests
     [InlineData("english")]
     [InlineData("EN")]
     [InlineData("en-US")]
+    [InlineData("en\n")]
+    [InlineData("en_US\n")]
     [InlineData("")]
     public void Malformed_language_codes_are_refused(string code)
     {

@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
-using Dialog360.MM.Core.Emulator;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Onboarding;
 
 namespace Dialog360.MM.Core.Tests.Onboarding;

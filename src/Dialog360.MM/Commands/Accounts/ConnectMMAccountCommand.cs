@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using Dialog360.MM.Commands.Suppression;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
@@ -38,6 +39,10 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     public double MessagesPerSecond { get; set; } = 80;
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SuppressionPath { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipValidation { get; set; }
 
     [Parameter]
@@ -49,10 +54,11 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         try { baseUri = ApiClient.NormalizeBaseUri(BaseUri); }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidBaseUri, ex, BaseUri));
             return;
         }
 
+        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath);
         var key = ResolveKey();
         var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
         if (!SkipValidation)
@@ -68,9 +74,8 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
                 var record = ErrorRecords.FromApi(ex, Name);
                 if (ex.Kind == ApiErrorKind.Authentication)
                 {
-                    record = ErrorRecords.Create(new UnauthorizedAccessException(
-                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex),
-                        ErrorIds.InvalidApiKey, ErrorCategory.AuthenticationError, Name,
+                    record = ErrorRecords.Create(ErrorIds.InvalidApiKey, new UnauthorizedAccessException(
+                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex), Name,
                         "Give a valid key, or -SkipValidation if the key may not read templates.");
                 }
                 ThrowTerminatingError(record);
@@ -83,7 +88,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         }
 
         var session = ModuleSession;
-        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now, MessagesPerSecond);
+        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now, MessagesPerSecond, suppressionPath);
         session.Add(account);
         WriteVerbose($"Connected account '{Name}' to {baseUri} (key ****{key.Hint}){(session.IsDefault(account) ? " as the default" : string.Empty)}.");
         if (PassThru) WriteObject(account.ToOutput(session.IsDefault(account)));
@@ -92,19 +97,31 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     private ApiKey ResolveKey()
     {
         var secure = Credential?.Password ?? ApiKey;
-        if (secure != null && secure.Length > 0) return new ApiKey(secure);
+        if (secure != null && secure.Length > 0) return Checked(() => new ApiKey(secure), Credential != null ? "-Credential (its password)" : "-ApiKey");
 
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
             WriteVerbose($"Using the API key from the {EnvironmentVariable} environment variable.");
-            return Core.Api.ApiKey.FromPlainText(fromEnvironment!);
+            return Checked(() => Core.Api.ApiKey.FromPlainText(fromEnvironment!), $"the {EnvironmentVariable} environment variable");
         }
 
         ThrowTerminatingError(ErrorRecords.Create(
-            new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."),
-            ErrorIds.NoApiKey, ErrorCategory.InvalidArgument, Name,
+            ErrorIds.NoApiKey, new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."), Name,
             "Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key')"));
         throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>A key with a control character would inject headers: refused here, before any client exists.</summary>
+    private ApiKey Checked(Func<ApiKey> create, string source)
+    {
+        try { return create(); }
+        catch (ArgumentException ex)
+        {
+            // The message says where the bad character is, never the key or any part of it.
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidApiKeyFormat, new ArgumentException($"The API key from {source} is not usable. {ex.Message}", ex), Name,
+                "Give the key without line breaks, tabs or other control characters: copy it again from the 360dialog Client Hub."));
+            throw new InvalidOperationException("unreachable");
+        }
     }
 }

@@ -3,7 +3,10 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Emulator;
+using System.IO;
+using System.Security;
+using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Errors;
 
@@ -47,6 +50,40 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [Parameter]
     public SwitchParameter NotOnboarded { get; set; }
 
+    /// <summary>Loopback URL that gets the webhooks (a Start-MMWebhookReceiver's BaseUri, say).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>File that gets each webhook delivery as a JSON line.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WebhookPath { get; set; }
+
+    [Parameter]
+    public SecureString? WebhookSecret { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double DeliveredRate { get; set; } = 0.95;
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double ReadRate { get; set; } = 0.6;
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double ClickRate { get; set; } = 0.2;
+
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double OptOutRate { get; set; } = 0.02;
+
+    /// <summary>Real seconds per platform second: 0.001 plays a 10-minute read delay in 0.6 s.</summary>
+    [Parameter]
+    [ValidateRange(0.000001, 1000.0)]
+    public double TimeScale { get; set; } = 1;
+
     protected override void EndProcessing()
     {
         var options = new EmulatorOptions
@@ -70,8 +107,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                 catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
                 {
                     ThrowTerminatingError(ErrorRecords.Create(
-                        new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex),
-                        ErrorIds.InvalidFailRecipient, ErrorCategory.InvalidArgument, entry.Key));
+                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
                 }
             }
         }
@@ -87,9 +123,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex),
-                    ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"Fault entry '{entry.Key}' = '{entry.Value}': write a number and its faults in order, e.g. @{{ '+447700900001' = 429, 503 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
@@ -101,13 +136,13 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             }
             catch (PSInvalidCastException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex),
-                    ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, entry.Key));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault,
+                    new ArgumentException($"FaultRate entry '{entry.Key}' = '{entry.Value}': write a fault and its share, e.g. @{{ 502 = 0.05; MalformedOk = 0.01 }} ({FaultNames}).", ex), entry.Key));
             }
         }
 
         if (Template != null) options.Templates = Template.Select((t, i) => ToTemplate(t, i + 1)).ToList();
+        SetWebhooks(options);
 
         MarketingApiEmulator emulator = null!;
         try
@@ -116,7 +151,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidEmulatorFault, ErrorCategory.InvalidArgument, FaultRate));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorFault, ex, FaultRate));
         }
         try
         {
@@ -124,13 +159,32 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         }
         catch (InvalidOperationException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.EmulatorStartFailed, ErrorCategory.ResourceUnavailable, Port,
-                "Choose another -Port, or leave it out to take a free one."));
+            var file = ex.InnerException is IOException || ex.InnerException is UnauthorizedAccessException;
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, file ? WebhookPath : Port,
+                file ? "Check that the -WebhookPath file can be written." : null));
         }
         var output = new MMEmulator(emulator);
         ModuleSession.Emulators.Add(output);
-        WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}.");
+        WriteVerbose($"The emulator listens on {emulator.BaseUri}{(Latency > TimeSpan.Zero ? $" with {Latency.TotalMilliseconds} ms latency" : string.Empty)}, seed {emulator.Seed}" +
+            (WebhookUrl != null ? $", posting webhooks to {WebhookUrl}" : string.Empty) + (WebhookPath != null ? $", appending webhooks to {options.Webhooks.Path}" : string.Empty) + ".");
         WriteObject(output);
+    }
+
+    private void SetWebhooks(EmulatorOptions options)
+    {
+        if (WebhookUrl != null && !Dialog360.MM.Emulator.Webhooks.EmulatorWebhookOptions.IsAllowedUrl(WebhookUrl))
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorWebhookUrl, new ArgumentException($"-WebhookUrl {WebhookUrl} is not on this machine: the emulator posts to http(s)://127.0.0.1 or localhost only, e.g. a Start-MMWebhookReceiver's BaseUri."), WebhookUrl));
+        var webhooks = options.Webhooks;
+        webhooks.Url = WebhookUrl;
+        if (WebhookPath != null) webhooks.Path = GetUnresolvedProviderPathFromPSPath(WebhookPath);
+        if (WebhookSecret is { Length: > 0 }) webhooks.Secret = WebhookSignature.SecretBytes(WebhookSecret);
+        webhooks.DeliveredRate = DeliveredRate;
+        webhooks.ReadRate = ReadRate;
+        webhooks.ClickRate = ClickRate;
+        webhooks.OptOutRate = OptOutRate;
+        webhooks.TimeScale = TimeScale;
+        if (WebhookSecret != null && WebhookUrl is null)
+            WriteWarning("-WebhookSecret signs POSTs only: give -WebhookUrl too, or leave the secret out.");
     }
 
     private const string FaultNames = "faults: 429 or RateLimited, 503 or Unavailable, 0 or Dropped, 500 or InternalError, 502 or BadGateway, 504 or GatewayTimeout, MalformedOk";
@@ -157,8 +211,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         var name = Get("Name");
         if (map is null || string.IsNullOrEmpty(name))
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."),
-                ErrorIds.InvalidEmulatorTemplate, ErrorCategory.InvalidArgument, value));
+                ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."), value));
         return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
             (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
     }

@@ -18,7 +18,7 @@ public sealed class StopMMEmulatorCommand : MMCmdlet
         foreach (var emulator in targets)
         {
             if (!ShouldProcess(emulator.BaseUri.ToString(), "Stop the emulator")) continue;
-            emulator.Emulator.Stop();
+            emulator.Stop();
             emulators.Remove(emulator);
             WriteVerbose($"Stopped the emulator at {emulator.BaseUri}.");
         }

@@ -31,7 +31,7 @@ internal sealed class MessageParts
     {
         var bodyParameters = Convert(body, (v, i) => TemplateValues.BodyParameter(v, i));
         if (header != null && header.Length > 1)
-            throw new MessageValidationException("HeaderParameter", "InvalidHeaderParameter",
+            throw new MessageValidationException("HeaderParameter", ValidationReason.InvalidHeaderParameter,
                 "HeaderParameter takes one value: a template header has one parameter (text, media or location).");
         return new MessageParts(bodyParameters, Convert(header, (v, _) => TemplateValues.HeaderParameter(v)),
             Convert(buttons, (v, i) => TemplateValues.Button(v, i)), Convert(components, (v, i) => TemplateValues.RawComponent(v, i)));

@@ -5,6 +5,7 @@ using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Storage;
+using Dialog360.MM.Core.Suppression;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
@@ -36,7 +37,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [ArgumentCompleter(typeof(LanguageCodeCompleter))]
     public string LanguageCode { get; set; } = "en";
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
     public object[]? BodyParameter { get; set; }
 
@@ -44,10 +45,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? BodyParameterProperty { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object[]? HeaderParameter { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public object[]? ButtonParameter { get; set; }
 
     [Parameter]
@@ -92,6 +93,24 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     public SwitchParameter RetryUnknown { get; set; }
 
     [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SuppressionPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SendWindow { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TimeZone { get; set; }
+
+    [Parameter]
+    public TimeSpan? WaitForWindow { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipTemplateCheck { get; set; }
 
     [Parameter]
@@ -108,9 +127,19 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     private ConnectedAccount? _account;
     private MessageParts? _parts;
+    private (object[]? Body, object[]? Header, object[]? Buttons) _partsFrom;
     private SendJournal? _journal;
     private CampaignRunner? _runner;
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private RecipientGate? _gate;
+    private Core.Time.SendWindow? _window;
+    private CampaignIdentity? _campaign;
+    private SuppressionList? _suppression;
+    // The list holds back marketing sends only: everything on the MM route, and on -UseCloudApi what the template check
+    // found to be MARKETING (or could not tell, with -SkipTemplateCheck).
+    private bool _marketing = true;
+    private DateTimeOffset? _holdUntil;
+    private readonly List<(DateTimeOffset Opening, TemplateMessage Message, string Input)> _held = new();
+    private int _heldForQuality, _paused;
     private readonly HashSet<(string, string)> _checked = new();
     private readonly ProgressRecord _progress = new(1, "Send-MarketingMessage", "Starting");
     private DateTime _lastProgress = DateTime.MinValue;
@@ -126,12 +155,22 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (bound.ContainsKey(nameof(TemplateName))) TemplateMessage.ValidateTemplateName(TemplateName);
             if (bound.ContainsKey(nameof(LanguageCode))) TemplateMessage.ValidateLanguage(LanguageCode);
             if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
-            if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
+            if (TimeToLive != null)
+                throw new MessageValidationException("TimeToLive", ErrorIds.TimeToLiveOnTemplate.Id,
+                    "-TimeToLive is no longer sent with each message: Meta takes a marketing message's time-to-live from its template " +
+                    "(message_send_ttl_seconds), and its send payload has no such field. Set it on the template: " +
+                    "New-MMTemplate -Name <name> ... -TimeToLive (New-TimeSpan -Days 1), then send without -TimeToLive.");
             if (BodyParameter != null && BodyParameterProperty != null)
-                throw new MessageValidationException("BodyParameterProperty", "ConflictingBodyParameters",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
             _parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
+            _partsFrom = (BodyParameter, HeaderParameter, ButtonParameter);
             if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
+            if (TimeZone != null && SendWindow is null)
+                throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone, "-TimeZone goes with -SendWindow: give the window too, e.g. -SendWindow '09:00-20:00'.");
+            if (WaitForWindow != null && SendWindow is null)
+                throw new MessageValidationException("WaitForWindow", ValidationReason.InvalidSendWindow, "-WaitForWindow goes with -SendWindow: give the window too.");
+            _window = SendWindow is null ? null : Core.Time.SendWindow.Parse(SendWindow, TimeZone is null ? null : Core.Time.SendWindow.FindZone(TimeZone));
         }
         catch (MessageValidationException ex)
         {
@@ -146,6 +185,16 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         if (journalPath != null && IsWhatIf && !System.IO.File.Exists(journalPath)) journalPath = null;
         if (journalPath != null) OpenJournal(journalPath);
         var route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages;
+        OpenSuppressionList();
+        _gate = new RecipientGate(new GateOptions
+        {
+            Journal = _journal,
+            Suppressed = _suppression is null ? null : to => _marketing && _suppression.TryGet(to, out var entry) ? entry.Describe() : null,
+            Window = _window,
+            RetryUnknown = RetryUnknown,
+            RetryFailed = RetryFailed,
+        });
+        if (WaitForWindow is TimeSpan wait) _holdUntil = DateTimeOffset.Now + wait;
 
         var rate = MessagesPerSecond > 0 ? MessagesPerSecond : _account.MessagesPerSecond;
         var options = new CampaignOptions
@@ -167,23 +216,21 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     {
         try
         {
-            _journal = SendJournal.Open(path);
+            _journal = SendJournal.Open(path, readOnly: IsWhatIf);
         }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalInUse, ErrorCategory.ResourceBusy, JournalPath,
-                "Wait for that run to end, or stop it; two runs on one journal would send to the same people twice. " +
-                "A run that was killed releases the journal by itself."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalInUse, ex, JournalPath));
         }
         catch (JournalException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.InvalidData, JournalPath,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath,
                 "Restore the journal from a backup, or give a new -JournalPath (recipients the old one recorded would be sent again)."));
         }
         catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalUnavailable, ErrorCategory.OpenError, JournalPath,
-                "Give a path in a folder you can write to; the journal is appended to, never rewritten."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable,
+                new System.IO.IOException($"JournalPath '{JournalPath}' cannot be opened: {ex.Message}", ex), JournalPath));
         }
         if (_journal!.TakenOverFrom is { } stale)
             WriteWarning($"The journal was last held by a run that ended without closing it ({stale}); this run takes it over. " +
@@ -194,14 +241,42 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             try { _journal.Claim(Identity(TemplateName, LanguageCode)); }
             catch (JournalMismatchException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.JournalMismatch, ErrorCategory.InvalidArgument, JournalPath,
-                    "Give this campaign a -JournalPath of its own."));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, JournalPath));
             }
         }
     }
 
-    private CampaignIdentity Identity(string template, string language) =>
-        new(template, language, (UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages).ToString(), _account!.Client.Key.ToString());
+    /// <summary>-SuppressionPath, or the account's list (Connect-MMAccount -SuppressionPath).</summary>
+    private void OpenSuppressionList()
+    {
+        var path = SuppressionPath is null ? _account!.SuppressionPath : GetUnresolvedProviderPathFromPSPath(SuppressionPath);
+        if (path is null) return;
+        try { _suppression = SuppressionList.Load(path); }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new System.IO.IOException($"SuppressionPath '{path}' cannot be read: {ex.Message}", ex), path));
+        }
+        WriteVerbose($"Suppression list {path}: {_suppression!.Entries.Count} number(s) held back from marketing sends.");
+    }
+
+    /// <summary>A send refused with 131050 (the person stopped marketing messages) goes on the list in use, for every later run.</summary>
+    private void Learn(MMSendResult result)
+    {
+        if (_suppression is null || IsWhatIf || SuppressionEntry.FromSendResult(result) is not { } entry) return;
+        try { _suppression.Add(new[] { entry }); }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            WriteWarning($"+{result.To} refused with 131050 could not be added to the suppression list {_suppression.Path}: {ex.Message} Add it with Add-MMSuppression.");
+        }
+    }
+
+    private CampaignIdentity Identity(string template, string language)
+    {
+        if (_campaign is { } last && last.TemplateName == template && last.LanguageCode == language) return last;
+        return _campaign = new CampaignIdentity(template, language, (UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages).ToString(),
+            _account!.Client.Key.ToString());
+    }
 
     protected override void ProcessRecord()
     {
@@ -209,26 +284,96 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             _row++;
             var message = Build(input);
-            if (message is null) continue;
-            if (SkipByJournal(message, input)) continue;
+            if (message is null || !Admitted(message, input)) continue;
             if (!ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {_runner!.Endpoint}"))
                 continue;
-            // Built only when -Verbose is on: at 1,000 messages a second the strings alone are worth sparing.
-            if (_verbose) WriteVerbose($"POST {_runner.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}).");
-            while (!_runner.TryAdd(message, input, Poll)) WriteFinishedOrStop();
+            Dispatch(message, input);
+        }
+    }
+
+    /// <summary>Asks the gate; writes the result (and error) of a recipient it holds back. True: send it now.</summary>
+    private bool Admitted(TemplateMessage message, string input)
+    {
+        GateDecision decision;
+        try { decision = _gate!.Decide(message, Identity(message.TemplateName, message.LanguageCode)); }
+        catch (MessageValidationException ex)
+        {
+            // A number whose local time cannot be known: that row alone is not sent.
+            WriteError(ErrorRecords.FromValidation(ex, input));
+            WriteObject(MMSendResult.Failed(message.To, message.TemplateName, ex.Reason, ex.Message, null, DateTimeOffset.Now));
+            return false;
+        }
+        switch (decision.Verdict)
+        {
+            case GateVerdict.Send:
+                return true;
+            case GateVerdict.InDoubt:
+                WriteError(ErrorRecords.Create(ErrorIds.SendInDoubt, new InvalidOperationException($"{message.To}: {decision.Result!.ErrorMessage}"), input));
+                break;
+            case GateVerdict.JournalMismatch:
+                WriteError(ErrorRecords.Create(ErrorIds.JournalMismatch, decision.Error!, input,
+                    "One journal per template and language: run rows of this template with a -JournalPath of their own."));
+                break;
+            case GateVerdict.Settled when decision.Result!.Status == SendStatus.Deferred && decision.Result.ErrorCode == "OutsideSendWindow" &&
+                                          decision.Result.NotBefore <= _holdUntil:
+                // -WaitForWindow: kept, confirmed now, sent when its window opens (EndProcessing).
+                if (ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result.NotBefore:u}"))
+                    _held.Add((decision.Result.NotBefore!.Value, message, input));
+                return false;
+        }
+        WriteObject(decision.Result);
+        return false;
+    }
+
+    private void Dispatch(TemplateMessage message, string input)
+    {
+        // Built only when -Verbose is on: at 1,000 messages a second the strings alone are worth sparing.
+        if (_verbose) WriteVerbose($"POST {_runner!.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode}).");
+        while (!_runner!.TryAdd(message, input, Poll)) WriteFinishedOrStop();
+        WriteFinished();
+    }
+
+    /// <summary>-WaitForWindow: sends each held recipient when its window opens, with progress while it waits.</summary>
+    private void SendHeld()
+    {
+        if (_held.Count == 0) return;
+        _held.Sort((a, b) => a.Opening.CompareTo(b.Opening));
+        var waiting = new ProgressRecord(2, "Send-MarketingMessage", "Waiting for send windows") { ParentActivityId = 1 };
+        var next = 0;
+        while (next < _held.Count)
+        {
+            var now = DateTimeOffset.Now;
+            while (next < _held.Count && _held[next].Opening <= now)
+            {
+                Dispatch(_held[next].Message, _held[next].Input);
+                next++;
+            }
+            if (next >= _held.Count) break;
+            waiting.StatusDescription = $"{_held.Count - next} recipient(s) held; the next window opens at {_held[next].Opening:u}";
+            waiting.SecondsRemaining = (int)Math.Max(0, (_held[_held.Count - 1].Opening - now).TotalSeconds);
+            WriteProgress(waiting);
+            var pause = _held[next].Opening - now;
+            if (CancelToken.WaitHandle.WaitOne(pause < Poll ? pause : TimeSpan.FromMilliseconds(250))) WriteFinishedOrStop();
             WriteFinished();
         }
+        waiting.RecordType = ProgressRecordType.Completed;
+        WriteProgress(waiting);
     }
 
     protected override void EndProcessing()
     {
         if (_runner is null) return;
+        SendHeld();
         _runner.Complete();
         while (!_runner.WaitForAll(Poll)) WriteFinishedOrStop();
         WriteFinished();
         _progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(_progress);
         WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s.");
+        if (_heldForQuality + _paused > 0)
+            WriteWarning($"{_heldForQuality + _paused} accepted message(s) are not on their way yet: {_heldForQuality} held for quality assessment, " +
+                         $"{_paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +
+                         "watch the status webhooks before sending more with this template.");
     }
 
     /// <summary>
@@ -250,11 +395,12 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     {
         try
         {
-            var body = BodyParameterProperty is null ? _parts!.Body : FromColumns(BodyParameterProperty);
+            var parts = PartsForThisRecord();
+            var body = BodyParameterProperty is null ? parts.Body : FromColumns(BodyParameterProperty);
             var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
             EnsureTemplateChecked(body.Count);
-            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing, TimeToLive,
-                _parts!.Header, _parts.Buttons, _parts.Components, ProductPolicy, CallbackData);
+            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing,
+                parts.Header, parts.Buttons, parts.Components, ProductPolicy, CallbackData);
         }
         catch (MessageValidationException ex)
         {
@@ -282,8 +428,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         catch (ApiException ex) when (ex.Kind != ApiErrorKind.Authentication)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex),
-                ErrorIds.TemplateCheckFailed, ErrorCategory.ResourceUnavailable, TemplateName,
+                ErrorIds.TemplateCheckFailed, new InvalidOperationException($"Could not list the account's templates to check '{TemplateName}': {ex.Describe()}", ex), TemplateName,
                 "Use -SkipTemplateCheck if this key cannot list templates."));
             return;
         }
@@ -300,6 +445,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         try
         {
             var template = TemplateCheck.Check(templates, TemplateName, LanguageCode, UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages, bodyParameters);
+            _marketing = !UseCloudApi || string.Equals(template.Category, "MARKETING", StringComparison.OrdinalIgnoreCase);
             if (_verbose) WriteVerbose($"Template {template} is {template.Status} {template.Category} with {template.BodyParameterCount} body parameter(s).");
         }
         catch (MessageValidationException ex)
@@ -316,7 +462,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             var property = row?.Properties[columns[i]];
             if (property is null)
-                throw new MessageValidationException("BodyParameterProperty", "MissingColumn",
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.MissingColumn,
                     $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
             try { values.Add(TemplateValues.BodyParameter(MessageParts.Unwrap(property.Value), i + 1)); }
             catch (MessageValidationException ex)
@@ -327,45 +473,19 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         return values;
     }
 
-    /// <summary>With a journal: each recipient once per campaign, whatever the reruns and duplicate rows.</summary>
-    private bool SkipByJournal(TemplateMessage message, string input)
+    /// <summary>
+    /// -BodyParameter, -HeaderParameter and -ButtonParameter may come from each pipeline object's properties: the parts
+    /// are converted again only when the bound values changed, so a run with the same values for all converts once.
+    /// </summary>
+    private MessageParts PartsForThisRecord()
     {
-        if (_journal is null) return false;
-        if (!_seen.Add(message.To + "\n" + message.TemplateName))
-        {
-            WriteObject(Skipped(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only."));
-            return true;
-        }
-        try { _journal.Claim(Identity(message.TemplateName, message.LanguageCode)); }
-        catch (JournalMismatchException ex)
-        {
-            WriteError(ErrorRecords.Create(ex, ErrorIds.JournalMismatch, ErrorCategory.InvalidArgument, input,
-                "One journal per template and language: run rows of this template with a -JournalPath of their own."));
-            WriteObject(Skipped(message, SendStatus.Failed, ErrorIds.JournalMismatch, ex.Message));
-            return true;
-        }
-        switch (_journal.StateOf(message.To, message.TemplateName))
-        {
-            case JournalState.Accepted:
-                WriteObject(Skipped(message, SendStatus.Skipped, "AlreadySent", "The journal records this recipient as accepted: not sent again."));
-                return true;
-            case JournalState.InDoubt when !RetryUnknown:
-                var result = Skipped(message, SendStatus.Unknown, "InDoubt",
-                    "The journal has a request to this recipient with no answer: it may have been delivered. Not resent; use -RetryUnknown to send anyway.");
-                WriteError(ErrorRecords.Create(new InvalidOperationException($"{message.To}: {result.ErrorMessage}"),
-                    ErrorIds.SendInDoubt, ErrorCategory.OperationStopped, input, "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived."));
-                WriteObject(result);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static MMSendResult Skipped(TemplateMessage message, SendStatus status, string code, string text)
-    {
-        var result = MMSendResult.Failed(message.To, message.TemplateName, code, text, null, DateTimeOffset.Now, status);
-        result.CallbackData = message.CallbackData;
-        return result;
+        if (ReferenceEquals(_partsFrom.Body, BodyParameter) && ReferenceEquals(_partsFrom.Header, HeaderParameter) &&
+            ReferenceEquals(_partsFrom.Buttons, ButtonParameter))
+            return _parts!;
+        // Remembered only once converted: a row with bad values gets its own error, and so does the next row like it.
+        var parts = MessageParts.Create(BodyParameter, HeaderParameter, ButtonParameter, Component);
+        (_parts, _partsFrom) = (parts, (BodyParameter, HeaderParameter, ButtonParameter));
+        return parts;
     }
 
     /// <summary>Writes, on the pipeline thread, what the workers have finished since the last call.</summary>
@@ -400,14 +520,20 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         while (_runner!.TryTakeOutcome(out var outcome))
         {
             WriteObject(outcome.Result);
+            Learn(outcome.Result);
+            if (outcome.Result.IsHeld)
+            {
+                if (outcome.Result.MessageStatus == "paused") _paused++;
+                else _heldForQuality++;
+            }
             var record = outcome.Error switch
             {
-                SendInDoubtException doubt => ErrorRecords.Create(doubt, ErrorIds.SendInDoubt, ErrorCategory.InvalidResult, outcome.Input,
+                SendInDoubtException doubt => ErrorRecords.Create(ErrorIds.SendInDoubt, doubt, outcome.Input,
                     "Check the status webhooks for this number; rerun with the journal and -RetryUnknown only for those that never arrived."),
                 JournalException => null, // the run ends with one JournalUnavailable error
                 ApiException api => ErrorRecords.FromApi(api, outcome.Input),
                 ApiTransportException transport => ErrorRecords.FromTransport(transport, outcome.Input),
-                OperationCanceledException stopped => ErrorRecords.Create(stopped, ErrorIds.SendStopped, ErrorCategory.OperationStopped, outcome.Input),
+                OperationCanceledException stopped => ErrorRecords.Create(ErrorIds.SendStopped, stopped, outcome.Input),
                 _ => null,
             };
             if (record is null) continue;
@@ -425,13 +551,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private ErrorRecord? EngineStopped()
     {
         if (_runner!.JournalFailure is { } journalFailure)
-            return StopWith(ErrorRecords.Create(journalFailure, ErrorIds.JournalUnavailable, ErrorCategory.WriteError, JournalPath,
+            return StopWith(ErrorRecords.Create(ErrorIds.JournalUnavailable, journalFailure, JournalPath,
                 "Free disk space or fix the journal's folder, then run the same command again: what was journaled is skipped, " +
                 "recipients whose answer could not be journaled come back as Unknown."));
         if (_runner.WorkerFault is { } fault)
-            return StopWith(ErrorRecords.Create(new InvalidOperationException("The send engine failed: " + fault.Message, fault),
-                ErrorIds.SendEngineFailed, ErrorCategory.NotSpecified, null,
-                "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details."));
+            return StopWith(ErrorRecords.Create(ErrorIds.SendEngineFailed, new InvalidOperationException("The send engine failed: " + fault.Message, fault), null));
         return null;
     }
 

@@ -67,7 +67,6 @@ public sealed class GetMMTemplateCommand : MMCmdlet
         }
         foreach (var name in Name ?? Array.Empty<string>())
             if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(ErrorRecords.Create(new ItemNotFoundException($"No template named '{name}' matches: run Get-MMTemplate to list them."),
-                    ErrorIds.TemplateNotFound, ErrorCategory.ObjectNotFound, name));
+                WriteError(ErrorRecords.Create(ErrorIds.TemplateNotFound, new ItemNotFoundException($"-Name '{name}' matches no template of this account: run Get-MMTemplate without -Name to list them."), name));
     }
 }

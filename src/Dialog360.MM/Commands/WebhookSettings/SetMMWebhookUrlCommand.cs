@@ -32,8 +32,7 @@ public sealed class SetMMWebhookUrlCommand : MMCmdlet
         if (!Url!.IsAbsoluteUri || Url.Scheme != Uri.UriSchemeHttps)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new ArgumentException($"Url '{Url}' is not https: webhooks carry message content and must be encrypted. Give an https:// address."),
-                ErrorIds.InvalidWebhookUrl, ErrorCategory.InvalidArgument, Url));
+                ErrorIds.InvalidWebhookUrl, new ArgumentException($"Url '{Url}' is not https: webhooks carry message content and must be encrypted. Give an https:// address."), Url));
         }
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry h in Header ?? new Hashtable())

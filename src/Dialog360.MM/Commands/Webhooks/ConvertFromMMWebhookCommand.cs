@@ -89,7 +89,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
         }
         catch (IOException ex)
         {
-            WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, target));
+            WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, target));
         }
         if (progress != null && clock.ElapsedMilliseconds > 500)
         {

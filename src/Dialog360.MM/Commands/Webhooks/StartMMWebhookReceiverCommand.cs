@@ -38,10 +38,9 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         if (Directory.Exists(file) || (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)))
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                new DirectoryNotFoundException(Directory.Exists(file)
+                ErrorIds.WebhookReceiverStartFailed, new DirectoryNotFoundException(Directory.Exists(file)
                     ? $"-Path '{file}' is a folder: give a file name inside it, e.g. {System.IO.Path.Combine(file, "events.jsonl")}."
-                    : $"The folder of -Path '{file}' does not exist: create it first, or choose another path."),
-                ErrorIds.WebhookReceiverStartFailed, ErrorCategory.InvalidArgument, Path));
+                    : $"The folder of -Path '{file}' does not exist: create it first, or choose another path."), Path));
         }
         var where = Port == 0 ? "a free loopback port" : $"http://127.0.0.1:{Port}/";
         if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
@@ -57,15 +56,13 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.WebhookFileInUse, ErrorCategory.ResourceBusy, Path,
-                ex.Holder is null
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex, Path, ex.Holder is null
                     ? "Another receiver writes this file: stop it, or give this one another -Path."
                     : $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host}), or give this one another -Path."));
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.WebhookReceiverStartFailed,
-                ex is InvalidOperationException ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, Path,
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex, Path,
                 ex is InvalidOperationException ? "Choose another -Port, or leave it out to take a free one." : "Check that the file can be written."));
         }
         var output = new MMWebhookReceiver(receiver);

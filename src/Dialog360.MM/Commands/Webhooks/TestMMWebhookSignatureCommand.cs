@@ -44,8 +44,7 @@ public sealed class TestMMWebhookSignatureCommand : MMCmdlet
                 catch (PSInvalidCastException ex)
                 {
                     WriteError(ErrorRecords.Create(
-                        new ArgumentException($"-Payload must be the body as a string or a byte array, not {payload?.GetType().Name ?? "null"}.", ex),
-                        ErrorIds.InvalidWebhookPayload, ErrorCategory.InvalidArgument, payload,
+                        ErrorIds.InvalidWebhookPayload, new ArgumentException($"-Payload must be the body as a string or a byte array, not {payload?.GetType().Name ?? "null"}.", ex), payload,
                         "Pass the raw body: a string, or [IO.File]::ReadAllBytes('body.json')."));
                     return;
                 }

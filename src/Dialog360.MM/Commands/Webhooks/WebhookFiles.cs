@@ -51,13 +51,10 @@ internal static class WebhookFiles
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
-            cmdlet.WriteError(ErrorRecords.Create(ex, ErrorIds.WebhookFileUnreadable, ErrorCategory.ReadError, file));
+            cmdlet.WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
             return null;
         }
     }
 
-    private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(
-        new ItemNotFoundException($"No webhook file at '{path}'.", inner),
-        ErrorIds.WebhookFileNotFound, ErrorCategory.ObjectNotFound, path,
-        "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
+    private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException($"No webhook file at '{path}'.", inner), path, "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>One request the emulator received, as a test or the demo inspects it. The key header is not kept.</summary>
 public sealed class EmulatorRequest

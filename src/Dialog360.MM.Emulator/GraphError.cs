@@ -1,8 +1,6 @@
-using System.IO;
-using System.Text;
 using System.Text.Json;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// Meta's Graph error object, answered in the shape each route uses: 360dialog's MM route wraps it as
@@ -12,8 +10,7 @@ internal static class GraphError
 {
     public static EmulatorAnswer Answer(bool marketingRoute, int code, string message, string? details, int httpStatus = 400)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Messages.TemplateMessage.WriterOptions))
+        return EmulatorAnswer.Json(httpStatus, w =>
         {
             w.WriteStartObject();
             if (marketingRoute) w.WriteStartObject("detail");
@@ -32,8 +29,7 @@ internal static class GraphError
             w.WriteEndObject();
             if (marketingRoute) w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return EmulatorAnswer.Json(httpStatus, Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     /// <summary>Messages for codes the emulator can be told to fail a recipient with (EmulatorOptions.FailRecipients).</summary>

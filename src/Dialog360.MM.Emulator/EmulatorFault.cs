@@ -1,4 +1,4 @@
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A fault the emulator can answer a send with instead of its normal answer. The values are the HTTP status each one

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 public sealed class EmulatorOptions
 {
@@ -39,6 +39,9 @@ public sealed class EmulatorOptions
 
     /// <summary>Answer the MM route as for a business that has not accepted the MM terms.</summary>
     public bool NotOnboarded { get; set; }
+
+    /// <summary>The webhooks that follow accepted sends; none are sent unless a URL or a file is set.</summary>
+    public Webhooks.EmulatorWebhookOptions Webhooks { get; set; } = new();
 
     /// <summary>How many requests are kept for inspection (the oldest go first); counters are kept for all.</summary>
     public int MaxRecordedRequests { get; set; } = 10_000;

@@ -2,13 +2,15 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Http;
+using Dialog360.MM.Emulator.Webhooks;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
@@ -21,11 +23,14 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly ConcurrentQueue<EmulatorRequest> _recorded = new();
     private readonly ConcurrentDictionary<string, int> _acceptedByRecipient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _optedOut = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
-    private long _requestCount;
+    private WebhookDispatcher? _webhooks;
+    private long _requestCount, _accepted, _rejected, _throttled;
     private int _recordedCount;
 
-    /// <exception cref="ArgumentException">A fault rate outside 0 to 1, or rates that add up to more than 1.</exception>
+    /// <exception cref="ArgumentException">A fault rate outside 0 to 1, rates that add up to more than 1, or webhook
+    /// options out of range (see <see cref="EmulatorWebhookOptions"/>).</exception>
     public MarketingApiEmulator(EmulatorOptions? options = null)
     {
         _options = options ?? new EmulatorOptions();
@@ -37,6 +42,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
             total += rate.Value;
         }
         if (total > 1 + 1e-9) throw new ArgumentException($"The fault rates add up to {total}; together they can be at most 1.");
+        _options.Webhooks.Validate();
         Seed = _options.Seed ?? SeededDraw.NewSeed();
         _server = new LoopbackHttpServer(HandleAsync);
     }
@@ -47,6 +53,30 @@ public sealed partial class MarketingApiEmulator : IDisposable
     public EmulatorOptions Options => _options;
     public bool IsRunning => _server.IsListening;
     public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Sends passed on, including those answered with a fault that comes after acceptance.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Sends refused (a bad key, a bad body, a Graph error, 503), not counting 429s.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Sends answered 429.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>Webhook deliveries that got a 2xx (or, with only a file, were written).</summary>
+    public long WebhooksDelivered => _webhooks?.Delivered ?? 0;
+
+    /// <summary>Webhook events not yet delivered: due later, on the wire, or waiting for a retry.</summary>
+    public long WebhooksPending => _webhooks?.Pending ?? 0;
+
+    /// <summary>Webhook deliveries given up after <see cref="EmulatorWebhookOptions.MaxAttempts"/> POSTs.</summary>
+    public long WebhooksFailed => _webhooks?.Failed ?? 0;
+
+    /// <summary>POSTs of webhook deliveries that are tried again after an error.</summary>
+    public long WebhookRetries => _webhooks?.Retries ?? 0;
+
+    /// <summary>Recipients who stopped marketing messages in this run (a user_preferences stop went out); their sends now get 131050.</summary>
+    public IReadOnlyCollection<string> OptedOut => _optedOut.Keys.ToArray();
 
     /// <summary>The seed of every random choice: the options' one, or one picked at construction (to repeat a run).</summary>
     public int Seed { get; }
@@ -66,13 +96,39 @@ public sealed partial class MarketingApiEmulator : IDisposable
         _acceptedByRecipient.Clear();
         _attempts.Clear();
         Interlocked.Exchange(ref _recordedCount, 0);
+        Interlocked.Exchange(ref _accepted, 0);
+        Interlocked.Exchange(ref _rejected, 0);
+        Interlocked.Exchange(ref _throttled, 0);
         Interlocked.Exchange(ref _requestCount, 0);
     }
 
-    /// <exception cref="InvalidOperationException">Already running, or the port cannot be listened on.</exception>
-    public void Start() => _server.Start(_options.Port, "emulator");
+    /// <exception cref="InvalidOperationException">Already running, the port cannot be listened on, or the webhook file cannot be opened.</exception>
+    public void Start()
+    {
+        if (_server.IsListening) throw new InvalidOperationException("The emulator is already running.");
+        if (_options.Webhooks.Enabled)
+        {
+            try { _webhooks = new WebhookDispatcher(_options.Webhooks, Seed, to => _optedOut[to] = true); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"The emulator cannot append webhooks to {_options.Webhooks.Path}: {ex.Message}", ex);
+            }
+        }
+        try { _server.Start(_options.Port, "emulator"); }
+        catch
+        {
+            _webhooks?.Stop();
+            throw;
+        }
+        _webhooks?.Start();
+    }
 
-    public void Stop() => _server.Stop();
+    /// <summary>Stops answering, then stops delivering webhooks (what is not yet due stays pending).</summary>
+    public void Stop()
+    {
+        _server.Stop();
+        _webhooks?.Stop();
+    }
 
     public void Dispose() => Stop();
 
@@ -88,16 +144,22 @@ public sealed partial class MarketingApiEmulator : IDisposable
         try
         {
             if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
-            answer = request.Headers[Api.ApiClient.KeyHeader] == _options.ApiKey
+            answer = request.Headers[Core.Api.ApiClient.KeyHeader] == _options.ApiKey
                 ? Route(request.HttpMethod, path, request.QueryString, body)
                 // 360dialog answers a wrong or missing key with a bare string (shared/reference/mm-api.md).
                 : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
         }
         catch (Exception ex)
         {
-            answer = EmulatorAnswer.Json(500, "{\"detail\":\"emulator fault: " + ex.GetType().Name + "\"}");
+            answer = EmulatorAnswer.Json(500, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("detail", "emulator fault: " + ex.GetType().Name);
+                w.WriteEndObject();
+            });
         }
 
+        Count(path, answer);
         Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.HttpMethod, path, request.Url.Query, body, answer.StatusCode,
             request.UserAgent));
         await WriteAsync(context.Response, answer).ConfigureAwait(false);
@@ -105,15 +167,26 @@ public sealed partial class MarketingApiEmulator : IDisposable
 
     private EmulatorAnswer Route(string method, string path, System.Collections.Specialized.NameValueCollection query, string body)
     {
+        if (method == "DELETE" && path.StartsWith(TemplatesPath + "/", StringComparison.Ordinal))
+            return HandleDeleteTemplate(Uri.UnescapeDataString(path.Substring(TemplatesPath.Length + 1)));
         switch (method, path)
         {
             case ("POST", "/marketing_messages"): return HandleSend(body, marketingRoute: true);
             case ("POST", "/messages"): return HandleSend(body, marketingRoute: false);
-            case ("GET", "/v1/configs/templates"): return HandleListTemplates(query);
+            case ("GET", TemplatesPath): return HandleListTemplates(query);
+            case ("POST", TemplatesPath): return HandleCreateTemplate(body);
             case ("GET", "/v1/configs/webhook"): return HandleGetWebhook();
             case ("POST", "/v1/configs/webhook"): return HandleSetWebhook(body);
         }
         return EmulatorAnswer.Json(404, "{\"detail\":\"Not Found\"}");
+    }
+
+    private void Count(string path, EmulatorAnswer answer)
+    {
+        if (path is not ("/marketing_messages" or "/messages")) return;
+        if (answer.Accepted) Interlocked.Increment(ref _accepted);
+        else if (answer.StatusCode == 429) Interlocked.Increment(ref _throttled);
+        else Interlocked.Increment(ref _rejected);
     }
 
     private void Record(EmulatorRequest entry)
@@ -153,30 +226,4 @@ public sealed partial class MarketingApiEmulator : IDisposable
             // The client went away (timeout, Ctrl+C): nothing to answer.
         }
     }
-}
-
-/// <summary>What a route answers: status, JSON body and extra headers (Retry-After, say).</summary>
-internal sealed class EmulatorAnswer
-{
-    private EmulatorAnswer(int statusCode, string body, string contentType = "application/json")
-    {
-        StatusCode = statusCode;
-        Body = body;
-        ContentType = contentType;
-    }
-
-    public int StatusCode { get; }
-    public string Body { get; }
-    public string ContentType { get; }
-    public Dictionary<string, string> Headers { get; } = new();
-
-    /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
-    public bool Abort { get; private set; }
-
-    public static EmulatorAnswer Json(int statusCode, string body) => new(statusCode, body);
-
-    /// <summary>An answer that is not JSON, as a gateway or a crashed server sends it.</summary>
-    public static EmulatorAnswer Text(int statusCode, string contentType, string body) => new(statusCode, body, contentType);
-
-    public static EmulatorAnswer Dropped() => new(0, string.Empty) { Abort = true };
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A template as 360dialog's GET /v1/configs/templates lists it (shared/reference/mm-api.md): category in capitals,
@@ -9,8 +9,9 @@ namespace Dialog360.MM.Core.Emulator;
 public sealed class EmulatorTemplate
 {
     public EmulatorTemplate(string name, string language, string category, string status, string bodyText,
-        string? headerFormat = null, string? id = null)
+        string? headerFormat = null, string? id = null, int? timeToLiveSeconds = null)
     {
+        TimeToLiveSeconds = timeToLiveSeconds;
         Name = name;
         Language = language;
         Category = category;
@@ -30,6 +31,8 @@ public sealed class EmulatorTemplate
     /// <summary>TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION; null for no header.</summary>
     public string? HeaderFormat { get; }
     public string Id { get; }
+    /// <summary>message_send_ttl_seconds, when the template was created with one.</summary>
+    public int? TimeToLiveSeconds { get; }
 
     // string.GetHashCode is randomised per process; ids must stay the same across runs.
     private static string StableId(string text)
@@ -40,7 +43,7 @@ public sealed class EmulatorTemplate
     }
 
     /// <summary>How many distinct {{n}} placeholders the body has.</summary>
-    public int BodyParameterCount => Templates.MMTemplate.CountPlaceholders(BodyText);
+    public int BodyParameterCount => Core.Templates.MMTemplate.CountPlaceholders(BodyText);
 
     /// <summary>A small catalogue covering each path: approved marketing with and without parameters, a utility
     /// template (refused on the MM route), and one still pending.</summary>

@@ -1,6 +1,6 @@
 using System;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// Repeatable random numbers keyed by what is being decided (seed, recipient, attempt, purpose) rather than by the

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text;
 using System.Text.Json;
 
-namespace Dialog360.MM.Core.Emulator;
+namespace Dialog360.MM.Emulator;
 
 // GET and POST /v1/configs/webhook: the number's webhook URL and custom headers (shared/reference/mm-api.md).
 public sealed partial class MarketingApiEmulator
@@ -21,8 +19,7 @@ public sealed partial class MarketingApiEmulator
 
     private EmulatorAnswer HandleGetWebhook()
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return EmulatorAnswer.Json(200, w =>
         {
             w.WriteStartObject();
             lock (_webhookGate)
@@ -33,8 +30,7 @@ public sealed partial class MarketingApiEmulator
                 w.WriteEndObject();
             }
             w.WriteEndObject();
-        }
-        return EmulatorAnswer.Json(200, Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private EmulatorAnswer HandleSetWebhook(string body)
@@ -54,7 +50,12 @@ public sealed partial class MarketingApiEmulator
                 _webhookUrl = parsed.ToString();
                 _webhookHeaders = headers;
             }
-            return EmulatorAnswer.Json(200, "{\"url\":" + JsonSerializer.Serialize(parsed.ToString()) + "}");
+            return EmulatorAnswer.Json(200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("url", parsed.ToString());
+                w.WriteEndObject();
+            });
         }
         catch (JsonException)
         {

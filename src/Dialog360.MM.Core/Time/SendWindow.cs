@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Dialog360.MM.Core.Messages;
+using PhoneNumbers;
+
+namespace Dialog360.MM.Core.Time;
+
+/// <summary>
+/// The hours of the recipient's own day in which a campaign may reach them (-SendWindow '09:00-20:00'). Each number's
+/// time zones come from libphonenumber's time-zone map (PhoneNumberToTimeZonesMapper: the zones of the number's
+/// area, or of its whole country); where a number maps to several zones, the window must be open in all of them, so
+/// nobody is woken in the country's other half. -TimeZone forces one zone for every recipient. A window may run past
+/// midnight ('20:00-02:00').
+/// </summary>
+public sealed class SendWindow
+{
+    private static readonly Lazy<PhoneNumberToTimeZonesMapper> Mapper = new(PhoneNumberToTimeZonesMapper.GetInstance);
+    private readonly ConcurrentDictionary<string, TimeZoneInfo[]> _zonesByPrefix = new(StringComparer.Ordinal);
+    private readonly TimeZoneInfo? _forced;
+
+    public SendWindow(TimeSpan opens, TimeSpan closes, TimeZoneInfo? forcedZone = null)
+    {
+        if (opens < TimeSpan.Zero || opens >= TimeSpan.FromDays(1) || closes < TimeSpan.Zero || closes > TimeSpan.FromDays(1) || opens == closes)
+            throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
+                $"SendWindow '{opens:hh\\:mm}-{closes:hh\\:mm}': a send window opens and closes at two different times of day, e.g. '09:00-20:00'.");
+        Opens = opens;
+        Closes = closes;
+        _forced = forcedZone;
+    }
+
+    public TimeSpan Opens { get; }
+    public TimeSpan Closes { get; }
+
+    /// <exception cref="MessageValidationException">Not 'HH:mm-HH:mm' (seconds allowed).</exception>
+    public static SendWindow Parse(string text, TimeZoneInfo? forcedZone = null)
+    {
+        var parts = (text ?? string.Empty).Split('-');
+        if (parts.Length != 2 || !TryTime(parts[0], out var opens) || !TryTime(parts[1], out var closes))
+            throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
+                $"SendWindow '{text}' is not a send window: give the local opening and closing times as 'HH:mm-HH:mm', e.g. '09:00-20:00'.");
+        return new SendWindow(opens, closes, forcedZone);
+    }
+
+    /// <exception cref="MessageValidationException">No such time zone on this machine.</exception>
+    public static TimeZoneInfo FindZone(string id)
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
+        {
+            throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone,
+                $"TimeZone '{id}' is not a time zone this machine knows: give an IANA id such as 'Europe/Berlin' (Windows PowerShell 5.1 needs a Windows id such as 'W. Europe Standard Time').");
+        }
+    }
+
+    private static bool TryTime(string text, out TimeSpan time)
+    {
+        text = text.Trim();
+        if (text == "24:00") { time = TimeSpan.FromDays(1); return true; }
+        return TimeSpan.TryParseExact(text, new[] { @"hh\:mm", @"h\:mm", @"hh\:mm\:ss" }, CultureInfo.InvariantCulture, out time);
+    }
+
+    /// <summary>When the window is next open for this number: <paramref name="now"/> itself when it is open now.</summary>
+    /// <exception cref="MessageValidationException">The number's zones are unknown, or never share an open hour.</exception>
+    public DateTimeOffset NextOpening(string digits, DateTimeOffset now)
+    {
+        var zones = ZonesOf(digits);
+        if (zones.All(z => IsOpen(z, now))) return now;
+        // The shared open time starts where the last zone opens: the earliest such opening that is open everywhere.
+        var candidates = new List<DateTimeOffset>();
+        foreach (var zone in zones)
+        {
+            var local = TimeZoneInfo.ConvertTime(now, zone);
+            for (var day = -1; day <= 2; day++)
+            {
+                var start = new DateTime(local.Date.AddDays(day).Ticks, DateTimeKind.Unspecified) + Opens;
+                if (zone.IsInvalidTime(start)) start = start.AddHours(1); // the clock jumped over the opening: open at once after
+                var at = new DateTimeOffset(start, zone.GetUtcOffset(start));
+                if (at > now) candidates.Add(at);
+            }
+        }
+        foreach (var at in candidates.OrderBy(c => c))
+            if (zones.All(z => IsOpen(z, at))) return at;
+        throw new MessageValidationException("SendWindow", ValidationReason.SendWindowNeverOpen,
+            $"+{digits} spans time zones ({string.Join(", ", zones.Select(z => z.Id))}) where {Opens:hh\\:mm}-{Closes:hh\\:mm} is never open at once: widen -SendWindow or give -TimeZone.");
+    }
+
+    private bool IsOpen(TimeZoneInfo zone, DateTimeOffset at)
+    {
+        var time = TimeZoneInfo.ConvertTime(at, zone).TimeOfDay;
+        return Opens < Closes ? time >= Opens && time < Closes : time >= Opens || time < Closes;
+    }
+
+    private TimeZoneInfo[] ZonesOf(string digits)
+    {
+        if (_forced != null) return new[] { _forced };
+        // Zones follow the number's leading digits; a short prefix keeps the cache small for big audiences.
+        var prefix = digits.Length > 7 ? digits.Substring(0, 7) : digits;
+        return _zonesByPrefix.GetOrAdd(prefix, _ => Lookup(digits));
+    }
+
+    private static TimeZoneInfo[] Lookup(string digits)
+    {
+        PhoneNumbers.PhoneNumber number;
+        try { number = PhoneNumberUtil.GetInstance().Parse("+" + digits, null); }
+        catch (NumberParseException ex)
+        {
+            throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown, $"+{digits}: no time zone can be found ({ex.Message}); give -TimeZone.");
+        }
+        var ids = Mapper.Value.GetTimeZonesForNumber(number).Where(id => id != Mapper.Value.GetUnknownTimeZone()).ToList();
+        if (ids.Count == 0)
+            throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
+                $"+{digits}: libphonenumber knows no time zone for this number, so its local time is unknown; give -TimeZone.");
+        var zones = new List<TimeZoneInfo>();
+        foreach (var id in ids)
+        {
+            try { zones.Add(TimeZoneInfo.FindSystemTimeZoneById(id)); }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
+            {
+                throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
+                    $"+{digits} is in time zone '{id}', which this machine does not know (Windows PowerShell 5.1 knows no IANA zones); give -TimeZone.");
+            }
+        }
+        return zones.ToArray();
+    }
+}

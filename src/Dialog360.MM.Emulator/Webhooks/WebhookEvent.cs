@@ -1,0 +1,38 @@
+namespace Dialog360.MM.Emulator.Webhooks;
+
+internal enum WebhookEventKind
+{
+    Status,
+    Click,
+    OptOut,
+}
+
+/// <summary>One thing the platform reports about an accepted send: a status, a link click or an opt-out.</summary>
+internal sealed class WebhookEvent
+{
+    public WebhookEventKind Kind { get; set; }
+
+    /// <summary>sent, delivered, read or failed (statuses only).</summary>
+    public string Status { get; set; } = string.Empty;
+
+    public string MessageId { get; set; } = string.Empty;
+
+    /// <summary>The recipient's WhatsApp id (their number in digits).</summary>
+    public string RecipientId { get; set; } = string.Empty;
+
+    /// <summary>When it happened on the platform, in Unix seconds (the delivery may come later, or out of order).</summary>
+    public long Timestamp { get; set; }
+
+    public string? CallbackData { get; set; }
+
+    /// <summary>marketing_lite for the MM route, marketing for Cloud API and for a send that fell back to it.</summary>
+    public string PricingCategory { get; set; } = "marketing_lite";
+
+    public int ErrorCode { get; set; }
+
+    /// <summary>A click's component: cta (a button) or body (a link in the text).</summary>
+    public string ClickComponent { get; set; } = "cta";
+
+    /// <summary>Distinguishes clicks, conversations and tracking tokens; stable for a seeded run.</summary>
+    public string Token { get; set; } = string.Empty;
+}

@@ -1,0 +1,183 @@
+# Exactly once under real faults: journals held by one run, campaigns that do not match, a corrupt journal, and the
+# fault suite (10,000 recipients through gateway errors, rate limits, dropped connections and a kill -9; a rerun; an
+# overlapping second run), counted per number on the emulator. The suite's figures go to fault-suite.json beside the
+# test summary, where build.ps1 Test prints them.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+
+    # A pwsh of its own, as a scheduled task would start it; the key travels in the environment, never on a command line.
+    function Start-Child {
+        param([string] $Script, [string] $Name, [object] $Emulator)
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $full = "Import-Module '$(Get-TestModulePath)'`nConnect-MMAccount -BaseUri '$($Emulator.BaseUri)' -SkipValidation`n" + $Script
+        $env:D360_API_KEY = $Emulator.ApiKey
+        try {
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($full))
+            Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+                -RedirectStandardError (Join-Path $TestDrive "$Name.err") -RedirectStandardOutput (Join-Path $TestDrive "$Name.out")
+        } finally { Remove-Item Env:D360_API_KEY }
+    }
+
+    # The child's campaign: results to a CSV, and the ErrorId of a terminating error to stdout.
+    function Get-CampaignScript([string] $NumbersFile, [string] $Journal, [string] $ResultsFile, [int] $Rate) {
+        @"
+try {
+    Get-Content '$NumbersFile' | Send-MarketingMessage -TemplateName welcome_offer -JournalPath '$Journal' -MessagesPerSecond $Rate -MaxRetries 4 -ErrorAction SilentlyContinue |
+        Select-Object To, Status, ErrorCode | Export-Csv '$ResultsFile' -NoTypeInformation
+} catch {
+    "`$(`$_.FullyQualifiedErrorId)|`$(`$_.Exception.Message)"
+    exit 3
+}
+"@
+    }
+
+    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+}
+AfterAll {
+    Get-MMAccount | Disconnect-MMAccount -Confirm:$false
+    Stop-MMEmulator
+}
+
+Describe 'A journal belongs to one run and one campaign' {
+    BeforeAll { $script:emulator = Start-TestEmulator -AccountName journal }
+    AfterAll { $emulator | Stop-MMEmulator }
+
+    It 'refuses a journal of another template with JournalMismatch, before sending anything' {
+        $journal = Join-Path $TestDrive 'spring.journal'
+        $null = '447911000001', '447911000002' | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $journal
+        $before = $emulator.RequestCount
+        { '447911000001', '447911000003' | Send-MarketingMessage -TemplateName spring_sale -BodyParameter a, b -Account journal -JournalPath $journal } |
+            Should -Throw -ErrorId 'JournalMismatch,*' -ExpectedMessage "*belongs to another campaign: template 'welcome_offer'*-JournalPath*"
+        $emulator.RequestCount | Should -Be $before
+    }
+
+    It 'refuses rows of another template from the pipeline, one error each, and sends the rest' {
+        $journal = Join-Path $TestDrive 'rows.journal'
+        $rows = "To,TemplateName`n447911000011,welcome_offer`n447911000012,spring_sale`n447911000013,welcome_offer" | ConvertFrom-Csv
+        $results = $rows | Send-MarketingMessage -Account journal -JournalPath $journal -SkipTemplateCheck -ErrorVariable e -ErrorAction SilentlyContinue
+        $results.Count | Should -Be 3
+        ($results | Where-Object To -eq '447911000012').ErrorCode | Should -Be 'JournalMismatch'
+        $e.FullyQualifiedErrorId | Should -BeLike 'JournalMismatch,*'
+        $emulator.AcceptedCount('447911000012') | Should -Be 0
+        $emulator.AcceptedCount('447911000013') | Should -Be 1
+    }
+
+    It 'fails with JournalUnavailable naming the line when a line has the wrong shape' {
+        $journal = Join-Path $TestDrive 'corrupt.journal'
+        Set-Content $journal '{"kind":"outcome","to":447911000021,"status":"Accepted","templateName":"welcome_offer"}'
+        { '447911000021' | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $journal } |
+            Should -Throw -ErrorId 'JournalUnavailable,*' -ExpectedMessage "Line 1 of the journal*'to' is a number*"
+        $emulator.AcceptedCount('447911000021') | Should -Be 0
+    }
+
+    It 'fails at once with JournalInUse, naming the holder, while another process holds the journal' {
+        $journal = Join-Path $TestDrive 'held.journal'
+        $numbers = Join-Path $TestDrive 'held.txt'
+        1..400 | ForEach-Object { '44791101{0:D4}' -f $_ } | Set-Content $numbers
+        $child = Start-Child -Name held -Emulator $emulator -Script (Get-CampaignScript $numbers $journal (Join-Path $TestDrive 'held.csv') 40)
+        try {
+            Wait-Until { (Test-Path $journal) -and (Get-Item $journal).Length -gt 0 }
+            $before = $emulator.RequestCount
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            { '447911020001' | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $journal } |
+                Should -Throw -ErrorId 'JournalInUse,*' -ExpectedMessage "*process $($child.Id)*"
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $emulator.AcceptedCount('447911020001') | Should -Be 0
+        } finally {
+            $child.Kill()
+            $child.WaitForExit()
+        }
+        # Killed while holding it: the next run takes the journal over, and says so.
+        $null = '447911020001' | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $journal -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match "ended without closing it \(Send-MarketingMessage campaign on host .*, process $($child.Id),"
+        $emulator.AcceptedCount('447911020001') | Should -Be 1
+    }
+}
+
+Describe 'The fault suite' {
+    BeforeAll {
+        # Gateway errors after acceptance (502, 504), refusals that are safe to retry (503, 429 with Retry-After),
+        # dropped connections after acceptance (0) and unclear 200 answers, drawn from a seed so every run repeats.
+        $script:emulator = Start-MMEmulator -Seed 8 -FaultRate @{ 503 = 0.04; 504 = 0.02; 502 = 0.01; 429 = 0.03; 0 = 0.01; MalformedOk = 0.005 }
+        $emulator | Connect-MMAccount -Name faults
+        $script:count = 10000
+        $script:numbersFile = Join-Path $TestDrive 'audience.txt'
+        1..$count | ForEach-Object { '4479112{0:D5}' -f $_ } | Set-Content $numbersFile
+        $script:numbers = Get-Content $numbersFile
+        $script:journal = Join-Path $TestDrive 'faults.journal'
+        $script:figures = [ordered]@{ Recipients = $count }
+    }
+    AfterAll {
+        $emulator | Stop-MMEmulator
+        if ($env:DIALOG360_MM_RESULTS) { $figures | ConvertTo-Json | Set-Content (Join-Path $env:DIALOG360_MM_RESULTS 'fault-suite.json') }
+    }
+
+    It 'survives a kill -9 of the sending process and a rerun: nobody twice, nobody lost' {
+        $child = Start-Child -Name killed -Emulator $emulator -Script (Get-CampaignScript $numbersFile $journal (Join-Path $TestDrive 'killed.csv') 1500)
+        try {
+            Wait-Until { $emulator.AcceptedByRecipient.Count -ge 3000 -or $child.HasExited } -Seconds 120
+            $child.HasExited | Should -BeFalse -Because 'the sender must be killed mid-campaign'
+        } finally {
+            $child.Kill()   # SIGKILL to the pwsh that sends: no finally blocks, no flushing
+            $child.WaitForExit()
+        }
+        $figures.AcceptedBeforeKill = $emulator.AcceptedByRecipient.Count
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $rerun = Get-Content $numbersFile | Send-MarketingMessage -TemplateName welcome_offer -Account faults -JournalPath $journal `
+            -MessagesPerSecond 1500 -MaxRetries 4 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $figures.RerunSeconds = [math]::Round($watch.Elapsed.TotalSeconds, 1)
+        $rerun.Count | Should -Be $count -Because 'every input yields exactly one result'
+
+        $final = @{}; foreach ($r in $rerun) { $final[$r.To] = $r.Status }
+        $accepted = $emulator.AcceptedByRecipient
+        $duplicates = @($numbers | Where-Object { $accepted[$_] -gt 1 })
+        # Lost: said to be sent (Accepted, Skipped as already sent) but never accepted, or no result at all.
+        $lost = @($numbers | Where-Object { -not $final.ContainsKey($_) -or ($final[$_] -in 'Accepted', 'Skipped' -and $accepted[$_] -ne 1) })
+        # Failed means refused: the emulator must not have taken it.
+        $failedButTaken = @($numbers | Where-Object { $final[$_] -eq 'Failed' -and $accepted[$_] -gt 0 })
+        $byStatus = $rerun | Group-Object Status -AsHashTable -AsString
+        $figures.Duplicates = $duplicates.Count
+        $figures.Lost = $lost.Count
+        $figures.AcceptedOnce = @($numbers | Where-Object { $accepted[$_] -eq 1 -and $final[$_] -in 'Accepted', 'Skipped' }).Count
+        $figures.Unknown = if ($byStatus['Unknown']) { $byStatus['Unknown'].Count } else { 0 }
+        $figures.Failed = if ($byStatus['Failed']) { $byStatus['Failed'].Count } else { 0 }
+        $figures.SkippedAsAlreadySent = if ($byStatus['Skipped']) { $byStatus['Skipped'].Count } else { 0 }
+        $figures.Requests = $emulator.RequestCount
+        $duplicates.Count | Should -Be 0 -Because "nobody may get two messages: $($duplicates | Select-Object -First 5)"
+        $lost.Count | Should -Be 0 -Because "nobody may be lost: $($lost | Select-Object -First 5)"
+        $failedButTaken.Count | Should -Be 0
+        ($figures.AcceptedOnce + $figures.Unknown + $figures.Failed) | Should -Be $count
+        $figures.Unknown | Should -BeGreaterThan 0 -Because 'the suite must exercise in-doubt answers'
+    }
+
+    It 'lets only one of two overlapping runs send, and messages nobody twice' {
+        $before = @{} + $emulator.AcceptedByRecipient
+        $overlapNumbers = Join-Path $TestDrive 'overlap.txt'
+        $numbers | Select-Object -First 3000 | ForEach-Object { $_ -replace '^4479112', '4479113' } | Set-Content $overlapNumbers
+        $overlapJournal = Join-Path $TestDrive 'overlap.journal'
+        $a = Start-Child -Name a -Emulator $emulator -Script (Get-CampaignScript $overlapNumbers $overlapJournal (Join-Path $TestDrive 'a.csv') 600)
+        $b = Start-Child -Name b -Emulator $emulator -Script (Get-CampaignScript $overlapNumbers $overlapJournal (Join-Path $TestDrive 'b.csv') 600)
+        Wait-Until { $a.HasExited -and $b.HasExited } -Seconds 120
+        # 3: stopped by a terminating error; the sender ends with 0, or 1 when some recipients had errors (in doubt).
+        @(@($a.ExitCode, $b.ExitCode) | Where-Object { $_ -eq 3 }).Count | Should -Be 1 -Because 'one run sends, the other stops at once'
+        $refused = if ($a.ExitCode -eq 3) { 'a' } else { 'b' }
+        $holder = if ($a.ExitCode -eq 3) { $b } else { $a }
+        Get-Content (Join-Path $TestDrive "$refused.out") -Raw | Should -Match "^JournalInUse,.*process $($holder.Id),"
+        $accepted = $emulator.AcceptedByRecipient
+        $overlap = Get-Content $overlapNumbers
+        $twice = @($overlap | Where-Object { $accepted[$_] -gt 1 })
+        $figures.OverlapRecipients = $overlap.Count
+        $figures.OverlapDuplicates = $twice.Count
+        $twice.Count | Should -Be 0
+        @(Import-Csv (Join-Path $TestDrive "$(if ($refused -eq 'a') { 'b' } else { 'a' }).csv")).Count | Should -Be $overlap.Count
+    }
+}
