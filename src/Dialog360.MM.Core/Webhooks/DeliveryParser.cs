@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -17,7 +18,9 @@ internal static class DeliveryParser
     // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/: messages/status/,
     // user_preferences, message_template_status_update, template_category_update and account_update; and the
     // examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml (which has none for the last four).
-    public static void Parse(ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    /// <summary>Parses the delivery at the start of <paramref name="json"/>; returns its length (anything after it is not read).</summary>
+    public static int Parse(ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
     {
         var r = new Utf8JsonReader(json, isFinalBlock: true, state: default);
         r.Read();
@@ -30,26 +33,29 @@ internal static class DeliveryParser
             {
                 sawEntry = true;
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) ParseEntry(ref r, json, output);
+                while (NextObjectInArray(ref r)) ParseEntry(ref r, json, output, pool);
             }
             else r.Skip();
         }
-        if (!sawEntry) output.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json) });
+        var length = (int)r.BytesConsumed;
+        if (!sawEntry) output.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json.Slice(0, length)) });
+        return length;
     }
 
-    private static void ParseEntry(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static void ParseEntry(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
     {
         var first = output.Count;
         string? wabaId = null;
         DateTimeOffset? time = null;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("id"u8)) wabaId = NextString(ref r);
+            if (r.ValueTextEquals("id"u8)) wabaId = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("time"u8)) time = NextUnixTime(ref r);
             else if (r.ValueTextEquals("changes"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) ParseChange(ref r, json, output);
+                while (NextObjectInArray(ref r)) ParseChange(ref r, json, output, pool);
             }
             else r.Skip();
         }
@@ -67,7 +73,8 @@ internal static class DeliveryParser
         }
     }
 
-    private static void ParseChange(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static void ParseChange(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
     {
         var first = output.Count;
         var changeStart = (int)r.TokenStartIndex;
@@ -75,14 +82,14 @@ internal static class DeliveryParser
         int valueStart = -1, valueEnd = -1;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("field"u8)) field = NextString(ref r);
+            if (r.ValueTextEquals("field"u8)) field = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("value"u8))
             {
                 r.Read();
                 valueStart = (int)r.TokenStartIndex;
                 // Meta sends "field" after "value": parse a value of unknown field as messages (the common case, one
                 // pass) and re-read it below if the field turns out to be another.
-                if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output);
+                if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output, pool);
                 else r.Skip();
                 valueEnd = (int)r.BytesConsumed;
             }
@@ -181,7 +188,8 @@ internal static class DeliveryParser
         return a;
     }
 
-    private static void ParseValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static void ParseValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
     {
         var first = output.Count;
         string? phoneNumberId = null, displayPhoneNumber = null;
@@ -191,15 +199,15 @@ internal static class DeliveryParser
             if (r.ValueTextEquals("statuses"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) output.Add(ParseStatus(ref r));
+                while (NextObjectInArray(ref r)) output.Add(ParseStatus(ref r, pool));
             }
             else if (r.ValueTextEquals("metadata"u8))
             {
                 if (!EnterObject(ref r)) continue;
                 while (NextProperty(ref r))
                 {
-                    if (r.ValueTextEquals("phone_number_id"u8)) phoneNumberId = NextString(ref r);
-                    else if (r.ValueTextEquals("display_phone_number"u8)) displayPhoneNumber = NextString(ref r);
+                    if (r.ValueTextEquals("phone_number_id"u8)) phoneNumberId = NextPooled(ref r, pool);
+                    else if (r.ValueTextEquals("display_phone_number"u8)) displayPhoneNumber = NextPooled(ref r, pool);
                     else r.Skip();
                 }
             }
@@ -246,7 +254,8 @@ internal static class DeliveryParser
         }
     }
 
-    private static MMStatusEvent ParseStatus(ref Utf8JsonReader r)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static MMStatusEvent ParseStatus(ref Utf8JsonReader r, Utf8StringPool pool)
     {
         var s = new MMStatusEvent();
         while (NextProperty(ref r))
@@ -255,7 +264,7 @@ internal static class DeliveryParser
             else if (r.ValueTextEquals("status"u8)) s.Status = NextStatus(ref r);
             else if (r.ValueTextEquals("timestamp"u8)) s.Timestamp = NextUnixTime(ref r);
             else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = NextString(ref r);
-            else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextString(ref r);
+            else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("conversation"u8)) s.ConversationId = NextMember(ref r, "id"u8);
             else if (r.ValueTextEquals("pricing"u8))
             {
@@ -268,8 +277,8 @@ internal static class DeliveryParser
                         s.Billable = r.TokenType switch { JsonTokenType.True => true, JsonTokenType.False => false, _ => null };
                         r.Skip();
                     }
-                    else if (r.ValueTextEquals("category"u8)) s.PricingCategory = NextString(ref r);
-                    else if (r.ValueTextEquals("pricing_model"u8)) s.PricingModel = NextString(ref r);
+                    else if (r.ValueTextEquals("category"u8)) s.PricingCategory = NextPricingWord(ref r);
+                    else if (r.ValueTextEquals("pricing_model"u8)) s.PricingModel = NextPricingWord(ref r);
                     else r.Skip();
                 }
             }
@@ -280,7 +289,7 @@ internal static class DeliveryParser
                 {
                     // The first error explains the failure; later ones (rare) are skipped rather than overwrite it.
                     if (s.ErrorCode != null || s.ErrorTitle != null) { r.Skip(); continue; }
-                    ParseError(ref r, s);
+                    ParseError(ref r, s, pool);
                 }
             }
             else r.Skip();
@@ -288,20 +297,21 @@ internal static class DeliveryParser
         return s;
     }
 
-    private static void ParseError(ref Utf8JsonReader r, MMStatusEvent s)
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static void ParseError(ref Utf8JsonReader r, MMStatusEvent s, Utf8StringPool pool)
     {
         string? message = null, details = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("code"u8)) s.ErrorCode = NextInt(ref r);
-            else if (r.ValueTextEquals("title"u8)) s.ErrorTitle = NextString(ref r);
-            else if (r.ValueTextEquals("message"u8)) message = NextString(ref r);
+            else if (r.ValueTextEquals("title"u8)) s.ErrorTitle = NextPooled(ref r, pool);
+            else if (r.ValueTextEquals("message"u8)) message = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("error_data"u8))
             {
                 if (!EnterObject(ref r)) continue;
                 while (NextProperty(ref r))
                 {
-                    if (r.ValueTextEquals("details"u8)) details = NextString(ref r);
+                    if (r.ValueTextEquals("details"u8)) details = NextPooled(ref r, pool);
                     else r.Skip();
                 }
             }
@@ -310,6 +320,7 @@ internal static class DeliveryParser
         s.ErrorDetails = details ?? message;
     }
 
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private static MMMessageEvent ParseMessage(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
     {
         var start = (int)r.TokenStartIndex;
@@ -426,6 +437,7 @@ internal static class DeliveryParser
     }
 
     /// <summary>At a property name whose value is an object: that object's member <paramref name="name"/> as text.</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private static string? NextMember(ref Utf8JsonReader r, ReadOnlySpan<byte> name)
     {
         string? value = null;
@@ -472,6 +484,12 @@ internal static class DeliveryParser
     private static string? NextString(ref Utf8JsonReader r)
     {
         r.Read();
+        return CurrentAsString(ref r);
+    }
+
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static string? CurrentAsString(ref Utf8JsonReader r)
+    {
         switch (r.TokenType)
         {
             case JsonTokenType.String: return r.GetString();
@@ -482,7 +500,17 @@ internal static class DeliveryParser
         }
     }
 
+    /// <summary>As <see cref="NextString"/>, for values that repeat across a file: one shared string per value.</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static string? NextPooled(ref Utf8JsonReader r, Utf8StringPool pool)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped) return pool.Get(r.ValueSpan);
+        return CurrentAsString(ref r);
+    }
+
     // Statuses repeat four words a hundred thousand times in a campaign's file: share the strings.
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private static string? NextStatus(ref Utf8JsonReader r)
     {
         r.Read();
@@ -494,6 +522,19 @@ internal static class DeliveryParser
         return r.GetString();
     }
 
+    // Pricing repeats a few words on every status as well.
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private static string? NextPricingWord(ref Utf8JsonReader r)
+    {
+        r.Read();
+        if (r.TokenType != JsonTokenType.String) { r.Skip(); return null; }
+        if (r.ValueTextEquals("marketing_lite"u8)) return "marketing_lite";
+        if (r.ValueTextEquals("PMP"u8)) return "PMP";
+        if (r.ValueTextEquals("marketing"u8)) return "marketing";
+        return r.GetString();
+    }
+
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private static int? NextInt(ref Utf8JsonReader r)
     {
         r.Read();
@@ -504,6 +545,7 @@ internal static class DeliveryParser
     }
 
     /// <summary>Unix seconds, sent as a string ("1750091045") or a number.</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private static DateTimeOffset? NextUnixTime(ref Utf8JsonReader r)
     {
         r.Read();

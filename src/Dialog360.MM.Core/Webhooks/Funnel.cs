@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Dialog360.MM.Core.Campaigns;
 
@@ -38,6 +39,7 @@ public sealed class Funnel
     }
 
     /// <summary>Takes one event; inbound messages and unknown events do not change the funnel.</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
     public void Add(MMWebhookEvent e)
     {
         switch (e)
@@ -56,6 +58,7 @@ public sealed class Funnel
     /// Folds every event of a webhook file or stream as it is read, one delivery in memory at a time; problems go to
     /// <paramref name="onError"/> as with <see cref="WebhookReader.Read"/>. Returns the number of events read.
     /// </summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
     public long AddFrom(Stream stream, string source, Action<WebhookReadError> onError,
         CancellationToken cancel = default, int maxDeliveryBytes = WebhookReader.DefaultMaxDeliveryBytes)
     {
@@ -68,6 +71,7 @@ public sealed class Funnel
         return count;
     }
 
+    [MethodImpl(JitHints.AggressiveOptimization)]
     private void AddStatus(MMStatusEvent status)
     {
         if (!_messages.TryGetValue(status.MessageId!, out var state))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Dialog360.MM.Core.Webhooks;
@@ -11,6 +12,7 @@ internal static class Utf8Validation
     // The runtime's decoder is vectorised on .NET (Core); a throwing fallback is the only netstandard2.0 way to ask.
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    [MethodImpl(JitHints.AggressiveOptimization)]
     public static bool IsValid(byte[] bytes, int offset, int count)
     {
         try
