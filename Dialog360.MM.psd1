@@ -16,6 +16,8 @@
         'Disconnect-MMAccount'
         'Send-MarketingMessage'
         'Get-MMTemplate'
+        'New-MMTemplate'
+        'Remove-MMTemplate'
         'Test-MMOnboarding'
         'Get-MMWebhookUrl'
         'Set-MMWebhookUrl'

@@ -9,8 +9,9 @@ namespace Dialog360.MM.Emulator;
 public sealed class EmulatorTemplate
 {
     public EmulatorTemplate(string name, string language, string category, string status, string bodyText,
-        string? headerFormat = null, string? id = null)
+        string? headerFormat = null, string? id = null, int? timeToLiveSeconds = null)
     {
+        TimeToLiveSeconds = timeToLiveSeconds;
         Name = name;
         Language = language;
         Category = category;
@@ -30,6 +31,8 @@ public sealed class EmulatorTemplate
     /// <summary>TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION; null for no header.</summary>
     public string? HeaderFormat { get; }
     public string Id { get; }
+    /// <summary>message_send_ttl_seconds, when the template was created with one.</summary>
+    public int? TimeToLiveSeconds { get; }
 
     // string.GetHashCode is randomised per process; ids must stay the same across runs.
     private static string StableId(string text)

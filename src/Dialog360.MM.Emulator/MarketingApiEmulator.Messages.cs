@@ -244,8 +244,9 @@ public sealed partial class MarketingApiEmulator
 
     private EmulatorTemplate? FindTemplate(string name, string language)
     {
-        foreach (var t in _options.Templates)
-            if (t.Name == name && t.Language == language) return t;
+        lock (_templatesGate)
+            foreach (var t in _options.Templates)
+                if (t.Name == name && t.Language == language) return t;
         return null;
     }
 

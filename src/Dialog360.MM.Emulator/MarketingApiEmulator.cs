@@ -167,11 +167,14 @@ public sealed partial class MarketingApiEmulator : IDisposable
 
     private EmulatorAnswer Route(string method, string path, System.Collections.Specialized.NameValueCollection query, string body)
     {
+        if (method == "DELETE" && path.StartsWith(TemplatesPath + "/", StringComparison.Ordinal))
+            return HandleDeleteTemplate(Uri.UnescapeDataString(path.Substring(TemplatesPath.Length + 1)));
         switch (method, path)
         {
             case ("POST", "/marketing_messages"): return HandleSend(body, marketingRoute: true);
             case ("POST", "/messages"): return HandleSend(body, marketingRoute: false);
-            case ("GET", "/v1/configs/templates"): return HandleListTemplates(query);
+            case ("GET", TemplatesPath): return HandleListTemplates(query);
+            case ("POST", TemplatesPath): return HandleCreateTemplate(body);
             case ("GET", "/v1/configs/webhook"): return HandleGetWebhook();
             case ("POST", "/v1/configs/webhook"): return HandleSetWebhook(body);
         }

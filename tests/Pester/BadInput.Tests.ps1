@@ -58,10 +58,16 @@ BeforeDiscovery {
             Run = { param($c) Good 123 | Send-MarketingMessage -TemplateName welcome_offer -LanguageCode english -Account bad } }
         @{ Name = 'Send: a language code ending in a newline'; ErrorId = 'InvalidLanguageCode'; Field = 'LanguageCode'; Fix = 'en_US'
             Run = { param($c) Good 124 | Send-MarketingMessage -TemplateName welcome_offer -LanguageCode "en`n" -Account bad } }
-        @{ Name = 'Send: a TTL of one hour'; ErrorId = 'TimeToLiveOutOfRange'; Field = 'TimeToLive'; Fix = '12 hours to 30 days'
-            Run = { param($c) Good 125 | Send-MarketingMessage -TemplateName welcome_offer -TimeToLive (New-TimeSpan -Hours 1) -Account bad } }
-        @{ Name = 'Send: a TTL with a fraction of a second'; ErrorId = 'TimeToLiveNotWholeSeconds'; Field = 'TimeToLive'; Fix = 'whole seconds'
-            Run = { param($c) Good 126 | Send-MarketingMessage -TemplateName welcome_offer -TimeToLive ([timespan]::FromHours(12).Add([timespan]::FromMilliseconds(500))) -Account bad } }
+        @{ Name = 'Send: a TTL on the send (it belongs to the template)'; ErrorId = 'TimeToLiveOnTemplate'; Field = 'TimeToLive'; Fix = 'New-MMTemplate'; NoRequest = $true
+            Run = { param($c) Good 125 | Send-MarketingMessage -TemplateName welcome_offer -TimeToLive (New-TimeSpan -Days 1) -Account bad } }
+        @{ Name = 'New-MMTemplate: a TTL of one hour'; ErrorId = 'TimeToLiveOutOfRange'; Field = 'TimeToLive'; Fix = '12 hours to 30 days'; NoRequest = $true
+            Run = { param($c) New-MMTemplate -Name bad_ttl -Body 'Hi {{1}}' -BodyExample Ada -TimeToLive (New-TimeSpan -Hours 1) -Account bad } }
+        @{ Name = 'New-MMTemplate: a TTL with a fraction of a second'; ErrorId = 'TimeToLiveNotWholeSeconds'; Field = 'TimeToLive'; Fix = 'whole seconds'; NoRequest = $true
+            Run = { param($c) New-MMTemplate -Name bad_ttl -Body 'Hi {{1}}' -BodyExample Ada -TimeToLive ([timespan]::FromHours(12).Add([timespan]::FromMilliseconds(500))) -Account bad } }
+        @{ Name = 'Send: a send window that is not two times of day'; ErrorId = 'InvalidSendWindow'; Field = 'SendWindow'; Fix = "'09:00-20:00'"; NoRequest = $true
+            Run = { param($c) Good 126 | Send-MarketingMessage -TemplateName welcome_offer -SendWindow '9 to 5' -Account bad } }
+        @{ Name = 'Send: a time zone this machine does not know'; ErrorId = 'InvalidTimeZone'; Field = 'TimeZone'; Fix = 'Europe/Berlin'; NoRequest = $true
+            Run = { param($c) Good 126 | Send-MarketingMessage -TemplateName welcome_offer -SendWindow '09:00-20:00' -TimeZone 'Mars/Olympus' -Account bad } }
         @{ Name = 'Send: callback data over 512 characters'; ErrorId = 'CallbackDataTooLong'; Field = 'CallbackData'; Fix = 'at most 512'
             Run = { param($c) Good 127 | Send-MarketingMessage -TemplateName welcome_offer -CallbackData ('x' * 600) -Account bad } }
         @{ Name = 'Send: a currency that is not ISO 4217'; ErrorId = 'InvalidBodyParameter'; Field = 'BodyParameter'; Fix = 'ISO 4217'

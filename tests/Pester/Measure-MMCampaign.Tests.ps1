@@ -73,3 +73,40 @@ Describe 'Measure-MMCampaign' {
         $text | Should -Match '\(all\)\s+5\s+3\s+2\s+1\s+2\s+2\s+40[.,]0'
     }
 }
+
+Describe 'Measure-MMCampaign: what a campaign cost' {
+    BeforeAll {
+        $script:priced = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'pricing.jsonl')
+        $script:card = Join-Path $fixtures 'rate-card.csv'
+    }
+
+    It 'counts billable messages per pricing category, MM route apart from Cloud API fallbacks' {
+        $row = $priced | Measure-MMCampaign
+        $row.BillableMarketingLite, $row.BillableMarketing | Should -Be @(4, 1)
+        $row.EstimatedCost | Should -BeNullOrEmpty
+    }
+
+    It 'estimates the cost with -RateCard and warns which market the card lacks' {
+        $row = $priced | Measure-MMCampaign -RateCard $card -WarningVariable warned -WarningAction SilentlyContinue
+        $row.EstimatedCost | Should -Be 0.2141
+        $row.Currency | Should -Be 'EUR'
+        $row.MissingRates | Should -Be 'IN marketing_lite (1)'
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match 'IN marketing_lite'
+    }
+
+    It 'gives one row per market with -GroupBy Market' {
+        $rows = $priced | Measure-MMCampaign -GroupBy Market -RateCard $card -WarningAction SilentlyContinue
+        ($rows.Campaign | Sort-Object) -join ',' | Should -Be 'DE,GB,IN,US'
+        ($rows | Where-Object Campaign -eq 'GB').EstimatedCost | Should -Be 0.076
+    }
+
+    It 'fails with <ErrorId> for <Case>' -ForEach @(
+        @{ Case = 'a missing rate card'; Content = $null; ErrorId = 'RateCardNotFound' }
+        @{ Case = 'a rate card without a Price column'; Content = "Market,Category,Currency`nGB,marketing,EUR"; ErrorId = 'InvalidRateCard' }
+    ) {
+        $path = Join-Path $TestDrive 'card.csv'
+        if ($Content) { Set-Content -LiteralPath $path -Value $Content }
+        { $priced | Measure-MMCampaign -RateCard $path } | Should -Throw -ErrorId "$ErrorId,*"
+    }
+}

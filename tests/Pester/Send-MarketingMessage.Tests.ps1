@@ -22,9 +22,18 @@ Describe 'Send-MarketingMessage' {
         Get-LastSendBody | Should -BeExactly '{"messaging_product":"whatsapp","recipient_type":"individual","to":"447911123456","type":"template","template":{"name":"spring_sale","language":{"code":"en","policy":"deterministic"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ada"},{"type":"text","text":"20%"}]}]}}'
     }
 
-    It 'adds message_activity_sharing and message_send_ttl_seconds only when asked' {
-        $null = Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer -ActivitySharing -TimeToLive (New-TimeSpan -Days 1)
-        Get-LastSendBody | Should -BeExactly '{"messaging_product":"whatsapp","recipient_type":"individual","to":"447911123456","type":"template","template":{"name":"welcome_offer","language":{"code":"en","policy":"deterministic"}},"message_activity_sharing":true,"message_send_ttl_seconds":86400}'
+    It 'adds message_activity_sharing only when asked' {
+        $null = Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer -ActivitySharing
+        Get-LastSendBody | Should -BeExactly '{"messaging_product":"whatsapp","recipient_type":"individual","to":"447911123456","type":"template","template":{"name":"welcome_offer","language":{"code":"en","policy":"deterministic"}},"message_activity_sharing":true}'
+    }
+
+    It 'refuses -TimeToLive and points to New-MMTemplate: time-to-live belongs to the template' {
+        $before = $emulator.RequestCount
+        $err = { Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer -TimeToLive (New-TimeSpan -Days 1) } |
+            Should -Throw -ErrorId 'TimeToLiveOnTemplate,*' -PassThru
+        $err.Exception.Message | Should -Match 'New-MMTemplate'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $emulator.RequestCount | Should -Be $before
     }
 
     It 'sends to /messages with -UseCloudApi' {
@@ -77,8 +86,6 @@ Bob,+44 7911 000002
     It 'stops before sending anything when <Case>' -ForEach @(
         @{ Case = 'the template name is empty'; Splat = @{ TemplateName = '' }; ErrorId = 'MissingTemplateName' }
         @{ Case = 'the template name has capitals'; Splat = @{ TemplateName = 'Spring Sale' }; ErrorId = 'InvalidTemplateName' }
-        @{ Case = 'the TTL is under 12 hours'; Splat = @{ TemplateName = 'welcome_offer'; TimeToLive = [timespan]'01:00:00' }; ErrorId = 'TimeToLiveOutOfRange' }
-        @{ Case = 'the TTL is over 30 days'; Splat = @{ TemplateName = 'welcome_offer'; TimeToLive = [timespan]'31.00:00:00' }; ErrorId = 'TimeToLiveOutOfRange' }
         @{ Case = 'a body parameter is empty'; Splat = @{ TemplateName = 'spring_sale'; BodyParameter = @('Ada', '') }; ErrorId = 'InvalidBodyParameter' }
         @{ Case = 'the language code is malformed'; Splat = @{ TemplateName = 'welcome_offer'; LanguageCode = 'english' }; ErrorId = 'InvalidLanguageCode' }
     ) {

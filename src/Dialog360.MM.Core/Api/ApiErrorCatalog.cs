@@ -6,43 +6,53 @@ namespace Dialog360.MM.Core.Api;
 /// <summary>
 /// What the common Graph/WhatsApp error codes mean and what a person should do about them.
 /// Codes and titles: Meta, "WhatsApp Cloud API error codes" (developers.facebook.com/documentation/business-messaging/
-/// whatsapp/support/error-codes) and 360dialog's "expected errors" page for the MM route (see shared/reference/mm-api.md).
+/// whatsapp/support/error-codes), 360dialog's "expected errors" page for the MM route, and Meta's MM Lite API support page
+/// (developers.facebook.com/docs/whatsapp/marketing-messages-lite-api/support) for the MM-only codes 134100–134102, 131063
+/// and 131064 (see shared/reference/mm-api.md, "More error codes for the MM route").
 /// </summary>
 public static class ApiErrorCatalog
 {
-    private static readonly Dictionary<int, (ApiErrorKind Kind, string Hint)> Codes = new()
+    private static readonly Dictionary<int, ApiErrorInfo> Codes = new()
     {
-        [0] = (ApiErrorKind.Authentication, "The key could not be authenticated: check it, or create a new one in the 360dialog Client Hub."),
-        [190] = (ApiErrorKind.Authentication, "The access token behind this key expired or was revoked: create a new API key in the 360dialog Client Hub."),
-        [4] = (ApiErrorKind.RateLimit, "The app's API call limit was reached: slow down and retry later."),
-        [80007] = (ApiErrorKind.RateLimit, "The WhatsApp Business Account's rate limit was reached: slow down and retry later."),
-        [130429] = (ApiErrorKind.RateLimit, "The number's throughput limit was reached: lower -MessagesPerSecond, or ask 360dialog to raise the number's throughput."),
-        [131056] = (ApiErrorKind.RateLimit, "Too many messages to this one recipient in a short time (pair rate limit): wait before sending to this number again."),
-        [131048] = (ApiErrorKind.RateLimit, "Spam rate limit: too many recent messages were blocked or flagged; improve quality before sending more."),
-        [100] = (ApiErrorKind.InvalidRequest, "A parameter of the request is wrong: read the details, fix the input and send again."),
-        [131008] = (ApiErrorKind.InvalidRequest, "A required parameter is missing: read the details and add it."),
-        [131009] = (ApiErrorKind.InvalidRequest, "A parameter value is invalid: read the details and correct it."),
-        [131055] = (ApiErrorKind.Template, "The MM API sends marketing templates only: use a template of category MARKETING, or -UseCloudApi for others."),
-        [132000] = (ApiErrorKind.Template, "The number of parameters does not match the template: give exactly as many body parameters as the template has placeholders."),
-        [132001] = (ApiErrorKind.Template, "The template does not exist in that language: check the name and -LanguageCode against Get-MMTemplate."),
-        [132005] = (ApiErrorKind.Template, "The template text with its parameters is too long: shorten the parameter values."),
-        [132007] = (ApiErrorKind.Template, "The template text violates WhatsApp's formatting policy: change the parameter values."),
-        [132012] = (ApiErrorKind.Template, "A parameter's format does not match what the template expects (text, currency, date, media)."),
-        [132015] = (ApiErrorKind.Template, "The template is paused for low quality: edit it or wait until Meta unpauses it."),
-        [132016] = (ApiErrorKind.Template, "The template was disabled for low quality: create a new template."),
-        [131026] = (ApiErrorKind.Recipient, "The message could not be delivered to this number (not on WhatsApp, old app version, or terms not accepted): remove or verify the number."),
-        [131049] = (ApiErrorKind.Recipient, "Meta held back this marketing message to keep engagement healthy (frequency cap): do not retry at once; try this recipient again in a day or more."),
-        [131050] = (ApiErrorKind.Recipient, "The recipient has stopped marketing messages from your business: remove the number from marketing audiences."),
-        [131047] = (ApiErrorKind.Recipient, "More than 24 hours passed since the recipient last replied: only a template can be sent."),
-        [131021] = (ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient."),
-        [133010] = (ApiErrorKind.InvalidRequest, "The sending phone number is not registered with the Cloud API."),
-        [131031] = (ApiErrorKind.InvalidRequest, "The business account is locked or disabled: contact 360dialog support."),
-        [131042] = (ApiErrorKind.InvalidRequest, "There is a payment problem with the business account: check billing in the 360dialog Client Hub."),
-        [368] = (ApiErrorKind.InvalidRequest, "The account is temporarily blocked for policy violations: check WhatsApp Manager."),
-        [131000] = (ApiErrorKind.Server, "WhatsApp failed for an unknown reason: retry later."),
-        [131016] = (ApiErrorKind.Server, "WhatsApp is temporarily unavailable: retry later."),
-        [1] = (ApiErrorKind.Server, "Unknown API error: retry later."),
-        [2] = (ApiErrorKind.Server, "The API service is temporarily unavailable: retry later."),
+        [0] = new(ApiErrorKind.Authentication, "The key could not be authenticated: check it, or create a new one in the 360dialog Client Hub."),
+        [190] = new(ApiErrorKind.Authentication, "The access token behind this key expired or was revoked: create a new API key in the 360dialog Client Hub."),
+        [4] = new(ApiErrorKind.RateLimit, "The app's API call limit was reached: slow down and retry later."),
+        [80007] = new(ApiErrorKind.RateLimit, "The WhatsApp Business Account's rate limit was reached: slow down and retry later."),
+        [130429] = new(ApiErrorKind.RateLimit, "The number's throughput limit was reached: lower -MessagesPerSecond, or ask 360dialog to raise the number's throughput."),
+        [131056] = new(ApiErrorKind.RateLimit, "Too many messages to this one recipient in a short time (pair rate limit): wait before sending to this number again."),
+        [131048] = new(ApiErrorKind.RateLimit, "Spam rate limit: too many recent messages were blocked or flagged; improve quality before sending more."),
+        [100] = new(ApiErrorKind.InvalidRequest, "A parameter of the request is wrong (on the Marketing Messages route: the message must be a template message): read the details, fix the input and send again.", neverRetry: true),
+        [131008] = new(ApiErrorKind.InvalidRequest, "A required parameter is missing: read the details and add it."),
+        [131009] = new(ApiErrorKind.InvalidRequest, "A parameter value is invalid: read the details and correct it."),
+        [131055] = new(ApiErrorKind.Template, "The MM API sends marketing templates only: use a template of category MARKETING, or -UseCloudApi for others.", neverRetry: true),
+        [134100] = new(ApiErrorKind.Template, "The template is not a MARKETING template (Meta may have moved it to another category): check it with Get-MMTemplate -Force; send it with -UseCloudApi or create a marketing template.", neverRetry: true),
+        // Meta's MM Lite support page: the template-to-ads sync takes up to 10 minutes after onboarding, after a template is
+        // created, or after 7 unused days; sending at once only fails again.
+        [134101] = new(ApiErrorKind.Template, "The template is still being synced for the Marketing Messages API (new, edited or unused for 7 days): wait up to 10 minutes, then send again.", retryAfterMinutes: 10),
+        // Arrives as HTTP 500, but it is not transient: a 5xx retry cannot help (shared/reference/mm-api.md).
+        [134102] = new(ApiErrorKind.Template, "The template is unavailable for the Marketing Messages API, or the business is not eligible: check the template's status and the business's eligibility in WhatsApp Manager; do not retry.", neverRetry: true),
+        [131063] = new(ApiErrorKind.InvalidRequest, "Marketing messages are turned off on the Cloud API for this business: send through the Marketing Messages route (without -UseCloudApi).", neverRetry: true),
+        [131064] = new(ApiErrorKind.InvalidRequest, "Meta limited this business's marketing messages after templates were found in the wrong category: review the templates' categories in WhatsApp Manager; do not retry.", neverRetry: true),
+        [132000] = new(ApiErrorKind.Template, "The number of parameters does not match the template: give exactly as many body parameters as the template has placeholders."),
+        [132001] = new(ApiErrorKind.Template, "The template does not exist in that language: check the name and -LanguageCode against Get-MMTemplate."),
+        [132005] = new(ApiErrorKind.Template, "The template text with its parameters is too long: shorten the parameter values."),
+        [132007] = new(ApiErrorKind.Template, "The template text violates WhatsApp's formatting policy: change the parameter values."),
+        [132012] = new(ApiErrorKind.Template, "A parameter's format does not match what the template expects (text, currency, date, media)."),
+        [132015] = new(ApiErrorKind.Template, "The template is paused for low quality (a send answered held_for_quality_assessment can lead here): stop the campaign, edit the template or wait until Meta unpauses it.", neverRetry: true),
+        [132016] = new(ApiErrorKind.Template, "The template was disabled for low quality: create a new template."),
+        [131026] = new(ApiErrorKind.Recipient, "The message could not be delivered to this number (not on WhatsApp, old app version, or terms not accepted): remove or verify the number."),
+        [131049] = new(ApiErrorKind.Recipient, "Meta held back this marketing message to keep engagement healthy (frequency cap: a per-person marketing limit): do not retry now; try this recipient again after at least 24 hours (Meta counts excessive retries against the business).", neverRetry: true, retryAfterMinutes: 24 * 60),
+        [131050] = new(ApiErrorKind.Recipient, "The recipient has stopped marketing messages from your business: remove the number from marketing audiences; never resend.", neverRetry: true),
+        [131047] = new(ApiErrorKind.Recipient, "More than 24 hours passed since the recipient last replied: only a template can be sent."),
+        [131021] = new(ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient."),
+        [133010] = new(ApiErrorKind.InvalidRequest, "The sending phone number is not registered with the Cloud API."),
+        [131031] = new(ApiErrorKind.InvalidRequest, "The business account is locked or disabled: contact 360dialog support."),
+        [131042] = new(ApiErrorKind.InvalidRequest, "There is a payment problem with the business account: check billing in the 360dialog Client Hub."),
+        [368] = new(ApiErrorKind.InvalidRequest, "The account is temporarily blocked for policy violations: check WhatsApp Manager."),
+        [131000] = new(ApiErrorKind.Server, "WhatsApp failed for an unknown reason: retry later."),
+        [131016] = new(ApiErrorKind.Server, "WhatsApp is temporarily unavailable: retry later."),
+        [1] = new(ApiErrorKind.Server, "Unknown API error: retry later."),
+        [2] = new(ApiErrorKind.Server, "The API service is temporarily unavailable: retry later."),
     };
 
     /// <summary>Marker of the not-onboarded answer: "(#200) You must accept the Marketing Messages Lite API terms …".</summary>
@@ -63,6 +73,9 @@ public static class ApiErrorCatalog
         return ApiErrorKind.Unknown;
     }
 
+    /// <summary>What the catalog knows about a code: kind, hint and whether (and when) a resend can help.</summary>
+    public static ApiErrorInfo? Lookup(int? code) => code is int c && Codes.TryGetValue(c, out var info) ? info : null;
+
     public static string? HintFor(int? code, ApiErrorKind kind)
     {
         if (kind == ApiErrorKind.NotOnboarded)
@@ -76,4 +89,25 @@ public static class ApiErrorCatalog
             _ => null,
         };
     }
+}
+
+/// <summary>
+/// One catalogued code. <see cref="NeverRetry"/>: resending the same request cannot succeed (even when it came as HTTP 5xx,
+/// as 134102 does) and may count against the business. <see cref="RetryAfterMinutes"/>: the earliest a resend makes sense
+/// (134101: 10 minutes for the template sync; 131049: a day, for a later run, not this one).
+/// </summary>
+public sealed class ApiErrorInfo
+{
+    public ApiErrorInfo(ApiErrorKind kind, string hint, bool neverRetry = false, int? retryAfterMinutes = null)
+    {
+        Kind = kind;
+        Hint = hint;
+        NeverRetry = neverRetry;
+        RetryAfterMinutes = retryAfterMinutes;
+    }
+
+    public ApiErrorKind Kind { get; }
+    public string Hint { get; }
+    public bool NeverRetry { get; }
+    public int? RetryAfterMinutes { get; }
 }

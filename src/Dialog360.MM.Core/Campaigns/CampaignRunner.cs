@@ -190,8 +190,9 @@ public sealed class CampaignRunner : IDisposable
                     ? Result(message, SendStatus.Unknown, CodeOf(ex), error.Message, endpoint, sentAt)
                     : Result(message, SendStatus.Failed, CodeOf(ex), ex is ApiException api ? api.Describe() : ex.Message, endpoint, sentAt);
                 if (ex is ApiException { Hint: { } hint }) result.ErrorHint = hint;
-                // Meta's frequency cap: not retried in this run; the result (and the journal) say when a new try makes sense.
-                if (result.ErrorCode == RecipientGate.FrequencyCapCode) result.NotBefore = DateTimeOffset.Now + RecipientGate.FrequencyCapWait;
+                // Codes with a known wait (131049, Meta's frequency cap: a day; 134101, a template still syncing: minutes): the
+                // result and the journal say when a new try makes sense, and a rerun waits until then.
+                if (ex is ApiException { RetryAfterMinutes: int minutes }) result.NotBefore = DateTimeOffset.Now.AddMinutes(minutes);
                 break;
             }
         }

@@ -44,7 +44,8 @@ public readonly struct GateDecision
 /// from messaging anybody twice, against their wish, or at night. In order: a number repeated in the input is sent
 /// once; a journal of another campaign refuses the row; the suppression list holds back who stopped marketing; the
 /// journal skips who already got it, holds back who may have got it (Unknown) and who cannot get it (131050 and other
-/// refusals a resend cannot change) or should not be tried yet (131049); the send window defers who is outside it.
+/// refusals a resend cannot change) or should not be tried yet (131049, 134101: the catalog's wait); the send window
+/// defers who is outside it.
 /// The cmdlet only binds, asks ShouldProcess and writes what this returns.
 /// </summary>
 public sealed class RecipientGate
@@ -55,10 +56,6 @@ public sealed class RecipientGate
     /// is the sending number itself. A rerun skips them unless told otherwise (-RetryFailed).
     /// </summary>
     public static readonly ISet<string> PermanentFailureCodes = new HashSet<string>(StringComparer.Ordinal) { "131050", "131021" };
-
-    /// <summary>131049: Meta held back a marketing message to keep engagement healthy; a day is the least to wait.</summary>
-    public const string FrequencyCapCode = "131049";
-    public static readonly TimeSpan FrequencyCapWait = TimeSpan.FromHours(24);
 
     private readonly Dictionary<string, HashSet<ulong>> _seen = new(StringComparer.Ordinal);
     private readonly GateOptions _options;

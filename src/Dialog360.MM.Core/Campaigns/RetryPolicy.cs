@@ -20,7 +20,8 @@ public enum FailureDecision
 /// connections refused before the request left. 500, 502 and 504 come from gateways that may already have handed the
 /// message on, and a timeout or a connection broken after the body left proves nothing either way: those are in doubt,
 /// and a resend could message someone twice. 134102 (template unavailable, business not eligible) arrives as HTTP 500
-/// but is Meta's clear refusal (360dialog, MM API expected errors; shared reference mm-api.md): Failed, never retried.
+/// but is Meta's clear refusal (360dialog, MM API expected errors): Failed, never retried, like every code
+/// <see cref="ApiErrorCatalog"/> marks NeverRetry.
 /// </summary>
 public sealed class RetryPolicy
 {
@@ -38,15 +39,13 @@ public sealed class RetryPolicy
     public TimeSpan BaseDelay { get; }
     public TimeSpan MaxDelay { get; }
 
-    /// <summary>Graph codes that arrive with a 5xx status yet say plainly that the message was refused.</summary>
-    private static bool IsClearRefusal(ApiException api) => api.Code is 134102;
-
     /// <summary>The nature of a failure, whatever the attempt count.</summary>
     public static FailureDecision Classify(Exception error) => error switch
     {
         ApiException api when api.HttpStatus == 429 || api.Kind == ApiErrorKind.RateLimit => FailureDecision.Retry,
         ApiException api when api.HttpStatus == 503 => FailureDecision.Retry,
-        ApiException api when IsClearRefusal(api) => FailureDecision.Fail,
+        // Codes the catalog marks as never worth a resend (134102 even though it comes as HTTP 500; 131049 within a run).
+        ApiException api when api.NeverRetry => FailureDecision.Fail,
         ApiException api when api.HttpStatus is 500 or 502 or 504 => FailureDecision.InDoubt,
         ApiException => FailureDecision.Fail,
         ApiTransportException transport => transport.RequestMayHaveBeenSent ? FailureDecision.InDoubt : FailureDecision.Retry,

@@ -9,8 +9,9 @@ namespace Dialog360.MM.Core.Messages;
 
 /// <summary>
 /// A marketing template message, validated on construction so that nothing half-built is ever sent.
-/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference), plus
-/// message_send_ttl_seconds, which 360dialog's MM page and Meta's TTL page name but the v23 schema lacks.
+/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference). No time-to-live: Meta sets
+/// message_send_ttl_seconds on the template ("Configure message time-to-live": POST …/message_templates), the v23 send
+/// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive).
 /// </summary>
 public sealed class TemplateMessage
 {
@@ -23,7 +24,7 @@ public sealed class TemplateMessage
     public const int MaxCallbackDataLength = 512;
 
     public TemplateMessage(string to, string templateName, string languageCode = "en",
-        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false, TimeSpan? timeToLive = null,
+        IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false,
         IReadOnlyList<TemplateParameter>? headerParameters = null, IReadOnlyList<TemplateButton>? buttons = null,
         IReadOnlyList<string>? rawComponents = null, ProductPolicy? productPolicy = null, string? callbackData = null)
     {
@@ -35,7 +36,6 @@ public sealed class TemplateMessage
         Buttons = buttons ?? Array.Empty<TemplateButton>();
         RawComponents = rawComponents ?? Array.Empty<string>();
         ActivitySharing = activitySharing;
-        TtlSeconds = timeToLive is TimeSpan ttl ? TimeToLive.ToSeconds(ttl) : null;
         ProductPolicy = productPolicy;
         CallbackData = ValidateCallbackData(callbackData);
     }
@@ -50,7 +50,6 @@ public sealed class TemplateMessage
     /// <summary>Components given as JSON objects (carousel, limited-time offer, …), written as they are.</summary>
     public IReadOnlyList<string> RawComponents { get; }
     public bool ActivitySharing { get; }
-    public int? TtlSeconds { get; }
     public ProductPolicy? ProductPolicy { get; }
     public string? CallbackData { get; }
 
@@ -112,7 +111,6 @@ public sealed class TemplateMessage
         if (ProductPolicy is ProductPolicy policy)
             w.WriteString("product_policy", policy == Messages.ProductPolicy.Strict ? "STRICT" : "CLOUD_API_FALLBACK");
         if (ActivitySharing) w.WriteBoolean("message_activity_sharing", true);
-        if (TtlSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
         if (CallbackData != null) w.WriteString("biz_opaque_callback_data", CallbackData);
         w.WriteEndObject();
     }

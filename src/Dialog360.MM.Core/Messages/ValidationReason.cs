@@ -27,6 +27,7 @@ public static class ValidationReason
     public const string TemplateNotApproved = nameof(TemplateNotApproved);
     public const string TemplateNotMarketing = nameof(TemplateNotMarketing);
     public const string BodyParameterCountMismatch = nameof(BodyParameterCountMismatch);
+    public const string InvalidTemplateDefinition = nameof(InvalidTemplateDefinition);
     public const string InvalidSendWindow = nameof(InvalidSendWindow);
     public const string InvalidTimeZone = nameof(InvalidTimeZone);
     public const string SendWindowNeverOpen = nameof(SendWindowNeverOpen);

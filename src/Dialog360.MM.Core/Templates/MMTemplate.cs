@@ -27,6 +27,8 @@ public sealed class MMTemplate
     /// <summary>"TYPE: text" per button, e.g. "URL: Shop now".</summary>
     public string[] Buttons { get; set; } = Array.Empty<string>();
     public string? Id { get; set; }
+    /// <summary>message_send_ttl_seconds when the template has one (Meta's default for marketing is 30 days).</summary>
+    public TimeSpan? TimeToLive { get; set; }
 
     public bool IsApproved => string.Equals(Status, "approved", StringComparison.OrdinalIgnoreCase);
     public bool IsMarketing => string.Equals(Category, "MARKETING", StringComparison.OrdinalIgnoreCase);
@@ -46,6 +48,8 @@ public sealed class MMTemplate
             Category = (Text(t, "category") ?? string.Empty).ToUpperInvariant(),
             Status = (Text(t, "status") ?? string.Empty).ToLowerInvariant(),
             Id = t.TryGetProperty("id", out var id) ? id.ToString() : null,
+            TimeToLive = t.TryGetProperty("message_send_ttl_seconds", out var ttl) && ttl.ValueKind == JsonValueKind.Number &&
+                         ttl.TryGetInt32(out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
         };
         var buttons = new List<string>();
         if (t.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
@@ -66,6 +70,24 @@ public sealed class MMTemplate
         template.Buttons = buttons.ToArray();
         template.BodyParameterCount = CountPlaceholders(template.BodyText);
         return template;
+    }
+
+    /// <summary>Fills what a create answer left out (360dialog may answer with little more than id and status) from the definition sent.</summary>
+    internal MMTemplate CompleteFrom(TemplateDefinition definition)
+    {
+        if (Name.Length == 0) Name = definition.Name;
+        if (LanguageCode.Length == 0) LanguageCode = definition.LanguageCode;
+        if (Category.Length == 0) Category = definition.CategoryText;
+        if (Status.Length == 0) Status = "pending";
+        if (TimeToLive is null && definition.TtlSeconds is int ttl) TimeToLive = TimeSpan.FromSeconds(ttl);
+        if (BodyText is null && definition.BodyText != null)
+        {
+            BodyText = definition.BodyText;
+            BodyParameterCount = CountPlaceholders(BodyText);
+        }
+        if (HeaderFormat is null) HeaderFormat = definition.Header?.Format;
+        if (Buttons.Length == 0) Buttons = definition.Buttons.Select(b => $"{b.Type}: {b.Text}").ToArray();
+        return this;
     }
 
     private static string? Text(JsonElement obj, string name) =>

@@ -40,7 +40,7 @@ public sealed class SendWindow
         var parts = (text ?? string.Empty).Split('-');
         if (parts.Length != 2 || !TryTime(parts[0], out var opens) || !TryTime(parts[1], out var closes))
             throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
-                $"'{text}' is not a send window: give the local opening and closing times as 'HH:mm-HH:mm', e.g. '09:00-20:00'.");
+                $"SendWindow '{text}' is not a send window: give the local opening and closing times as 'HH:mm-HH:mm', e.g. '09:00-20:00'.");
         return new SendWindow(opens, closes, forcedZone);
     }
 
@@ -51,7 +51,7 @@ public sealed class SendWindow
         catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
         {
             throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone,
-                $"'{id}' is not a time zone this machine knows: give an IANA id such as 'Europe/Berlin' (Windows PowerShell 5.1 needs a Windows id such as 'W. Europe Standard Time').");
+                $"TimeZone '{id}' is not a time zone this machine knows: give an IANA id such as 'Europe/Berlin' (Windows PowerShell 5.1 needs a Windows id such as 'W. Europe Standard Time').");
         }
     }
 

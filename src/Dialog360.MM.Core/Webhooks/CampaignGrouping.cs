@@ -9,4 +9,6 @@ public enum CampaignGrouping
     CallbackData,
     /// <summary>By template name, from the send journal.</summary>
     Template,
+    /// <summary>By the recipient's market (region from the number, libphonenumber), as WhatsApp prices messages.</summary>
+    Market,
 }

@@ -22,12 +22,15 @@ public sealed class Funnel
     private const byte Sent = 1, Delivered = 2, Read = 3;
     private readonly CampaignGrouping _groupBy;
     private readonly IReadOnlyDictionary<string, SendJournalEntry>? _journal;
+    private readonly RateCard? _rateCard;
     private readonly Dictionary<string, MessageState> _messages = new(StringComparer.Ordinal);
     private readonly HashSet<string> _clickIds = new(StringComparer.Ordinal);
     private int _clicksWithoutId;
 
-    public Funnel(CampaignGrouping groupBy = CampaignGrouping.None, IReadOnlyDictionary<string, SendJournalEntry>? journal = null)
+    public Funnel(CampaignGrouping groupBy = CampaignGrouping.None, IReadOnlyDictionary<string, SendJournalEntry>? journal = null,
+        RateCard? rateCard = null)
     {
+        _rateCard = rateCard;
         if (groupBy == CampaignGrouping.Template && journal is null)
             throw new ArgumentException("Grouping by template needs the send journal: statuses do not name the template.", nameof(journal));
         _groupBy = groupBy;
@@ -74,6 +77,8 @@ public sealed class Funnel
         }
         state.Recipient ??= status.RecipientId;
         state.CallbackData ??= status.CallbackData;
+        if (status.Billable == true) state.Billable = true;
+        state.PricingCategory ??= status.PricingCategory;
         switch (status.Status)
         {
             case "sent": state.Furthest = Math.Max(state.Furthest, Sent); break;
@@ -92,7 +97,7 @@ public sealed class Funnel
         var groups = new Dictionary<string, Tally>(StringComparer.Ordinal);
         Tally GroupOf(string key)
         {
-            if (!groups.TryGetValue(key, out var tally)) groups.Add(key, tally = new Tally());
+            if (!groups.TryGetValue(key, out var tally)) groups.Add(key, tally = new Tally(_rateCard));
             return tally;
         }
 
@@ -100,10 +105,11 @@ public sealed class Funnel
         {
             var journal = Journal(pair.Key);
             var state = pair.Value;
-            var tally = GroupOf(KeyOf(state.CallbackData, journal));
-            tally.Messages++;
             var recipient = state.Recipient ?? journal?.To;
+            var tally = GroupOf(KeyOf(state.CallbackData, journal, recipient));
+            tally.Messages++;
             if (recipient != null) tally.Recipients.Add(recipient);
+            if (state.Billable) tally.Cost.Add(recipient, state.PricingCategory);
             // A failed status after a delivery cannot undo it; only never-delivered failures count as failed.
             if (state.Failed && state.Furthest < Delivered)
             {
@@ -122,7 +128,7 @@ public sealed class Funnel
             foreach (var entry in _journal.Values)
             {
                 if (_messages.ContainsKey(entry.MessageId)) continue;
-                var tally = GroupOf(KeyOf(null, entry));
+                var tally = GroupOf(KeyOf(null, entry, entry.To));
                 tally.Messages++;
                 tally.Pending++;
                 if (entry.To != null) tally.Recipients.Add(entry.To);
@@ -143,8 +149,9 @@ public sealed class Funnel
     private SendJournalEntry? Journal(string messageId) =>
         _journal != null && _journal.TryGetValue(messageId, out var entry) ? entry : null;
 
-    private string KeyOf(string? callbackData, SendJournalEntry? journal) => _groupBy switch
+    private string KeyOf(string? callbackData, SendJournalEntry? journal, string? recipient) => _groupBy switch
     {
+        CampaignGrouping.Market => Market.Of(recipient).ToString(),
         CampaignGrouping.CallbackData => callbackData ?? journal?.CallbackData ?? NoCampaign,
         CampaignGrouping.Template => journal?.TemplateName ?? NoCampaign,
         _ => AllCampaigns,
@@ -158,10 +165,15 @@ public sealed class Funnel
         public string? ErrorTitle;
         public string? Recipient;
         public string? CallbackData;
+        public bool Billable;
+        public string? PricingCategory;
     }
 
     private sealed class Tally
     {
+        public Tally(RateCard? rateCard) => Cost = new CostTally(rateCard);
+
+        public readonly CostTally Cost;
         public int Messages, Sent, Delivered, Read, Failed, Pending, Clicked;
         public readonly HashSet<string> Recipients = new(StringComparer.Ordinal);
         public readonly Dictionary<(int?, string?), int> Failures = new();
@@ -175,7 +187,7 @@ public sealed class Funnel
                 .OrderByDescending(f => f.Count)
                 .ThenBy(f => f.Code ?? int.MaxValue)
                 .ToList();
-            return new MMCampaignSummary
+            var summary = new MMCampaignSummary
             {
                 Campaign = key,
                 Messages = Messages,
@@ -192,6 +204,8 @@ public sealed class Funnel
                 TopFailureCodes = string.Join(", ", failures.Take(3).Select(f => f.ToString())),
                 FailureCodes = failures,
             };
+            Cost.WriteTo(summary);
+            return summary;
         }
     }
 }

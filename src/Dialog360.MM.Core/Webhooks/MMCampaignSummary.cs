@@ -30,6 +30,20 @@ public sealed class MMCampaignSummary
     public double? ClickRate { get; internal set; }
     /// <summary>The three most frequent failure codes, e.g. "131049 (12), 131026 (3)".</summary>
     public string TopFailureCodes { get; internal set; } = "";
+    /// <summary>Billable messages (a status said pricing.billable) in pricing category marketing_lite: sent through the MM API.</summary>
+    public int BillableMarketingLite { get; internal set; }
+    /// <summary>Billable messages in category marketing: sent through Cloud API (-UseCloudApi, or a CLOUD_API_FALLBACK fallback).</summary>
+    public int BillableMarketing { get; internal set; }
+    /// <summary>Billable messages of any other category (utility, …) or without one.</summary>
+    public int BillableOther { get; internal set; }
+    /// <summary>With -RateCard: the billable messages priced by the card, summed; null without a rate card.</summary>
+    public decimal? EstimatedCost { get; internal set; }
+    /// <summary>The rate card's currency.</summary>
+    public string? Currency { get; internal set; }
+    /// <summary>With -RateCard: billable messages the card has no price for (not in EstimatedCost).</summary>
+    public int UnpricedMessages { get; internal set; }
+    /// <summary>With -RateCard: the markets and categories the card lacks, with their message counts, e.g. "DE marketing (3)".</summary>
+    public string MissingRates { get; internal set; } = "";
     /// <summary>Every failure code with its count, most frequent first.</summary>
     public IReadOnlyList<MMFailureCount> FailureCodes { get; internal set; } = new MMFailureCount[0];
 }

@@ -82,7 +82,13 @@ internal sealed class WebhookDispatcher
                 _queue.Add((now + ToMilliseconds(timed.DueSeconds), _sequence++), new Delivery(timed.Event));
         }
         Interlocked.Add(ref _pending, events.Count);
-        _wake.Release();
+        Wake();
+    }
+
+    // One pending wake-up is enough: the loop looks at the whole queue each time (10,000 sends need not mean 10,000 turns).
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
     }
 
     private long ToMilliseconds(double platformSeconds) => (long)(platformSeconds * _options.TimeScale * 1000);
@@ -176,7 +182,7 @@ internal sealed class WebhookDispatcher
                 // 1, 2, 4 … platform seconds, capped at a minute; never sooner than 10 ms of real time.
                 var backoff = Math.Max(10, ToMilliseconds(Math.Min(60, Math.Pow(2, delivery.Attempt))));
                 lock (_gate) _queue.Add((_clock.ElapsedMilliseconds + backoff, _sequence++), delivery.Retry());
-                _wake.Release();
+                Wake();
             }
         }
         finally

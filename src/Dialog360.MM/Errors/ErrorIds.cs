@@ -106,6 +106,10 @@ public static class ErrorIds
     public static readonly ErrorId SendEngineFailed = new(nameof(SendEngineFailed), ErrorCategory.NotSpecified,
         "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details.");
 
+    /// <summary>Send-MarketingMessage -TimeToLive, retired: time-to-live is set on the template (New-MMTemplate -TimeToLive).</summary>
+    public static readonly ErrorId TimeToLiveOnTemplate = new(nameof(TimeToLiveOnTemplate), ErrorCategory.InvalidArgument,
+        "Set the time-to-live on the template: New-MMTemplate -TimeToLive. Leave -TimeToLive off Send-MarketingMessage.");
+
     // Sending: send windows (ids shared with Core's ValidationReason)
     public static readonly ErrorId InvalidSendWindow = Validation(ValidationReason.InvalidSendWindow, "Give the local opening and closing times as 'HH:mm-HH:mm', e.g. -SendWindow '09:00-20:00'.");
     public static readonly ErrorId InvalidTimeZone = Validation(ValidationReason.InvalidTimeZone, "Give an IANA time zone such as 'Europe/Berlin' (a Windows id on Windows PowerShell 5.1), together with -SendWindow.");
@@ -113,6 +117,7 @@ public static class ErrorIds
     public static readonly ErrorId TimeZoneUnknown = Validation(ValidationReason.TimeZoneUnknown, "Give -TimeZone: the number's local time cannot be told from the number.");
 
     // Templates and webhook settings
+    public static readonly ErrorId InvalidTemplateDefinition = Validation(ValidationReason.InvalidTemplateDefinition, "Read the message: it names the part of the template to fix (header, body examples, buttons, TTL).");
     public static readonly ErrorId InvalidWebhookUrl = new(nameof(InvalidWebhookUrl), ErrorCategory.InvalidArgument,
         "Give an https:// address.");
 
@@ -139,6 +144,11 @@ public static class ErrorIds
         "Give the file Send-MarketingMessage -JournalPath wrote.");
     public static readonly ErrorId JournalRequired = new(nameof(JournalRequired), ErrorCategory.InvalidArgument,
         "Add -JournalPath with the file Send-MarketingMessage -JournalPath wrote, or use -GroupBy CallbackData.");
+    public static readonly ErrorId RateCardNotFound = new(nameof(RateCardNotFound), ErrorCategory.ObjectNotFound,
+        "Give the path of a CSV with the columns Market, Category, Price and Currency.");
+    /// <summary>A rate card without the Market, Category, Price, Currency columns, with a bad row, or in two currencies.</summary>
+    public static readonly ErrorId InvalidRateCard = new(nameof(InvalidRateCard), ErrorCategory.InvalidData,
+        "Fix the line the message names: columns Market, Category, Price, Currency; one currency per card.");
 
     // Opt-outs: the suppression list
     /// <summary>No suppression list is named, its folder is missing, or its file cannot be read or written.</summary>

@@ -26,6 +26,12 @@ internal sealed class TemplateCache
         get { lock (_gate) return _templates != null && DateTime.UtcNow - _fetchedAt < Lifetime ? _templates : null; }
     }
 
+    /// <summary>After a template was created or deleted: the next read lists afresh, so the pre-send check and completion see it.</summary>
+    public void Invalidate()
+    {
+        lock (_gate) _templates = null;
+    }
+
     public async Task<IReadOnlyList<MMTemplate>> GetAsync(CancellationToken cancellationToken, bool refresh = false)
     {
         if (!refresh && Cached is { } cached) return cached;

@@ -258,6 +258,23 @@ public sealed class EmulatorWebhookTests : IDisposable
         Assert.Equal(1, emulator.AcceptedCount("447911300003"));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_send_answered_with_a_gateway_error_after_acceptance_still_gets_its_statuses()
+    {
+        // What lets a sender settle an in-doubt send: the platform had the message, so its statuses come.
+        var options = FileOptions(seed: 8, w => { w.DeliveredRate = 1; w.DuplicateRate = 0; });
+        options.Faults["447911300005"] = new Queue<int>(new[] { (int)EmulatorFault.GatewayTimeout });
+        options.Faults["447911300006"] = new Queue<int>(new[] { (int)EmulatorFault.RateLimited });
+        using var emulator = new MarketingApiEmulator(options);
+        emulator.Start();
+        Assert.Equal(504, (await Post(emulator, Send("447911300005"))).Status);
+        Assert.Equal(429, (await Post(emulator, Send("447911300006"))).Status);
+        await WaitForWebhooks(emulator);
+        var statuses = ReadAll(options.Webhooks.Path!).OfType<MMStatusEvent>().ToList();
+        Assert.Contains(statuses, s => s.RecipientId == "447911300005" && s.Status == "delivered");
+        Assert.DoesNotContain(statuses, s => s.RecipientId == "447911300006");
+    }
+
     [Theory]
     [InlineData("http://example.com/hooks")]
     [InlineData("ftp://127.0.0.1/hooks")]

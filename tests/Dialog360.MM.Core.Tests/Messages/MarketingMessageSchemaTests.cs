@@ -125,7 +125,7 @@ public class MarketingMessageSchemaTests
     }));
 
     [Fact]
-    public void Raw_components_policy_sharing_ttl_and_callback_data() => AssertValid(new TemplateMessage("447911123456", "promo",
-        activitySharing: true, timeToLive: TimeSpan.FromDays(2), productPolicy: ProductPolicy.CloudApiFallback, callbackData: "spring-2026",
+    public void Raw_components_policy_sharing_and_callback_data() => AssertValid(new TemplateMessage("447911123456", "promo",
+        activitySharing: true, productPolicy: ProductPolicy.CloudApiFallback, callbackData: "spring-2026",
         rawComponents: new[] { TemplateValues.RawComponent("{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"x\"}]}", 1) }));
 }

@@ -27,10 +27,10 @@ public class TemplateMessageTests
     }
 
     [Fact]
-    public void Activity_sharing_and_ttl_are_written_only_when_set()
+    public void Activity_sharing_is_written_only_when_set_and_a_time_to_live_never()
     {
-        var json = Json(new TemplateMessage("441234567890", "welcome_offer", activitySharing: true, timeToLive: TimeSpan.FromHours(12)));
-        Assert.EndsWith("\"message_activity_sharing\":true,\"message_send_ttl_seconds\":43200}", json);
+        var json = Json(new TemplateMessage("441234567890", "welcome_offer", activitySharing: true));
+        Assert.EndsWith("\"message_activity_sharing\":true}", json);
         var plain = Json(new TemplateMessage("441234567890", "welcome_offer"));
         Assert.DoesNotContain("message_activity_sharing", plain);
         Assert.DoesNotContain("message_send_ttl_seconds", plain);

@@ -82,6 +82,17 @@ public class TemplateCheckTests
             Assert.Throws<MessageValidationException>(() => TemplateCheck.Check(Templates, "order_update", "en", SendRoute.MarketingMessages, 1)).Reason);
     }
 
+    [Fact]
+    public void A_template_Meta_moved_out_of_MARKETING_is_refused_on_the_MM_route()
+    {
+        // template_category_update moved it to UTILITY: the list read afresh (New-/Remove-MMTemplate, -Force, five minutes) says so.
+        var moved = new[] { new MMTemplate { Name = "spring_sale", LanguageCode = "en", Category = "UTILITY", Status = "approved", BodyParameterCount = 2 } };
+        var ex = Assert.Throws<MessageValidationException>(() => TemplateCheck.Check(moved, "spring_sale", "en", SendRoute.MarketingMessages, 2));
+        Assert.Equal("TemplateNotMarketing", ex.Reason);
+        Assert.Contains("UTILITY", ex.Message);
+        Assert.Contains("-UseCloudApi", ex.Message);
+    }
+
     [Theory]
     [InlineData("no_such", "en", 0, "TemplateNotFound", "TemplateName")]
     [InlineData("spring_sale", "fr", 2, "TemplateLanguageNotFound", "LanguageCode")]

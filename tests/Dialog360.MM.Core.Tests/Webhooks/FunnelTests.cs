@@ -103,3 +103,70 @@ public class FunnelTests
         Assert.Equal((0, null as double?), (row.Messages, row.DeliveryRate));
     }
 }
+
+public class CostTests
+{
+    private static List<MMWebhookEvent> Pricing()
+    {
+        using var stream = File.OpenRead(WebhookReaderTests.Fixture("pricing.jsonl"));
+        return WebhookReader.Read(stream, "pricing.jsonl", _ => { }).ToList();
+    }
+
+    private static RateCard Card() => RateCard.Load(WebhookReaderTests.Fixture("rate-card.csv"));
+
+    private static IReadOnlyList<MMCampaignSummary> Fold(CampaignGrouping groupBy, RateCard? card)
+    {
+        var funnel = new Funnel(groupBy, rateCard: card);
+        foreach (var e in Pricing()) funnel.Add(e);
+        return funnel.Summarize();
+    }
+
+    [Fact]
+    public void Billable_messages_are_counted_once_per_pricing_category()
+    {
+        var row = Assert.Single(Fold(CampaignGrouping.None, null));
+        Assert.Equal((4, 1, 0), (row.BillableMarketingLite, row.BillableMarketing, row.BillableOther));
+        Assert.Null(row.EstimatedCost);
+        Assert.Equal("", row.MissingRates);
+    }
+
+    [Fact]
+    public void A_rate_card_prices_each_market_by_region_or_calling_code_and_names_what_it_lacks()
+    {
+        var row = Assert.Single(Fold(CampaignGrouping.None, Card()));
+        // GB lite 2 × 0.0380 + DE (calling code 49) marketing 0.1131 + US (calling code 1) lite 0.0250; IN is missing.
+        Assert.Equal(0.2141m, row.EstimatedCost);
+        Assert.Equal("EUR", row.Currency);
+        Assert.Equal(1, row.UnpricedMessages);
+        Assert.Equal("IN marketing_lite (1)", row.MissingRates);
+    }
+
+    [Fact]
+    public void GroupBy_Market_gives_one_row_per_market_with_its_cost()
+    {
+        var rows = Fold(CampaignGrouping.Market, Card()).ToDictionary(r => r.Campaign);
+        Assert.Equal(new[] { "DE", "GB", "IN", "US" }, rows.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal((3, 2, 0.0760m), (rows["GB"].Messages, rows["GB"].BillableMarketingLite, rows["GB"].EstimatedCost));
+        Assert.Equal(1, rows["GB"].Failed);
+        Assert.Equal((1, 0.1131m), (rows["DE"].BillableMarketing, rows["DE"].EstimatedCost));
+        Assert.Equal((0m, 1), (rows["IN"].EstimatedCost, rows["IN"].UnpricedMessages));
+    }
+
+    [Fact]
+    public void A_region_price_wins_over_its_calling_code()
+    {
+        var card = RateCard.Parse(new StringReader("market,CATEGORY,price,currency\n1,marketing_lite,0.02,USD\nCA,marketing_lite,0.03,USD\n"), "card.csv");
+        Assert.True(card.TryGetPrice(Market.Of("14165550123"), "marketing_lite", out var canada));
+        Assert.True(card.TryGetPrice(Market.Of("12025550123"), "MARKETING_LITE", out var us));
+        Assert.Equal((0.03m, 0.02m), (canada, us));
+    }
+
+    [Theory]
+    [InlineData("Market,Category,Price\nGB,marketing,1\n", "'currency'")]
+    [InlineData("Market,Category,Price,Currency\nGreat Britain,marketing,1,EUR\n", "line 2")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing,cheap,EUR\n", "line 2")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing,1,EUR\nDE,marketing,1,USD\n", "two currencies")]
+    [InlineData("Market,Category,Price,Currency\n", "no prices")]
+    public void A_bad_rate_card_says_what_and_where(string csv, string says) =>
+        Assert.Contains(says, Assert.Throws<InvalidDataException>(() => RateCard.Parse(new StringReader(csv), "card.csv")).Message);
+}

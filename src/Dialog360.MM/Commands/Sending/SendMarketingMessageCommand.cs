@@ -146,7 +146,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             if (bound.ContainsKey(nameof(TemplateName))) TemplateMessage.ValidateTemplateName(TemplateName);
             if (bound.ContainsKey(nameof(LanguageCode))) TemplateMessage.ValidateLanguage(LanguageCode);
             if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
-            if (TimeToLive is TimeSpan ttl) Core.Messages.TimeToLive.ToSeconds(ttl);
+            if (TimeToLive != null)
+                throw new MessageValidationException("TimeToLive", ErrorIds.TimeToLiveOnTemplate.Id,
+                    "-TimeToLive is no longer sent with each message: Meta takes a marketing message's time-to-live from its template " +
+                    "(message_send_ttl_seconds), and its send payload has no such field. Set it on the template: " +
+                    "New-MMTemplate -Name <name> ... -TimeToLive (New-TimeSpan -Days 1), then send without -TimeToLive.");
             if (BodyParameter != null && BodyParameterProperty != null)
                 throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
                     "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
@@ -359,7 +363,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             var body = BodyParameterProperty is null ? parts.Body : FromColumns(BodyParameterProperty);
             var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
             EnsureTemplateChecked(body.Count);
-            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing, TimeToLive,
+            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing,
                 parts.Header, parts.Buttons, parts.Components, ProductPolicy, CallbackData);
         }
         catch (MessageValidationException ex)

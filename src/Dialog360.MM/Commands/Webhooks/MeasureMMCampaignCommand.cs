@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Webhooks;
@@ -42,8 +43,14 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
 
+    /// <summary>A CSV of prices per market and category: adds EstimatedCost (Core: RateCard).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RateCard { get; set; }
+
     protected override void BeginProcessing()
     {
+        var rateCard = RateCard is null ? null : LoadRateCard(RateCard);
         Dictionary<string, SendJournalEntry>? journal = null;
         if (JournalPath != null)
         {
@@ -67,7 +74,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
                 ErrorIds.JournalRequired, new ArgumentException("-GroupBy Template needs -JournalPath: statuses do not name the template, the send journal does."), GroupBy,
                 "Add -JournalPath with the file Send-MarketingMessage -JournalPath wrote, or use -GroupBy CallbackData."));
         }
-        _funnel = new Funnel(GroupBy, journal);
+        _funnel = new Funnel(GroupBy, journal, rateCard);
     }
 
     protected override void ProcessRecord()
@@ -106,6 +113,29 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
     protected override void EndProcessing()
     {
         WriteVerbose($"Folded {_events:N0} events.");
-        foreach (var row in _funnel!.Summarize()) WriteObject(row);
+        var rows = _funnel!.Summarize();
+        foreach (var row in rows) WriteObject(row);
+        var missing = rows.Where(r => r.UnpricedMessages > 0).ToList();
+        if (missing.Count > 0)
+            WriteWarning($"The rate card has no price for {string.Join("; ", missing.Select(r => r.MissingRates).Distinct())}: " +
+                $"{missing.Sum(r => r.UnpricedMessages):N0} billable message(s) are not in EstimatedCost. Add those markets (region or calling code) to the rate card.");
+    }
+
+    private Core.Webhooks.RateCard LoadRateCard(string path)
+    {
+        var file = GetUnresolvedProviderPathFromPSPath(path);
+        if (!File.Exists(file))
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.RateCardNotFound, new FileNotFoundException($"No rate card at '{file}'.", file), path, "Give a CSV with the columns Market, Category, Price, Currency."));
+        try
+        {
+            var card = Core.Webhooks.RateCard.Load(file);
+            WriteVerbose($"Read {card.Count:N0} prices in {card.Currency} from the rate card {file}.");
+            return card;
+        }
+        catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidRateCard, ex, path));
+            throw;
+        }
     }
 }
