@@ -244,7 +244,12 @@ public sealed class SuppressionListTests : IDisposable
         var entry = SuppressionEntry.FromSendResult(refused)!;
         Assert.Equal((SuppressionAction.Add, "447911123456", "131050", "Send-MarketingMessage spring_sale", T0),
             (entry.Action, entry.Phone, entry.Reason, entry.Source, entry.Time));
+        var skippedOnRerun = Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131050", "refused earlier", null, T0,
+            Dialog360.MM.Core.Campaigns.SendStatus.Skipped);
+        Assert.Equal("131050", SuppressionEntry.FromSendResult(skippedOnRerun)!.Reason);
         Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131049", "limit", null, T0)));
+        Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "Duplicate", "twice", null, T0,
+            Dialog360.MM.Core.Campaigns.SendStatus.Skipped)));
         Assert.Null(SuppressionEntry.FromSendResult(new Dialog360.MM.Core.Campaigns.MMSendResult { To = "447911123456", Status = Dialog360.MM.Core.Campaigns.SendStatus.Accepted }));
     }
 }
