@@ -193,3 +193,46 @@ Describe 'Two processes adding at once' {
         ($entries.Phone | Sort-Object -Unique).Count | Should -Be 800
     }
 }
+
+Describe 'Send-MarketingMessage and the suppression list' {
+    BeforeAll {
+        $script:emulator = Start-MMEmulator -FailRecipient @{ '+447700900050' = 131050 }
+        $emulator | Connect-MMAccount -Name sendlist
+    }
+    AfterAll {
+        Disconnect-MMAccount -Name sendlist, withlist -Confirm:$false -ErrorAction SilentlyContinue
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'holds a suppressed number back without a request, with the reason, and sends the rest' {
+        $list = Join-Path $TestDrive 'send.jsonl'
+        '+447911000901' | Add-MMSuppression -Path $list -Reason 'asked by phone' -Confirm:$false
+        $before = $emulator.RequestCount
+        $results = '+447911000901', '+447911000902' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list
+        $held = $results | Where-Object To -eq '447911000901'
+        $held.Status | Should -Be 'Suppressed'
+        $held.ErrorMessage | Should -Match 'asked by phone'
+        $emulator.AcceptedCount('447911000901') | Should -Be 0
+        $emulator.AcceptedCount('447911000902') | Should -Be 1
+        $emulator.RequestCount - $before | Should -Be 2 -Because 'one template list read and one send; nothing for the suppressed number'
+    }
+
+    It 'adds a 131050 refusal to the list by itself, so the next run does not ask again' {
+        $list = Join-Path $TestDrive 'learn.jsonl'
+        $first = '+447700900050' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list -ErrorAction SilentlyContinue
+        $first.ErrorCode | Should -Be '131050'
+        (Get-MMSuppression -Path $list).Phone | Should -Contain '447700900050'
+        $before = $emulator.RequestCount
+        $second = '+447700900050' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list
+        $second.Status | Should -Be 'Suppressed'
+        $emulator.RequestCount - $before | Should -BeLessOrEqual 1 -Because 'at most the template list is read; no send'
+    }
+
+    It 'uses the account''s list when the send names none' {
+        $list = Join-Path $TestDrive 'account.jsonl'
+        '+447911000903' | Add-MMSuppression -Path $list -Confirm:$false
+        Connect-MMAccount -Name withlist -BaseUri $emulator.BaseUri -ApiKey (ConvertTo-SecureString $emulator.ApiKey -AsPlainText -Force) -SuppressionPath $list -SkipValidation
+        $result = '+447911000903' | Send-MarketingMessage -TemplateName welcome_offer -Account withlist
+        $result.Status | Should -Be 'Suppressed'
+    }
+}
