@@ -1,6 +1,7 @@
 @{
-    RootModule           = 'Dialog360.MM.dll'
-    ModuleVersion        = '0.1.0'
+    # Loads Dialog360.MM.dll: in a load context of its own on PowerShell 7.4+, directly on Windows PowerShell 5.1.
+    RootModule           = 'Dialog360.MM.psm1'
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f3c2a8e-5d1b-4c7e-9a2f-0b8d4e6c1a37'
     Author               = 'Dialog360.MM contributors'
     CompanyName          = 'Dialog360.MM'
@@ -38,8 +39,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('WhatsApp', '360dialog', 'MarketingMessages', 'MM', 'Messaging', 'PSEdition_Desktop', 'PSEdition_Core')
+            # ReleaseNotes: the build adds the CHANGELOG.md section of ModuleVersion, so the notes live in one place.
+            Tags       = @('WhatsApp', '360dialog', 'MarketingMessages', 'MM', 'Messaging', 'Campaigns', 'Webhooks', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri = 'https://github.com/dialog360-mm/Dialog360.MM'
+            LicenseUri = 'https://github.com/dialog360-mm/Dialog360.MM/blob/main/LICENSE'
         }
     }
 }

@@ -4,9 +4,13 @@
 .DESCRIPTION
     Build  compiles the solution and lays out the importable module in out/Dialog360.MM
            (manifest, DLLs, netfx/ dependencies for Windows PowerShell 5.1, format file, MAML help).
-    Test   builds, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
+    Test   builds and packs, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
            process); the last line is "N passed, N failed" over both, and the exit code is non-zero on any failure.
     Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
+    Package builds, then makes out/Dialog360.MM.<version>.nupkg with Compress-PSResource: the package Publish-PSResource
+           would publish, for Install-PSResource / Save-PSResource from any repository it is put in.
+    UpdateHelp rewrites src/Dialog360.MM/en-US/*.md in platyPS's layout with the cmdlets' syntax and parameter facts
+           (the build fails while a page differs from what this writes), then builds.
     Bench  builds, then runs every bench/*.Bench.ps1 (each in its own pwsh process) and prints their figures.
     Clean  removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
@@ -15,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'UpdateHelp', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -52,14 +56,44 @@ function Invoke-Pwsh {
     return $LASTEXITCODE
 }
 
-function Invoke-Build {
+# The newest CHANGELOG.md section is the release: its version must be the manifest's and the assemblies', and its
+# text becomes the packaged manifest's ReleaseNotes.
+function Get-Release {
+    $text = Get-Content (Join-Path $Root 'CHANGELOG.md') -Raw
+    $match = [regex]::Match($text, '(?ms)^## (?<version>\d+\.\d+\.\d+)\s*$(?<notes>.*?)(?=^## |\z)')
+    if (-not $match.Success) { throw 'CHANGELOG.md has no "## <version>" section.' }
+    $release = [pscustomobject]@{ Version = $match.Groups['version'].Value; Notes = $match.Groups['notes'].Value.Trim() }
+    $manifestVersion = (Import-PowerShellDataFile (Join-Path $Root 'Dialog360.MM.psd1')).ModuleVersion
+    $assemblyVersion = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version
+    if ($manifestVersion -ne $release.Version -or $assemblyVersion -ne $release.Version) {
+        throw "CHANGELOG.md says $($release.Version), Dialog360.MM.psd1 says $manifestVersion, Directory.Build.props says ${assemblyVersion}: make them agree."
+    }
+    $release
+}
+
+function Write-Manifest {
+    $release = Get-Release
+    $marker = '# ReleaseNotes: the build adds'
+    $lines = Get-Content (Join-Path $Root 'Dialog360.MM.psd1')
+    $at = @($lines | Select-String -SimpleMatch $marker)
+    if ($at.Count -ne 1) { throw "Dialog360.MM.psd1 needs exactly one '$marker' line in PSData." }
+    $indent = $lines[$at[0].LineNumber - 1] -replace '\S.*$'
+    $lines[$at[0].LineNumber - 1] = "${indent}ReleaseNotes = '$($release.Notes -replace "'", "''")'"
+    Set-Content -LiteralPath (Join-Path $ModuleOut 'Dialog360.MM.psd1') -Value $lines -Encoding utf8
+}
+
+# Compiles and lays out the module, all but its MAML help.
+function Invoke-Layout {
     Write-Host "Building ($Configuration)..." -ForegroundColor Cyan
     Invoke-Native dotnet @('build', (Join-Path $Root 'MarketingMessages.sln'), '-c', $Configuration, '--nologo', '-v', 'q', '-clp:ErrorsOnly')
 
     $bin = Join-Path $Root "src/Dialog360.MM/bin/$Configuration/netstandard2.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
-    Copy-Item (Join-Path $Root 'Dialog360.MM.psd1') $ModuleOut
+    Write-Manifest
+    Copy-Item (Join-Path $Root 'Dialog360.MM.psm1') $ModuleOut
+    # PowerShell 7.4+ only: puts the DLLs below in the module's own AssemblyLoadContext.
+    Copy-Item (Join-Path $Root "src/Dialog360.MM.Loader/bin/$Configuration/net8.0/Dialog360.MM.Loader.dll") $ModuleOut
     # The emulator's DLL ships beside the others but loads only when Start-MMEmulator runs.
     $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll', 'Dialog360.MM.Emulator.dll') + $SharedDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
@@ -79,10 +113,27 @@ function Invoke-Build {
 
     $enUS = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'en-US')
     Copy-Item (Join-Path $Root 'src/Dialog360.MM/en-US/*.help.txt') $enUS
-    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'),
-        '-MarkdownPath', (Join-Path $Root 'src/Dialog360.MM/en-US'), '-OutFile', (Join-Path $enUS 'Dialog360.MM.dll-Help.xml'))
-    if ($code -ne 0) { throw 'Building the MAML help failed (see above).' }
+}
+
+function Invoke-HelpTool {
+    param([string[]] $Arguments)
+    $code = Invoke-Pwsh (@('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'),
+        '-MarkdownPath', (Join-Path $Root 'src/Dialog360.MM/en-US')) + $Arguments)
+    if ($code -ne 0) { throw 'The help tool failed (see above).' }
+}
+
+function Invoke-Build {
+    Invoke-Layout
+    Invoke-HelpTool @('-OutFile', (Join-Path $ModuleOut 'en-US/Dialog360.MM.dll-Help.xml'))
     Write-Host "Module ready: $ModuleOut" -ForegroundColor Green
+}
+
+# Rewrites the help pages in platyPS's layout with the cmdlets' current syntax and parameter facts, then builds.
+function Invoke-UpdateHelp {
+    Invoke-Layout
+    Invoke-HelpTool @('-UpdateMarkdown')
+    Write-Host 'Help pages rewritten in src/Dialog360.MM/en-US: review the diff.' -ForegroundColor Green
+    Invoke-Build
 }
 
 function Get-PesterModulePath {
@@ -98,7 +149,8 @@ function Get-PesterModulePath {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The package test installs the .nupkg, so Test packs it too.
+    Invoke-Package
     if (Test-Path $TestResults) { Remove-Item $TestResults -Recurse -Force }
     $null = New-Item -ItemType Directory -Force -Path $TestResults
     $passed = 0; $failed = 0
@@ -139,6 +191,19 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $version = (Get-Release).Version
+    $package = Join-Path $Out "Dialog360.MM.$version.nupkg"
+    if (Test-Path $package) { Remove-Item $package -Force }
+    # Compress-PSResource (PSResourceGet 1.1+, shipped with PowerShell 7.4+) is Publish-PSResource's packing step
+    # without a repository: the same .nuspec from the manifest, the same files.
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package ready: $package" -ForegroundColor Green
+}
+
 function Invoke-Demo {
     Invoke-Build
     $code = Invoke-Pwsh @('-File', (Join-Path $Root 'samples/Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'))
@@ -167,6 +232,8 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+        'UpdateHelp' { Invoke-UpdateHelp }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }

@@ -206,7 +206,7 @@ Describe 'Bad input' {
         $result.Errors.Count | Should -Be 1 -Because "one bad input gives one error ($($result.Errors -join ' | '))"
         $err = $result.Errors[0]
         $err.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
-        $entry = [Dialog360.MM.Errors.ErrorIds]::All | Where-Object Id -eq $ErrorId
+        $entry = (Get-ModuleType 'Dialog360.MM.Errors.ErrorIds')::All | Where-Object Id -eq $ErrorId
         if ($ErrorId -notlike 'Parameter*') { $err.CategoryInfo.Category | Should -Be $entry.Category -Because 'the category is the catalog''s' }
         $text = "$($err.Exception.Message) $($err.ErrorDetails.Message) $($err.ErrorDetails.RecommendedAction)"
         if ($Field) { $text | Should -Match $Field -Because 'the message names the field' }

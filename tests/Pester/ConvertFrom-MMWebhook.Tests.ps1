@@ -7,7 +7,8 @@ BeforeAll {
 Describe 'ConvertFrom-MMWebhook' {
     It 'reads a status delivery from -Path into a typed status event' {
         $event = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-sent-marketing-lite.json')
-        $event | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMStatusEvent'
+        # By name: on PowerShell 7 the module's types live in its own load context, out of reach of type literals.
+        $event.GetType().FullName | Should -Be 'Dialog360.MM.Core.Webhooks.MMStatusEvent'
         $event.EventType | Should -Be 'Status'
         $event.Status | Should -Be 'sent'
         $event.IsMarketingLite | Should -BeTrue
@@ -99,7 +100,7 @@ Describe 'ConvertFrom-MMWebhook' {
 
     It 'types opt-outs, template status and category changes and account updates, each with a table view' {
         $stop = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'user-preferences-stop.json')
-        $stop | Should -BeOfType 'Dialog360.MM.Core.Webhooks.MMUserPreferenceEvent'
+        $stop.GetType().FullName | Should -Be 'Dialog360.MM.Core.Webhooks.MMUserPreferenceEvent'
         ($stop.WaId, $stop.Value, $stop.IsStop, $stop.PhoneNumberId) | Should -Be @('16505551234', 'stop', $true, '106540352242922')
         ($stop | Format-Table | Out-String -Width 200) | Should -Match 'stop\s+Sheena Nelson\s+marketing_messages'
 

@@ -33,6 +33,18 @@ Describe 'Help of <Name>' -ForEach $cmdlets {
             $errors | Should -BeNullOrEmpty -Because "example '$($example.Title.Trim('- '))' must be valid PowerShell"
         }
     }
+
+    It 'links its online page first, then related cmdlets and the about topic, each with an address' {
+        $links = @($help.relatedLinks.navigationLink)
+        $links[0].linkText | Should -Be 'Online Version:'
+        $links[0].uri | Should -BeLike "https://*/en-US/$Name.md"
+        $links.linkText | Should -Contain 'about_Dialog360.MM'
+        @($links | Where-Object linkText -Match '^[A-Za-z]+-[A-Za-z0-9]+$').Count | Should -BeGreaterThan 0
+        foreach ($link in $links) {
+            $link.uri | Should -Match '^https://\S+$' -Because "the link '$($link.linkText)' needs an address"
+            if ($link.linkText -match '^[A-Za-z]+-[A-Za-z0-9]+$') { Get-Command $link.linkText -Module Dialog360.MM | Should -Not -BeNullOrEmpty }
+        }
+    }
 }
 
 Describe 'Module' {

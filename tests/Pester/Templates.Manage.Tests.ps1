@@ -14,7 +14,7 @@ Describe 'New-MMTemplate' {
         $shop = @{ Text = 'Shop now'; Url = 'https://shop.example.com/{{1}}'; Example = 'https://shop.example.com/summer' }
         $t = New-MMTemplate -Name summer_sale -Body 'Hi {{1}}, {{2}} off.' -BodyExample 'Maria', '20%' -HeaderText 'Summer' `
             -Footer 'Reply STOP to opt out' -UrlButton $shop -QuickReply 'Stop promotions' -TimeToLive (New-TimeSpan -Hours 12)
-        $t | Should -BeOfType 'Dialog360.MM.Core.Templates.MMTemplate'
+        $t.GetType().FullName | Should -Be 'Dialog360.MM.Core.Templates.MMTemplate'
         $t.Name, $t.LanguageCode, $t.Category, $t.Status | Should -Be @('summer_sale', 'en', 'MARKETING', 'pending')
         $t.TimeToLive | Should -Be ([timespan]'12:00:00')
         $body = $emulator.Requests[-1].Body | ConvertFrom-Json

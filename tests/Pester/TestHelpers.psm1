@@ -11,4 +11,50 @@ function Start-TestEmulator {
     $emulator
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator
+# Runs a script in a fresh pwsh (the same PowerShell that runs the tests) with extra environment variables, killing it
+# after TimeoutSeconds; returns its standard output, and throws with its standard error when it fails.
+function Invoke-FreshPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $info = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    if ([IO.Path]::GetFileNameWithoutExtension($info.FileName) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand',
+            [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))) { $info.ArgumentList.Add($argument) }
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        if ($process.ExitCode -ne 0) { throw "The child pwsh failed (exit $($process.ExitCode)): $($stderr.Result)$($stdout.Result)" }
+        $stdout.Result
+    } finally { $process.Dispose() }
+}
+
+# A type of the module by name: on PowerShell 7 the module loads in a load context of its own, where type literals
+# such as [Dialog360.MM.Errors.ErrorIds] do not reach.
+function Get-ModuleType([Parameter(Mandatory)] [string] $FullName) {
+    $found = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Dialog360.MM*' } |
+        ForEach-Object { $_.GetType($FullName) } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $found) { throw "No loaded Dialog360.MM assembly has the type $FullName." }
+    $found
+}
+
+# A type of the module's own assemblies: on PowerShell 7 they load in the module's AssemblyLoadContext, where a
+# [Type.Name] literal does not look.
+function Get-ModuleType([string] $Name) {
+    $anchor = (Get-Command Send-MarketingMessage).ImplementingType.Assembly
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($anchor)
+    foreach ($assembly in $context.Assemblies) {
+        $type = $assembly.GetType($Name)
+        if ($type) { return $type }
+    }
+    throw "No type $Name in the module's assemblies."
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Get-ModuleType, Invoke-FreshPwsh, Get-ModuleType

@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Loading;
 
@@ -11,6 +12,7 @@ namespace Dialog360.MM.Loading;
 /// its own, netfx/, and resolves them here. PowerShell 7.4+ already has a newer System.Text.Json, so nothing is
 /// shipped or resolved there. The handler answers only for files in that folder, and only when the request comes
 /// from this module's assemblies (or from no known assembly), so it never hands another module our copies.
+/// On removal it also closes the runspace's session (emulators, receivers, accounts' connections).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -24,6 +26,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        ModuleSession.CloseCurrent();
         if (IsNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
     }
 

@@ -24,8 +24,40 @@ internal sealed class ModuleSession
         {
             var runspace = Runspace.DefaultRunspace
                 ?? throw new InvalidOperationException("Dialog360.MM cmdlets must run in a PowerShell runspace.");
-            return ByRunspace.GetValue(runspace, _ => new ModuleSession());
+            return ByRunspace.GetValue(runspace, r =>
+            {
+                // A runspace that closes without Remove-Module (ForEach-Object -Parallel, thread jobs, hosts) ends its session too.
+                r.StateChanged += OnRunspaceStateChanged;
+                return new ModuleSession();
+            });
         }
+    }
+
+    /// <summary>
+    /// Remove-Module (and Import-Module -Force) in this runspace: stops the emulators and receivers it started, disposes
+    /// every account's client and forgets the session, so nothing keeps listening or connecting and a later import
+    /// starts empty. Other runspaces keep theirs.
+    /// </summary>
+    public static void CloseCurrent()
+    {
+        if (Runspace.DefaultRunspace is { } runspace) Close(runspace);
+    }
+
+    private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
+    {
+        if (sender is Runspace runspace && e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken) Close(runspace);
+    }
+
+    private static void Close(Runspace runspace)
+    {
+        runspace.StateChanged -= OnRunspaceStateChanged;
+        if (!ByRunspace.TryGetValue(runspace, out var session)) return;
+        ByRunspace.Remove(runspace);
+        foreach (var emulator in session.Emulators) emulator.Stop();
+        session.Emulators.Clear();
+        foreach (var receiver in session.WebhookReceivers) receiver.Receiver.Stop();
+        session.WebhookReceivers.Clear();
+        foreach (var name in session._order.ToList()) session.Remove(name);
     }
 
     public string? DefaultName { get; private set; }
