@@ -70,11 +70,12 @@ public sealed class SuppressionEntry
 
     /// <summary>
     /// A send the API refused with 131050 (the person stopped marketing messages) as an add, with source
-    /// "Send-MarketingMessage &lt;template&gt;" and the time of the send; null for any other result.
+    /// "Send-MarketingMessage &lt;template&gt;" and the time of the result; also a rerun's Skipped result that the
+    /// journal's earlier 131050 settled. Null for any other result.
     /// </summary>
     /// <exception cref="MessageValidationException">The result's number is not an international number.</exception>
     public static SuppressionEntry? FromSendResult(MMSendResult result) =>
-        result.Status == SendStatus.Failed && result.ErrorCode == "131050"
+        result.Status is SendStatus.Failed or SendStatus.Skipped && result.ErrorCode == "131050"
             ? new SuppressionEntry(SuppressionAction.Add, result.To, "131050", "Send-MarketingMessage " + result.TemplateName, result.SentAt)
             : null;
 

@@ -22,14 +22,18 @@ namespace Dialog360.MM.Core.Suppression;
 /// interleave lines. Readers take no lock, so the last line they see may be half written (a writer at work, or one
 /// that was killed): it is left alone, and the next writer cuts a half line off before appending. Any other line
 /// that is not a record is reported in <see cref="Problems"/> with its number; the rest of the file still counts.
-/// Every member is thread-safe: a campaign's workers add 131050 answers while the pipeline thread asks <see cref="TryGet"/>.
+/// Every member is thread-safe: a campaign's workers add 131050 answers while the pipeline thread asks <see cref="TryGet"/>,
+/// which never waits for the file, even while a writer waits for another process's batch.
 /// </remarks>
 public sealed class SuppressionList
 {
     public const string Purpose = "suppression list update";
 
     private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
+    // _gate guards what readers see and is held only for moments, so TryGet on the pipeline thread never waits for
+    // the file; _writeGate keeps this list's writers (and Refresh) in turn, including while one waits for the FileLock.
     private readonly object _gate = new();
+    private readonly object _writeGate = new();
     // Per number the record that wins the fold so far, an add or a remove: a later-read older record is compared with it.
     private readonly Dictionary<string, SuppressionEntry> _latest = new(StringComparer.Ordinal);
     private readonly List<SuppressionLineError> _problems = new();
@@ -56,11 +60,11 @@ public sealed class SuppressionList
     /// <summary>Folds in what other writers appended since the list was loaded (reads only the new part of the file).</summary>
     public void Refresh()
     {
-        lock (_gate)
+        lock (_writeGate)
         {
             if (!File.Exists(Path)) return;
             using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            CatchUp(stream);
+            lock (_gate) CatchUp(stream);
         }
     }
 
@@ -115,22 +119,27 @@ public sealed class SuppressionList
     {
         var batch = entries.ToList();
         if (batch.Count == 0) return Array.Empty<SuppressionEntry>();
-        lock (_gate)
+        lock (_writeGate)
         {
             using var held = AcquireLock();
             using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            var tail = CatchUp(stream);
-            // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged.
-            var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
+            Tail tail;
+            long firstLine;
             var appended = new List<SuppressionEntry>();
-            var firstLine = _lines + (tail == Tail.Record ? 2 : 1);
-            foreach (var entry in batch)
+            lock (_gate)
             {
-                if (!pending.TryGetValue(entry.Phone, out var current)) _latest.TryGetValue(entry.Phone, out current);
-                if (current != null && (entry.Time < current.Time || (entry.Time == current.Time && entry.Action == current.Action))) continue;
-                var stored = entry.AtLine(firstLine + appended.Count);
-                pending[entry.Phone] = stored;
-                appended.Add(stored);
+                tail = CatchUp(stream);
+                // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged.
+                var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
+                firstLine = _lines + (tail == Tail.Record ? 2 : 1);
+                foreach (var entry in batch)
+                {
+                    if (!pending.TryGetValue(entry.Phone, out var current)) _latest.TryGetValue(entry.Phone, out current);
+                    if (current != null && (entry.Time < current.Time || (entry.Time == current.Time && entry.Action == current.Action))) continue;
+                    var stored = entry.AtLine(firstLine + appended.Count);
+                    pending[entry.Phone] = stored;
+                    appended.Add(stored);
+                }
             }
             if (appended.Count == 0) return Array.Empty<SuppressionEntry>();
 
@@ -144,9 +153,12 @@ public sealed class SuppressionList
             stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             stream.Flush();
 
-            foreach (var e in appended) Fold(e);
-            _lines = firstLine - 1 + appended.Count;
-            _position = stream.Length;
+            lock (_gate)
+            {
+                foreach (var e in appended) Fold(e);
+                _lines = firstLine - 1 + appended.Count;
+                _position = stream.Length;
+            }
             return appended;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -244,7 +245,35 @@ public sealed class SuppressionListTests : IDisposable
         var entry = SuppressionEntry.FromSendResult(refused)!;
         Assert.Equal((SuppressionAction.Add, "447911123456", "131050", "Send-MarketingMessage spring_sale", T0),
             (entry.Action, entry.Phone, entry.Reason, entry.Source, entry.Time));
+        var skippedOnRerun = Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131050", "refused earlier", null, T0,
+            Dialog360.MM.Core.Campaigns.SendStatus.Skipped);
+        Assert.Equal("131050", SuppressionEntry.FromSendResult(skippedOnRerun)!.Reason);
         Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131049", "limit", null, T0)));
+        Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "Duplicate", "twice", null, T0,
+            Dialog360.MM.Core.Campaigns.SendStatus.Skipped)));
         Assert.Null(SuppressionEntry.FromSendResult(new Dialog360.MM.Core.Campaigns.MMSendResult { To = "447911123456", Status = Dialog360.MM.Core.Campaigns.SendStatus.Accepted }));
+    }
+
+    [Fact]
+    public void A_lookup_does_not_wait_while_a_writer_waits_for_the_file()
+    {
+        var path = PathOf("l.jsonl");
+        var list = SuppressionList.Load(path);
+        list.Add(new[] { Stop("447911123456", 1) });
+        list.LockTimeout = TimeSpan.FromSeconds(20);
+        var holder = FileLock.Acquire(path, "another campaign");
+        Task<IReadOnlyList<SuppressionEntry>> writer;
+        try
+        {
+            writer = Task.Run(() => list.Add(new[] { Stop("447911000001", 2) }));
+            Thread.Sleep(200); // the writer is now waiting for the FileLock
+            var lookup = Task.Run(() => list.TryGet("447911123456", out _));
+            Assert.True(lookup.Wait(TimeSpan.FromSeconds(2)), "TryGet waited for the file");
+            Assert.True(lookup.Result);
+            Assert.False(writer.IsCompleted);
+        }
+        finally { holder.Dispose(); }
+        Assert.True(writer.Wait(TimeSpan.FromSeconds(20)), "the writer did not finish after the lock was released");
+        Assert.True(list.TryGet("447911000001", out _));
     }
 }
