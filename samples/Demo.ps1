@@ -19,10 +19,11 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "dialog360-demo-$PID"
 $null = New-Item -ItemType Directory -Force -Path $work
 $journal = Join-Path $work 'spring.journal'
 $events = Join-Path $work 'events.jsonl'
+$optOutList = Join-Path $work 'optouts.jsonl'
 $audience = Join-Path $PSScriptRoot 'audience.csv'
 $send = @{
     TemplateName = 'spring_sale'; BodyParameterProperty = 'FirstName', 'Discount'; DefaultRegion = 'GB'
-    CallbackData = 'spring-demo'; ActivitySharing = $true; JournalPath = $journal
+    CallbackData = 'spring-demo'; ActivitySharing = $true; JournalPath = $journal; SuppressionPath = $optOutList
 }
 try {
     Show-Step 'Start a webhook receiver (what your endpoint would be) and the emulator posting to it'
@@ -38,7 +39,7 @@ try {
     Test-MMOnboarding | Format-Table Account, IsOnboarded, Status | Out-Host
     Get-MMTemplate -Name spring_sale | Out-Host
 
-    Show-Step 'Send the campaign: Import-Csv audience.csv | Send-MarketingMessage ... -ActivitySharing -JournalPath ...'
+    Show-Step 'Send the campaign: Import-Csv audience.csv | Send-MarketingMessage ... -ActivitySharing -JournalPath ... -SuppressionPath ...'
     $results = Import-Csv $audience | Send-MarketingMessage @send -ErrorVariable sendErrors -ErrorAction SilentlyContinue
     $results | Sort-Object Status, To | Format-Table To, Status, MessageId, ErrorCode | Out-Host
     foreach ($e in $sendErrors) {
@@ -61,12 +62,12 @@ try {
     $optOuts = @($webhooks | Where-Object EventType -eq 'UserPreference' | Where-Object IsStop | Select-Object -ExpandProperty WaId -Unique)
     if ($optOuts) { $optOuts | ForEach-Object { Write-Host "  +$_ stopped marketing messages" } } else { Write-Host '  nobody' }
 
-    # ---------------------------------------------------------------------------------------------------------------
-    # SUPPRESSION LIST (issue 9, not in this build yet): here the opt-outs above go into a suppression list, and the
-    # rerun below is given that list, so it skips them as Suppressed. Until then the rerun relies on the journal only.
-    # ---------------------------------------------------------------------------------------------------------------
+    Show-Step 'Honour the opt-outs: ConvertFrom-MMWebhook -Path events.jsonl | Add-MMSuppression -Path optouts.jsonl'
+    ConvertFrom-MMWebhook -Path $events | Add-MMSuppression -Path $optOutList -Confirm:$false | Out-Null
+    # Eve's 131050 went on the list during the send; the stop from the webhooks joins her.
+    Get-MMSuppression -Path $optOutList | Format-Table Phone, Reason, Source | Out-Host
 
-    Show-Step 'Run it again with the same journal (as after a crash): nobody is messaged twice'
+    Show-Step 'Run it again with the same journal and list (as after a crash): nobody is messaged twice, opt-outs are held back'
     Import-Csv $audience | Send-MarketingMessage @send -ErrorAction SilentlyContinue |
         Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
     Write-Host "The emulator accepted $($emulator.Accepted) sends in all; per number: $(

@@ -57,6 +57,11 @@ Describe 'Connect-MMAccount' {
         (Get-MMAccount).KeyHint | Should -Be '-key'
     }
 
+    It 'shows no character of a key shorter than 12 characters' {
+        (Connect-MMAccount -ApiKey (ConvertTo-SecureString 'short-9876' -AsPlainText -Force) -BaseUri $emulator.BaseUri -SkipValidation -PassThru).KeyHint |
+            Should -Be '****'
+    }
+
     It 'refuses http:// to a host that is not loopback' {
         { Connect-MMAccount -ApiKey $secureKey -BaseUri 'http://example.com' -SkipValidation } |
             Should -Throw -ErrorId 'InvalidBaseUri,*'

@@ -96,6 +96,22 @@ BeforeDiscovery {
             Run = { param($c) Good 138 | Send-MarketingMessage -TemplateName welcome_offer -Account nobody } }
         @{ Name = 'Send: a journal in a missing folder'; ErrorId = 'JournalUnavailable'; Field = 'JournalPath'; Fix = 'folder you can write to'
             Run = { param($c) Good 139 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath (Join-Path $c.Temp 'no/such/folder/j.jsonl') -Account bad } }
+        @{ Name = 'Send: a journal of another campaign'; ErrorId = 'JournalMismatch'; Field = 'JournalPath'; Fix = 'a -JournalPath of its own'; Good = @(Good 141)
+            Run = { param($c)
+                $journal = Join-Path $c.Temp 'welcome.jsonl'
+                $null = Good 141 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath $journal -Account bad
+                Good 142 | Send-MarketingMessage -TemplateName spring_sale -BodyParameter a, b -JournalPath $journal -Account bad
+            } }
+        @{ Name = 'Send: a send window that is no time range'; ErrorId = 'InvalidSendWindow'; Field = "SendWindow 'nine to five'"; Fix = "'HH:mm-HH:mm', e\.g\. '09:00-20:00'"
+            Run = { param($c) Good 143 | Send-MarketingMessage -TemplateName welcome_offer -SendWindow 'nine to five' -Account bad } }
+        @{ Name = 'Send: a send window that never opens'; ErrorId = 'InvalidSendWindow'; Field = "SendWindow '09:00-09:00'"; Fix = 'two different times of day'
+            Run = { param($c) Good 144 | Send-MarketingMessage -TemplateName welcome_offer -SendWindow '09:00-09:00' -Account bad } }
+        @{ Name = 'Send: a time zone this machine does not know'; ErrorId = 'InvalidTimeZone'; Field = "TimeZone 'Mars/Olympus'"; Fix = 'Europe/Berlin'
+            Run = { param($c) Good 145 | Send-MarketingMessage -TemplateName welcome_offer -SendWindow '09:00-20:00' -TimeZone 'Mars/Olympus' -Account bad } }
+        @{ Name = 'Send: -TimeZone without -SendWindow'; ErrorId = 'InvalidTimeZone'; Field = '-TimeZone'; Fix = 'give the window too'
+            Run = { param($c) Good 146 | Send-MarketingMessage -TemplateName welcome_offer -TimeZone 'Europe/Berlin' -Account bad } }
+        @{ Name = 'Send: -WaitForWindow without -SendWindow'; ErrorId = 'InvalidSendWindow'; Field = '-WaitForWindow'; Fix = 'give the window too'
+            Run = { param($c) Good 147 | Send-MarketingMessage -TemplateName welcome_offer -WaitForWindow (New-TimeSpan -Hours 1) -Account bad } }
         @{ Name = 'Send: -ThrottleLimit 0'; ErrorId = 'ParameterArgumentValidationError'; Field = 'ThrottleLimit'; Fix = 'greater than or equal to 1'
             Run = { param($c) Good 140 | Send-MarketingMessage -TemplateName welcome_offer -ThrottleLimit 0 -Account bad } }
 
@@ -118,6 +134,10 @@ BeforeDiscovery {
             Run = { param($c) $c.Delivery, '{"entry": [', $c.Delivery | ConvertFrom-MMWebhook } }
         @{ Name = 'ConvertFrom-MMWebhook: JSON that is no delivery'; ErrorId = 'NotAWebhookDelivery'; Field = 'input string 2'; Fix = 'delivery object with "entry"'; Outputs = 2
             Run = { param($c) $c.Delivery, '42', $c.Delivery | ConvertFrom-MMWebhook } }
+        @{ Name = 'ConvertFrom-MMWebhook: a delivery over -MaxDeliveryBytes'; ErrorId = 'WebhookDeliveryTooLarge'; Field = 'MaxDeliveryBytes'; Fix = 'the rest was read'; Outputs = 2
+            Run = { param($c) $c.Delivery, ('{"entry":[],"pad":"' + ('x' * 5000) + '"}'), $c.Delivery | ConvertFrom-MMWebhook -MaxDeliveryBytes 2048 } }
+        @{ Name = 'Measure-MMCampaign: a missing webhook file'; ErrorId = 'WebhookFileNotFound'; Field = 'No webhook file at'; Fix = 'Check the path'
+            Run = { param($c) Measure-MMCampaign -Path (Join-Path $c.Temp 'missing.jsonl') } }
         @{ Name = 'Measure-MMCampaign: -GroupBy Template without a journal'; ErrorId = 'JournalRequired'; Field = '-JournalPath'; Fix = '-GroupBy CallbackData'
             Run = { param($c) $c.Delivery | ConvertFrom-MMWebhook | Measure-MMCampaign -GroupBy Template } }
         @{ Name = 'Measure-MMCampaign: a missing journal'; ErrorId = 'JournalNotFound'; Field = 'send journal'; Fix = 'Send-MarketingMessage -JournalPath wrote'
@@ -128,12 +148,19 @@ BeforeDiscovery {
         # --- Local servers -------------------------------------------------------------------------------------
         @{ Name = 'Start-MMEmulator: a FailRecipient that is no number'; ErrorId = 'InvalidFailRecipient'; Field = "FailRecipient entry 'abc'"; Fix = "e\.g\. @\{ '\+447700900123' = 131050 \}"
             Run = { param($c) Start-MMEmulator -FailRecipient @{ abc = 131050 } } }
+        @{ Name = 'Start-MMEmulator: a fault it does not know'; ErrorId = 'InvalidEmulatorFault'; Field = "FaultRate entry 'Bogus'"; Fix = '502 or BadGateway'
+            Run = { param($c) Start-MMEmulator -FaultRate @{ Bogus = 0.1 } } }
         @{ Name = 'Start-MMEmulator: a template without a name'; ErrorId = 'InvalidEmulatorTemplate'; Field = 'Template 1'; Fix = "Name='promo'"
             Run = { param($c) Start-MMEmulator -Template @{ Language = 'en' } } }
         @{ Name = 'Start-MMEmulator: a port in use'; ErrorId = 'EmulatorStartFailed'; Field = "$null"; Fix = 'Choose another -Port'
             Run = { param($c) Start-MMEmulator -Port $c.Emulator.Port } }
         @{ Name = 'Start-MMWebhookReceiver: a folder that does not exist'; ErrorId = 'WebhookReceiverStartFailed'; Field = '-Path'; Fix = 'create it first'
             Run = { param($c) Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'no/such/events.jsonl') -Secret $c.Key } }
+        @{ Name = 'Start-MMWebhookReceiver: a file another receiver writes'; ErrorId = 'WebhookFileInUse'; Field = 'shared.jsonl'; Fix = 'Stop-MMWebhookReceiver|another -Path'
+            Run = { param($c)
+                $first = Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'shared.jsonl') -Secret $c.Key
+                try { Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'shared.jsonl') -Secret $c.Key } finally { $first | Stop-MMWebhookReceiver }
+            } }
         @{ Name = 'Start-MMWebhookReceiver: a port in use'; ErrorId = 'WebhookReceiverStartFailed'; Field = "$null"; Fix = 'Choose another -Port'
             Run = { param($c) Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'events.jsonl') -Port $c.Emulator.Port -Secret $c.Key } }
     )

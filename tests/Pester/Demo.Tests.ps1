@@ -17,8 +17,11 @@ Describe 'samples/Demo.ps1' {
         $text = (Get-Content $out -Raw) -replace '\x1b\[[0-9;]*m', ''
         $text | Should -Match '\(all\)\s+6\s+5\s+5\s+3\s+1\s+2\s'
         $text | Should -Match '\+447911123457 stopped marketing messages'
-        # 6 already accepted, and the 131050 refusal a resend cannot change (issue 9)
-        $text | Should -Match 'Skipped\s+7'
+        # The rerun: the two opt-outs (Eve's 131050 and the webhook stop) are Suppressed, the other five already accepted Skipped.
+        $text | Should -Match '447700900003\s+131050\s+Send-MarketingMessage spring_sale'
+        $text | Should -Match '447911123457\s+stop\s+\S*events\.jsonl'
+        $text | Should -Match 'Suppressed\s+2'
+        $text | Should -Match 'Skipped\s+5'
         $text | Should -Match 'refused 0 \(every one is signed\)'
     }
 }

@@ -25,7 +25,7 @@ public sealed class SendWindow
     {
         if (opens < TimeSpan.Zero || opens >= TimeSpan.FromDays(1) || closes < TimeSpan.Zero || closes > TimeSpan.FromDays(1) || opens == closes)
             throw new MessageValidationException("SendWindow", ValidationReason.InvalidSendWindow,
-                "a send window opens and closes at two different times of day, e.g. '09:00-20:00'.");
+                $"SendWindow '{opens:hh\\:mm}-{closes:hh\\:mm}': a send window opens and closes at two different times of day, e.g. '09:00-20:00'.");
         Opens = opens;
         Closes = closes;
         _forced = forcedZone;

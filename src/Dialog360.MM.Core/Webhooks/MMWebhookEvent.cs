@@ -19,4 +19,10 @@ public abstract class MMWebhookEvent
 
     /// <summary>changes[].field, e.g. "messages".</summary>
     public string? Field { get; internal set; }
+
+    /// <summary>Where the delivery was read: the file path, or e.g. "input string 3" (with <see cref="Line"/>, what a suppression entry cites).</summary>
+    public string? Source { get; internal set; }
+
+    /// <summary>1-based line where the delivery starts in <see cref="Source"/>.</summary>
+    public long Line { get; internal set; }
 }

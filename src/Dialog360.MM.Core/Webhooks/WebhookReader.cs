@@ -102,6 +102,11 @@ public sealed class WebhookReader
                 try
                 {
                     DeliveryParser.Parse(new ReadOnlySpan<byte>(_buffer, _start, length), output);
+                    foreach (var e in output)
+                    {
+                        e.Source = _source;
+                        e.Line = valueLine;
+                    }
                 }
                 catch (NotADeliveryException ex)
                 {

@@ -150,6 +150,20 @@ public static class ErrorIds
     public static readonly ErrorId InvalidRateCard = new(nameof(InvalidRateCard), ErrorCategory.InvalidData,
         "Fix the line the message names: columns Market, Category, Price, Currency; one currency per card.");
 
+    // Opt-outs: the suppression list
+    /// <summary>No suppression list is named, its folder is missing, or its file cannot be read or written.</summary>
+    public static readonly ErrorId SuppressionListUnavailable = new(nameof(SuppressionListUnavailable), ErrorCategory.ResourceUnavailable,
+        "Give -Path (or Connect-MMAccount -SuppressionPath) a file in an existing folder that can be read and written.");
+    /// <summary>Another writer held the suppression list for longer than the few seconds a batch waits.</summary>
+    public static readonly ErrorId SuppressionListInUse = new(nameof(SuppressionListInUse), ErrorCategory.ResourceBusy,
+        "Run the command again when the writer named in the message is done; its batches take milliseconds, so a long hold is a stuck process.");
+    /// <summary>A line of the suppression list file is not a record (its number is in the message); the rest counts.</summary>
+    public static readonly ErrorId InvalidSuppressionEntry = new(nameof(InvalidSuppressionEntry), ErrorCategory.InvalidData,
+        "Fix or delete that line: the rest of the list was read. A number on it may not be suppressed.");
+    /// <summary>Get- or Remove-MMSuppression with a plain number that is not on the list.</summary>
+    public static readonly ErrorId SuppressionNotFound = new(nameof(SuppressionNotFound), ErrorCategory.ObjectNotFound,
+        "Check the number with Get-MMSuppression and a wildcard, e.g. '+44 7911*'.");
+
     // The emulator
     public static readonly ErrorId EmulatorStartFailed = new(nameof(EmulatorStartFailed), ErrorCategory.ResourceUnavailable,
         "Choose another -Port, or leave it out to take a free one.");

@@ -5,8 +5,10 @@ namespace Dialog360.MM.Session;
 /// <summary>What Connect-MMAccount and Get-MMAccount show of an account: never the key, only its last four characters.</summary>
 public sealed class MMAccount
 {
-    public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt, double messagesPerSecond)
+    public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt, double messagesPerSecond,
+        string? suppressionPath)
     {
+        SuppressionPath = suppressionPath;
         MessagesPerSecond = messagesPerSecond;
         Name = name;
         BaseUri = baseUri;
@@ -21,6 +23,9 @@ public sealed class MMAccount
     public bool IsDefault { get; }
     public DateTimeOffset ConnectedAt { get; }
     public double MessagesPerSecond { get; }
+
+    /// <summary>The account's suppression list (Connect-MMAccount -SuppressionPath), or null.</summary>
+    public string? SuppressionPath { get; }
 
     public override string ToString() => Name;
 }

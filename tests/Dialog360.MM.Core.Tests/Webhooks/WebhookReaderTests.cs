@@ -190,6 +190,17 @@ public class WebhookReaderTests
     }
 
     [Fact]
+    public void Each_event_names_the_source_and_line_its_delivery_starts_on()
+    {
+        var (events, _) = ReadFile("campaign.jsonl");
+        Assert.All(events, e => Assert.Equal("campaign.jsonl", e.Source));
+        // Line 6 is the broken one; each later line is a delivery of its own.
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 7 }, events.Select(e => e.Line).Distinct().Take(6));
+        var (pretty, _) = ReadText("\n\n" + File.ReadAllText(Fixture("user-preferences-stop.json")));
+        Assert.Equal(("text", 3L), (pretty[0].Source, pretty[0].Line));
+    }
+
+    [Fact]
     public void JSON_lines_are_read_and_a_half_line_is_reported_with_its_line_and_skipped()
     {
         var (events, errors) = ReadFile("campaign.jsonl");

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using Dialog360.MM.Commands.Suppression;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
@@ -38,6 +39,10 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     public double MessagesPerSecond { get; set; } = 80;
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SuppressionPath { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipValidation { get; set; }
 
     [Parameter]
@@ -53,6 +58,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
             return;
         }
 
+        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath);
         var key = ResolveKey();
         var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
         if (!SkipValidation)
@@ -82,7 +88,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         }
 
         var session = ModuleSession;
-        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now, MessagesPerSecond);
+        var account = new ConnectedAccount(Name, client, DateTimeOffset.Now, MessagesPerSecond, suppressionPath);
         session.Add(account);
         WriteVerbose($"Connected account '{Name}' to {baseUri} (key ****{key.Hint}){(session.IsDefault(account) ? " as the default" : string.Empty)}.");
         if (PassThru) WriteObject(account.ToOutput(session.IsDefault(account)));

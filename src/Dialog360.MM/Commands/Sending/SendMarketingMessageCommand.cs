@@ -5,6 +5,7 @@ using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Storage;
+using Dialog360.MM.Core.Suppression;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
@@ -96,6 +97,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    public string? SuppressionPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? SendWindow { get; set; }
 
     [Parameter]
@@ -128,6 +133,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private RecipientGate? _gate;
     private Core.Time.SendWindow? _window;
     private CampaignIdentity? _campaign;
+    private SuppressionList? _suppression;
+    // The list holds back marketing sends only: everything on the MM route, and on -UseCloudApi what the template check
+    // found to be MARKETING (or could not tell, with -SkipTemplateCheck).
+    private bool _marketing = true;
     private DateTimeOffset? _holdUntil;
     private readonly List<(DateTimeOffset Opening, TemplateMessage Message, string Input)> _held = new();
     private int _heldForQuality, _paused;
@@ -176,9 +185,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         if (journalPath != null && IsWhatIf && !System.IO.File.Exists(journalPath)) journalPath = null;
         if (journalPath != null) OpenJournal(journalPath);
         var route = UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages;
+        OpenSuppressionList();
         _gate = new RecipientGate(new GateOptions
         {
             Journal = _journal,
+            Suppressed = _suppression is null ? null : to => _marketing && _suppression.TryGet(to, out var entry) ? entry.Describe() : null,
             Window = _window,
             RetryUnknown = RetryUnknown,
             RetryFailed = RetryFailed,
@@ -232,6 +243,31 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             {
                 ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalMismatch, ex, JournalPath));
             }
+        }
+    }
+
+    /// <summary>-SuppressionPath, or the account's list (Connect-MMAccount -SuppressionPath).</summary>
+    private void OpenSuppressionList()
+    {
+        var path = SuppressionPath is null ? _account!.SuppressionPath : GetUnresolvedProviderPathFromPSPath(SuppressionPath);
+        if (path is null) return;
+        try { _suppression = SuppressionList.Load(path); }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new System.IO.IOException($"SuppressionPath '{path}' cannot be read: {ex.Message}", ex), path));
+        }
+        WriteVerbose($"Suppression list {path}: {_suppression!.Entries.Count} number(s) held back from marketing sends.");
+    }
+
+    /// <summary>A send refused with 131050 (the person stopped marketing messages) goes on the list in use, for every later run.</summary>
+    private void Learn(MMSendResult result)
+    {
+        if (_suppression is null || IsWhatIf || SuppressionEntry.FromSendResult(result) is not { } entry) return;
+        try { _suppression.Add(new[] { entry }); }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+        {
+            WriteWarning($"+{result.To} refused with 131050 could not be added to the suppression list {_suppression.Path}: {ex.Message} Add it with Add-MMSuppression.");
         }
     }
 
@@ -409,6 +445,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         try
         {
             var template = TemplateCheck.Check(templates, TemplateName, LanguageCode, UseCloudApi ? SendRoute.CloudApi : SendRoute.MarketingMessages, bodyParameters);
+            _marketing = !UseCloudApi || string.Equals(template.Category, "MARKETING", StringComparison.OrdinalIgnoreCase);
             if (_verbose) WriteVerbose($"Template {template} is {template.Status} {template.Category} with {template.BodyParameterCount} body parameter(s).");
         }
         catch (MessageValidationException ex)
@@ -483,6 +520,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         while (_runner!.TryTakeOutcome(out var outcome))
         {
             WriteObject(outcome.Result);
+            Learn(outcome.Result);
             if (outcome.Result.IsHeld)
             {
                 if (outcome.Result.MessageStatus == "paused") _paused++;

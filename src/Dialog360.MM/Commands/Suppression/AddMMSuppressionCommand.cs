@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Errors;
+
+namespace Dialog360.MM.Commands.Suppression;
+
+/// <summary>
+/// Puts numbers on the suppression list: typed or piped numbers, CSV rows (by property name), or webhook events from
+/// ConvertFrom-MMWebhook (a marketing stop or a 131050 failure adds, a resume removes, anything else is passed over).
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "MMSuppression", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = WebhookSet)]
+[OutputType(typeof(MMSuppressionEntry))]
+public sealed class AddMMSuppressionCommand : SuppressionCmdlet
+{
+    private const string PhoneSet = "Phone";
+    private const string WebhookSet = "WebhookEvent";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
+    [Alias("To", "PhoneNumber", "Mobile", "WaId", "Recipient")]
+    [AllowEmptyString]
+    public string[] Phone { get; set; } = Array.Empty<string>();
+
+    /// <summary>Empty (a blank CSV cell) means "manual".</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? Reason { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = WebhookSet)]
+    public MMWebhookEvent[] WebhookEvent { get; set; } = Array.Empty<MMWebhookEvent>();
+
+    /// <summary>
+    /// The record piped in, whatever it is: a CSV row (or any object) gives its numbers the source "csv", a string "manual".
+    /// The webhook set is the default so that an event binds to -WebhookEvent before a string conversion can bind it to -Phone.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, ParameterSetName = PhoneSet, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private readonly List<SuppressionEntry> _batch = new();
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private int _ignored, _added, _removed, _unchanged;
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
+        // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
+        else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionEntry.FromSendResult(result), result);
+        else foreach (var phone in Phone) Queue(phone);
+        if (_batch.Count >= BatchSize) Flush();
+    }
+
+    protected override void EndProcessing()
+    {
+        Flush();
+        if (ParameterSetName == WebhookSet || _ignored > 0)
+            WriteVerbose($"{List.Path}: {_added} added, {_removed} removed, {_unchanged} already known (the same or a newer record), " +
+                         $"{_ignored} event(s) or result(s) passed over (neither a marketing stop or resume nor a 131050 failure).");
+    }
+
+    private void Queue(string? phone)
+    {
+        var digits = Normalize(phone);
+        if (digits is null) return;
+        if (List.TryGet(digits, out var known) || !_queued.Add(digits))
+        {
+            // Typed numbers carry no time of their own: a second record would only grow the file each time a CSV is imported again.
+            WriteVerbose(known is null ? $"{digits} appears twice in the input." : $"{digits} is already on the list ({known.Reason}, {known.Source}, {known.Time:u}).");
+            return;
+        }
+        var reason = string.IsNullOrWhiteSpace(Reason) ? "manual" : Reason!.Trim();
+        if (!ShouldProcess(digits, $"Add to the suppression list {List.Path} ({reason})")) return;
+        var source = InputObject is null || InputObject.BaseObject is string ? "manual" : "csv";
+        _batch.Add(SuppressionEntry.Suppress(digits, reason, source, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Queues what an event or a send result means; counts one that means nothing for the list.</summary>
+    private void QueueFrom(Func<SuppressionEntry?> read, object target)
+    {
+        SuppressionEntry? entry;
+        try { entry = read(); }
+        catch (MessageValidationException ex)
+        {
+            WriteError(ErrorRecords.FromValidation(ex, target));
+            return;
+        }
+        if (entry is null)
+        {
+            _ignored++;
+            return;
+        }
+        var action = entry.Action == SuppressionAction.Add ? $"Add to the suppression list {List.Path} ({entry.Reason}, {entry.Source})"
+            : $"Remove from the suppression list {List.Path} ({entry.Reason}, {entry.Source})";
+        if (ShouldProcess(entry.Phone, action)) _batch.Add(entry);
+    }
+
+    private void Flush()
+    {
+        var queued = _batch.Count;
+        var written = Write(_batch, PassThru);
+        var removed = written.Count(e => e.Action == SuppressionAction.Remove);
+        _removed += removed;
+        _added += written.Count - removed;
+        _unchanged += queued - written.Count;
+        _queued.Clear();
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Storage;
+using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Errors;
+
+namespace Dialog360.MM.Commands.Suppression;
+
+/// <summary>
+/// What the *-MMSuppression cmdlets share: the list named by -Path or by the account (Connect-MMAccount
+/// -SuppressionPath), its bad lines as non-terminating errors, and a batch written with the list-level failures mapped.
+/// </summary>
+public abstract class SuppressionCmdlet : MMCmdlet
+{
+    /// <summary>Records written per batch: one lock and one write each, so 10,000 CSV rows are a few writes, not 10,000.</summary>
+    internal const int BatchSize = 1000;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Account { get; set; }
+
+    internal SuppressionList List { get; private set; } = null!;
+
+    protected override void BeginProcessing()
+    {
+        var path = Path != null ? ResolveListPath(this, Path) : AccountListPath();
+        try { List = SuppressionList.Load(path); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new IOException($"The suppression list '{path}' cannot be read: {ex.Message}", ex), path));
+        }
+        foreach (var problem in List.Problems)
+            WriteError(ErrorRecords.Create(ErrorIds.InvalidSuppressionEntry, new FormatException(problem.ToString()), problem.Path));
+    }
+
+    /// <summary>A full file path in an existing folder; the file itself may not exist yet (the first record creates it).</summary>
+    internal static string ResolveListPath(PSCmdlet cmdlet, string path)
+    {
+        var full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        var folder = System.IO.Path.GetDirectoryName(full);
+        var problem = Directory.Exists(full) ? "it is a folder"
+            : folder != null && !Directory.Exists(folder) ? $"the folder '{folder}' does not exist" : null;
+        if (problem != null)
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new DirectoryNotFoundException($"'{full}' cannot be a suppression list: {problem}."), path));
+        return full;
+    }
+
+    private string AccountListPath()
+    {
+        var session = ModuleSession;
+        var hasAccount = Account != null || (session.DefaultName != null && session.TryGet(session.DefaultName, out _));
+        var account = hasAccount ? ResolveAccount(Account) : null;
+        if (account?.SuppressionPath is { } path) return path;
+        ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+            new InvalidOperationException(account is null
+                ? "No suppression list: give -Path, or connect an account with Connect-MMAccount -SuppressionPath."
+                : $"The account '{account.Name}' has no suppression list: give -Path, or connect it with Connect-MMAccount -SuppressionPath."),
+            Account, "Add-MMSuppression -Path ./optouts.jsonl …, or Connect-MMAccount … -SuppressionPath ./optouts.jsonl once."));
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>The number in digits, or a non-terminating InvalidPhoneNumber error and null.</summary>
+    internal string? Normalize(string? phone)
+    {
+        try { return PhoneNumber.Normalize(phone, "Phone"); }
+        catch (MessageValidationException ex)
+        {
+            WriteError(ErrorRecords.FromValidation(ex, phone));
+            return null;
+        }
+    }
+
+    /// <summary>Writes the batch; a list that cannot be written ends the command (every later batch would fail the same way).</summary>
+    internal IReadOnlyList<SuppressionEntry> Write(List<SuppressionEntry> batch, bool passThru)
+    {
+        if (batch.Count == 0) return Array.Empty<SuppressionEntry>();
+        IReadOnlyList<SuppressionEntry> written = Array.Empty<SuppressionEntry>();
+        try { written = List.Append(batch); }
+        catch (FileLockedException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListInUse, ex, List.Path,
+                $"{batch.Count} record(s) were not written. Run the command again when the other writer is done."));
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message}", ex), List.Path,
+                $"{batch.Count} record(s) were not written. " + ErrorIds.SuppressionListUnavailable.RecommendedAction));
+        }
+        batch.Clear();
+        if (passThru) WriteObject(written.Select(e => new MMSuppressionEntry(e, List.Path)), enumerateCollection: true);
+        return written;
+    }
+}

@@ -1,0 +1,238 @@
+# The suppression list as an admin uses it: typed numbers, a CSV of opt-outs, stored webhooks, the account's own list,
+# a damaged line, and two processes adding at the same time.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:fixture = Join-Path $PSScriptRoot '../fixtures/webhooks/optouts.jsonl'
+}
+
+Describe 'Add-MMSuppression and Get-MMSuppression' {
+    BeforeEach { $script:list = Join-Path $TestDrive "list-$([guid]::NewGuid()).jsonl" }
+
+    It 'records a typed number normalised, with reason, source and time, one JSON line each' {
+        $before = [DateTimeOffset]::UtcNow.AddSeconds(-1)
+        Add-MMSuppression -Phone '+44 7911 123456' -Reason complaint -Path $list
+        $entry = Get-MMSuppression -Path $list
+        $entry.Phone | Should -Be '447911123456'
+        $entry.Reason | Should -Be 'complaint'
+        $entry.Source | Should -Be 'manual'
+        $entry.Time | Should -BeGreaterThan $before
+        $entry.PSObject.TypeNames[0] | Should -Be 'Dialog360.MM.Commands.Suppression.MMSuppressionEntry'
+        $line = Get-Content $list | ConvertFrom-Json
+        $line.action, $line.phone, $line.reason, $line.source | Should -Be 'add', '447911123456', 'complaint', 'manual'
+        ($entry | Format-Table | Out-String) | Should -Match 'Phone\s+Action\s+Reason\s+Time\s+Source'
+    }
+
+    It 'imports a CSV by property name (source csv, blank reason manual), refuses a bad row alone, and adds nothing the second time' {
+        $csv = Join-Path $TestDrive 'optouts.csv'
+        "Phone,Reason`n+44 7911 123456,complaint`nnot a number,x`n0044 7911 000001,`n" | Set-Content $csv
+        Import-Csv $csv | Add-MMSuppression -Path $list -ErrorVariable bad -ErrorAction SilentlyContinue
+        $bad.Count | Should -Be 1
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPhoneNumber,*'
+        $entries = Get-MMSuppression -Path $list
+        $entries.Phone | Should -Be '447911123456', '447911000001'
+        $entries.Reason | Should -Be 'complaint', 'manual'
+        $entries.Source | Should -Be 'csv', 'csv'
+        $size = (Get-Item $list).Length
+        Import-Csv $csv | Add-MMSuppression -Path $list -ErrorAction SilentlyContinue
+        (Get-Item $list).Length | Should -Be $size
+    }
+
+    It 'takes stops and 131050 failures from webhooks, removes on a newer resume, ignores the rest, and is idempotent' {
+        $verbose = ConvertFrom-MMWebhook -Path $fixture | Add-MMSuppression -Path $list -Verbose 4>&1
+        $entries = Get-MMSuppression -Path $list
+        $entries.Phone | Should -Be '447700900001', '447700900002', '447700900006'
+        $entries.Reason | Should -Be 'stop', '131050', 'stop'
+        $entries[0].Source | Should -BeLike '*optouts.jsonl:1'
+        $entries[0].Time | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds(1750263700))
+        # 447700900004: the resume (line 4) is newer than the stop read after it (line 5).
+        Get-MMSuppression 447700900004 -Path $list -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        ($verbose | Out-String) | Should -Match '3 added, 1 removed, 1 already known.*2 event\(s\) or result\(s\) passed over'
+        $size = (Get-Item $list).Length
+        ConvertFrom-MMWebhook -Path $fixture | Add-MMSuppression -Path $list
+        (Get-Item $list).Length | Should -Be $size
+    }
+
+    It 'writes nothing under -WhatIf' {
+        '+44 7911 123456' | Add-MMSuppression -Path $list -WhatIf
+        ConvertFrom-MMWebhook -Path $fixture | Add-MMSuppression -Path $list -WhatIf
+        Test-Path $list | Should -BeFalse
+    }
+
+    It 'finds numbers by wildcard and says SuppressionNotFound for a plain number not on the list' {
+        '447911123456', '447700900001', '4915112345678' | Add-MMSuppression -Path $list
+        (Get-MMSuppression '+44*' -Path $list).Phone | Should -Be '447911123456', '447700900001'
+        (Get-MMSuppression '+44 7700*' -Path $list).Phone | Should -Be '447700900001'
+        Get-MMSuppression '+1 999*' -Path $list | Should -BeNullOrEmpty
+        { Get-MMSuppression '+44 7911 000002' -Path $list -ErrorAction Stop } | Should -Throw -ErrorId 'SuppressionNotFound,*'
+        Get-MMSuppression '+44 7911 000002' -Path $list -ErrorAction Ignore | Should -BeNullOrEmpty
+    }
+
+    It 'reports a damaged line with its number and still lists the rest' {
+        $good = '{"action":"add","phone":"447911123456","reason":"stop","source":"manual","time":"2026-11-25T09:00:00Z"}'
+        Set-Content $list "$good`n{broken`n" -NoNewline
+        $entries = Get-MMSuppression -Path $list -ErrorVariable bad -ErrorAction SilentlyContinue
+        $entries.Phone | Should -Be '447911123456'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidSuppressionEntry,*'
+        $bad[0].Exception.Message | Should -BeLike '*line 2*'
+    }
+
+    It 'ignores a half last line left by a killed writer, and the next writer cuts it off' {
+        $good = '{"action":"add","phone":"447911123456","reason":"stop","source":"manual","time":"2026-11-25T09:00:00Z"}'
+        Set-Content $list "$good`n{`"action`":`"add`",`"pho" -NoNewline
+        (Get-MMSuppression -Path $list -ErrorAction Stop).Phone | Should -Be '447911123456'
+        Add-MMSuppression 447911000001 -Path $list -ErrorAction Stop
+        (Get-Content $list).Count | Should -Be 2
+        (Get-MMSuppression -Path $list -ErrorAction Stop).Phone | Should -Be '447911123456', '447911000001'
+    }
+
+    It 'stops with SuppressionListUnavailable when the folder does not exist' {
+        { Add-MMSuppression 447911123456 -Path (Join-Path $TestDrive 'no/such/list.jsonl') } | Should -Throw -ErrorId 'SuppressionListUnavailable,*'
+    }
+
+    It 'stops with SuppressionListInUse when another writer holds the list for longer than a batch waits' {
+        $held = (Get-ModuleType 'Dialog360.MM.Core.Storage.FileLock')::Acquire($list, 'a long batch')
+        try {
+            { Add-MMSuppression 447911123456 -Path $list } | Should -Throw -ErrorId 'SuppressionListInUse,*' -ExpectedMessage '*a long batch*'
+        } finally { $held.Dispose() }
+        Add-MMSuppression 447911123456 -Path $list
+        (Get-MMSuppression -Path $list).Phone | Should -Be '447911123456'
+    }
+}
+
+Describe 'Remove-MMSuppression' {
+    BeforeEach {
+        $script:list = Join-Path $TestDrive "list-$([guid]::NewGuid()).jsonl"
+        '447911123456', '447911000001' | Add-MMSuppression -Path $list
+    }
+
+    It 'appends a remove record, so the number is no longer listed and the history stays' {
+        $removed = Remove-MMSuppression '+44 7911 123456' -Reason 'opted in' -Path $list -Confirm:$false -PassThru
+        $removed.Action | Should -Be 'Remove'
+        (Get-MMSuppression -Path $list).Phone | Should -Be '447911000001'
+        $lines = Get-Content $list | ConvertFrom-Json
+        $lines.action | Should -Be 'add', 'add', 'remove'
+        $lines[2].reason | Should -Be 'opted in'
+    }
+
+    It 'takes the output of Get-MMSuppression, honours -WhatIf, and says SuppressionNotFound for a number not on the list' {
+        Get-MMSuppression -Path $list | Remove-MMSuppression -Path $list -WhatIf
+        (Get-MMSuppression -Path $list).Count | Should -Be 2
+        Get-MMSuppression -Path $list | Remove-MMSuppression -Path $list -Confirm:$false
+        Get-MMSuppression -Path $list | Should -BeNullOrEmpty
+        Remove-MMSuppression 447911123456 -Path $list -Confirm:$false -ErrorVariable bad -ErrorAction SilentlyContinue
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'SuppressionNotFound,*'
+    }
+}
+
+Describe 'The account''s suppression list' {
+    BeforeAll { $script:emulator = Start-MMEmulator }
+    AfterAll {
+        Get-MMAccount | Disconnect-MMAccount -Confirm:$false
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'is kept by Connect-MMAccount -SuppressionPath and used when -Path is not given' {
+        $path = Join-Path $TestDrive 'account.jsonl'
+        $account = $emulator | Connect-MMAccount -Name optouts -SuppressionPath $path -PassThru
+        $account.SuppressionPath | Should -Be $path
+        (Get-MMAccount -Name optouts).SuppressionPath | Should -Be $path
+        '447911123456' | Add-MMSuppression -Account optouts
+        (Get-MMSuppression -Account optouts).Phone | Should -Be '447911123456'
+        Test-Path $path | Should -BeTrue
+    }
+
+    It 'takes only the 131050 refusals from piped send results, not every recipient' {
+        $failing = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050; '+447700900004' = 131049 }
+        try {
+            $failing | Connect-MMAccount -Name results
+            $results = '+447700900001', '+447700900003', '+447700900004' |
+                Send-MarketingMessage -TemplateName welcome_offer -Account results -ErrorAction SilentlyContinue
+            $results.Count | Should -Be 3
+            $list = Join-Path $TestDrive 'results.jsonl'
+            $results | Add-MMSuppression -Path $list
+            $entry = Get-MMSuppression -Path $list
+            $entry.Phone | Should -Be '447700900003'
+            $entry.Reason, $entry.Source | Should -Be '131050', 'Send-MarketingMessage welcome_offer'
+        } finally { $failing | Stop-MMEmulator }
+    }
+
+    It 'refuses a list in a folder that does not exist, and a command with no list at all' {
+        { $emulator | Connect-MMAccount -Name nofolder -SuppressionPath (Join-Path $TestDrive 'none/list.jsonl') } |
+            Should -Throw -ErrorId 'SuppressionListUnavailable,*'
+        $emulator | Connect-MMAccount -Name plain
+        { Get-MMSuppression -Account plain } | Should -Throw -ErrorId 'SuppressionListUnavailable,*' -ExpectedMessage '*-SuppressionPath*'
+    }
+}
+
+Describe 'Two processes adding at once' {
+    It 'loses no line and mixes none' {
+        $list = Join-Path $TestDrive 'shared.jsonl'
+        $pwsh = [Environment]::ProcessPath
+        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        $children = foreach ($n in 1, 2) {
+            # 40 batches of 10 per process: many chances to collide.
+            $script = "Import-Module '$(Get-TestModulePath)'`n" +
+                "foreach (`$b in 0..39) { 0..9 | ForEach-Object { '4479{0}{1:D2}{2}0' -f $n, `$b, `$_ + '00' } | Add-MMSuppression -Path '$list' -ErrorAction Stop }"
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+                -RedirectStandardError (Join-Path $TestDrive "child$n.err") -RedirectStandardOutput (Join-Path $TestDrive "child$n.out")
+        }
+        $children | Wait-Process -Timeout 120 -ErrorAction SilentlyContinue
+        foreach ($child in $children) {
+            if (-not $child.HasExited) { $child.Kill(); throw 'a writer did not finish in 120 s' }
+            $child.ExitCode | Should -Be 0 -Because (Get-Content (Join-Path $TestDrive "child$($children.IndexOf($child) + 1).err") -Raw)
+        }
+        $lines = Get-Content $list
+        $lines.Count | Should -Be 800
+        # One write per batch: each run of 10 lines comes from one process (the 5th digit names it).
+        foreach ($i in 0..79) {
+            ($lines[($i * 10)..($i * 10 + 9)] | ForEach-Object { ($_ | ConvertFrom-Json).phone[4] } | Sort-Object -Unique).Count | Should -Be 1
+        }
+        $entries = Get-MMSuppression -Path $list -ErrorAction Stop
+        ($entries.Phone | Sort-Object -Unique).Count | Should -Be 800
+    }
+}
+
+Describe 'Send-MarketingMessage and the suppression list' {
+    BeforeAll {
+        $script:emulator = Start-MMEmulator -FailRecipient @{ '+447700900050' = 131050 }
+        $emulator | Connect-MMAccount -Name sendlist
+    }
+    AfterAll {
+        Disconnect-MMAccount -Name sendlist, withlist -Confirm:$false -ErrorAction SilentlyContinue
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'holds a suppressed number back without a request, with the reason, and sends the rest' {
+        $list = Join-Path $TestDrive 'send.jsonl'
+        '+447911000901' | Add-MMSuppression -Path $list -Reason 'asked by phone' -Confirm:$false
+        $before = $emulator.RequestCount
+        $results = '+447911000901', '+447911000902' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list
+        $held = $results | Where-Object To -eq '447911000901'
+        $held.Status | Should -Be 'Suppressed'
+        $held.ErrorMessage | Should -Match 'asked by phone'
+        $emulator.AcceptedCount('447911000901') | Should -Be 0
+        $emulator.AcceptedCount('447911000902') | Should -Be 1
+        $emulator.RequestCount - $before | Should -Be 2 -Because 'one template list read and one send; nothing for the suppressed number'
+    }
+
+    It 'adds a 131050 refusal to the list by itself, so the next run does not ask again' {
+        $list = Join-Path $TestDrive 'learn.jsonl'
+        $first = '+447700900050' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list -ErrorAction SilentlyContinue
+        $first.ErrorCode | Should -Be '131050'
+        (Get-MMSuppression -Path $list).Phone | Should -Contain '447700900050'
+        $before = $emulator.RequestCount
+        $second = '+447700900050' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list
+        $second.Status | Should -Be 'Suppressed'
+        $emulator.RequestCount - $before | Should -BeLessOrEqual 1 -Because 'at most the template list is read; no send'
+    }
+
+    It 'uses the account''s list when the send names none' {
+        $list = Join-Path $TestDrive 'account.jsonl'
+        '+447911000903' | Add-MMSuppression -Path $list -Confirm:$false
+        Connect-MMAccount -Name withlist -BaseUri $emulator.BaseUri -ApiKey (ConvertTo-SecureString $emulator.ApiKey -AsPlainText -Force) -SuppressionPath $list -SkipValidation
+        $result = '+447911000903' | Send-MarketingMessage -TemplateName welcome_offer -Account withlist
+        $result.Status | Should -Be 'Suppressed'
+    }
+}
