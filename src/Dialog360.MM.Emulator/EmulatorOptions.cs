@@ -21,6 +21,12 @@ public sealed class EmulatorOptions
     public IDictionary<string, int> FailRecipients { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
+    /// Recipients (digits only) whose sends are accepted with this message_status instead of "accepted":
+    /// held_for_quality_assessment or paused (MarketingMessageResponsePayload, Meta's OpenAPI file).
+    /// </summary>
+    public IDictionary<string, string> HoldRecipients { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// Faults for the first sends to a recipient, one per request, in order, as <see cref="EmulatorFault"/> values:
     /// 429, 503, 500, 502, 504, 200 (malformed success) or 0 (accepted, then the connection drops).
     /// Once a recipient's faults are used up, its sends are answered normally (or by <see cref="FaultRates"/>).

@@ -179,14 +179,14 @@ public sealed partial class MarketingApiEmulator
             EmulatorFault.BadGateway => EmulatorAnswer.Text(502, "text/html", GatewayPage("502 Bad Gateway")),
             EmulatorFault.GatewayTimeout => EmulatorAnswer.Text(504, "text/html", GatewayPage("504 Gateway Time-out")),
             EmulatorFault.MalformedOk => MalformedOk(to),
-            _ => EmulatorAnswer.Json(200, w => WriteAccepted(w, to, id)),
+            _ => EmulatorAnswer.Json(200, w => WriteAccepted(w, to, id, _options.HoldRecipients.TryGetValue(to, out var held) ? held : "accepted")),
         };
         answer.Accepted = true;
         return answer;
     }
 
     // MarketingMessageResponsePayload (Meta's OpenAPI file, v23.0).
-    private static void WriteAccepted(Utf8JsonWriter w, string to, string id)
+    private static void WriteAccepted(Utf8JsonWriter w, string to, string id, string messageStatus)
     {
         w.WriteStartObject();
         w.WriteString("messaging_product", "whatsapp");
@@ -199,7 +199,7 @@ public sealed partial class MarketingApiEmulator
         w.WriteStartArray("messages");
         w.WriteStartObject();
         w.WriteString("id", id);
-        w.WriteString("message_status", "accepted");
+        w.WriteString("message_status", messageStatus);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();

@@ -29,7 +29,7 @@ public static class SendJournalReader
             {
                 using var doc = JsonDocument.Parse(line);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) { onBadLine?.Invoke(number, "not a JSON object"); continue; }
-                string? id = null, template = null, to = null, callback = null;
+                string? id = null, template = null, to = null, callback = null, messageStatus = null;
                 foreach (var p in doc.RootElement.EnumerateObject())
                 {
                     if (p.Value.ValueKind != JsonValueKind.String) continue;
@@ -37,8 +37,9 @@ public static class SendJournalReader
                     else if (Is(p, "templateName")) template = p.Value.GetString();
                     else if (Is(p, "to")) to = p.Value.GetString();
                     else if (Is(p, "callbackData")) callback = p.Value.GetString();
+                    else if (Is(p, "messageStatus")) messageStatus = p.Value.GetString();
                 }
-                if (!string.IsNullOrEmpty(id)) index[id!] = new SendJournalEntry(id!, template, to, callback);
+                if (!string.IsNullOrEmpty(id)) index[id!] = new SendJournalEntry(id!, template, to, callback, messageStatus);
             }
             catch (JsonException ex)
             {

@@ -112,6 +112,7 @@ public sealed class Funnel
             var recipient = state.Recipient ?? journal?.To;
             var tally = GroupOf(KeyOf(state.CallbackData, journal, recipient));
             tally.Messages++;
+            tally.CountHold(journal);
             if (recipient != null) tally.Recipients.Add(recipient);
             if (state.Billable) tally.Cost.Add(recipient, state.PricingCategory);
             // A failed status after a delivery cannot undo it; only never-delivered failures count as failed.
@@ -135,6 +136,7 @@ public sealed class Funnel
                 var tally = GroupOf(KeyOf(null, entry, entry.To));
                 tally.Messages++;
                 tally.Pending++;
+                tally.CountHold(entry);
                 if (entry.To != null) tally.Recipients.Add(entry.To);
             }
         }
@@ -178,7 +180,14 @@ public sealed class Funnel
         public Tally(RateCard? rateCard) => Cost = new CostTally(rateCard);
 
         public readonly CostTally Cost;
-        public int Messages, Sent, Delivered, Read, Failed, Pending, Clicked;
+        public int Messages, Sent, Delivered, Read, Failed, Pending, Clicked, HeldForQuality, Paused;
+
+        /// <summary>The send's answer (from the journal) said Meta holds the message or its template is paused.</summary>
+        public void CountHold(SendJournalEntry? sent)
+        {
+            if (sent?.MessageStatus == "held_for_quality_assessment") HeldForQuality++;
+            else if (sent?.MessageStatus == "paused") Paused++;
+        }
         public readonly HashSet<string> Recipients = new(StringComparer.Ordinal);
         public readonly Dictionary<(int?, string?), int> Failures = new();
 
@@ -199,6 +208,8 @@ public sealed class Funnel
                 Delivered = Delivered,
                 Read = Read,
                 Failed = Failed,
+                HeldForQuality = HeldForQuality,
+                Paused = Paused,
                 Pending = Pending,
                 Clicked = Clicked,
                 Recipients = Recipients.Count,

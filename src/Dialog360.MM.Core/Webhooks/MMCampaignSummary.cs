@@ -16,6 +16,10 @@ public sealed class MMCampaignSummary
     public int Delivered { get; internal set; }
     public int Read { get; internal set; }
     public int Failed { get; internal set; }
+    /// <summary>With -JournalPath: sends Meta answered held_for_quality_assessment (accepted, not on their way yet).</summary>
+    public int HeldForQuality { get; internal set; }
+    /// <summary>With -JournalPath: sends answered paused (their template is paused; 132015 may follow).</summary>
+    public int Paused { get; internal set; }
     /// <summary>In the send journal but without any status yet (only with a journal).</summary>
     public int Pending { get; internal set; }
     /// <summary>Distinct click ids (a redelivered click counts once).</summary>

@@ -31,6 +31,10 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [Parameter]
     public Hashtable? FailRecipient { get; set; }
 
+    /// <summary>Recipient number → the message_status its accepted sends get: held_for_quality_assessment or paused.</summary>
+    [Parameter]
+    public Hashtable? HoldRecipient { get; set; }
+
     /// <summary>Recipient number → the faults its first sends get, in order (EmulatorFault names or their HTTP status).</summary>
     [Parameter]
     public Hashtable? Fault { get; set; }
@@ -110,6 +114,19 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
                         ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
                 }
             }
+        }
+
+        foreach (DictionaryEntry entry in HoldRecipient ?? new Hashtable())
+        {
+            var status = entry.Value?.ToString();
+            string? number = null;
+            Exception? problem = null;
+            try { number = PhoneNumber.Normalize(entry.Key?.ToString(), "HoldRecipient"); }
+            catch (MessageValidationException ex) { problem = ex; }
+            if (problem != null || status is not ("held_for_quality_assessment" or "paused"))
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidFailRecipient,
+                    new ArgumentException($"HoldRecipient entry '{entry.Key}' = '{status}': write a number and held_for_quality_assessment or paused, e.g. @{{ '+447700900123' = 'paused' }}.", problem), entry.Key));
+            options.HoldRecipients[number!] = status!;
         }
 
         foreach (DictionaryEntry entry in Fault ?? new Hashtable())
