@@ -5,7 +5,7 @@
     GUID                 = '6f3c2a8e-5d1b-4c7e-9a2f-0b8d4e6c1a37'
     Author               = 'Dialog360.MM contributors'
     CompanyName          = 'Dialog360.MM'
-    Copyright            = '(c) Dialog360.MM contributors. All rights reserved.'
+    Copyright            = '(c) 2026 Dialog360.MM contributors. MIT licence (LICENSE).'
     Description          = "PowerShell cmdlets for 360dialog's Marketing Messages API for WhatsApp (MM API): send template campaigns, check onboarding and templates, and turn webhook deliveries into objects."
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')

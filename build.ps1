@@ -91,7 +91,7 @@ function Invoke-Layout {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $netfx = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'netfx')
     Write-Manifest
-    Copy-Item (Join-Path $Root 'Dialog360.MM.psm1') $ModuleOut
+    Copy-Item (Join-Path $Root 'Dialog360.MM.psm1'), (Join-Path $Root 'LICENSE') $ModuleOut
     # PowerShell 7.4+ only: puts the DLLs below in the module's own AssemblyLoadContext.
     Copy-Item (Join-Path $Root "src/Dialog360.MM.Loader/bin/$Configuration/net8.0/Dialog360.MM.Loader.dll") $ModuleOut
     # The emulator's DLL ships beside the others but loads only when Start-MMEmulator runs.
@@ -156,7 +156,8 @@ function Invoke-Test {
     $passed = 0; $failed = 0
 
     Write-Host 'xunit...' -ForegroundColor Cyan
-    & dotnet test (Join-Path $Root 'tests/Dialog360.MM.Core.Tests') -c $Configuration --no-build --nologo `
+    # A test that hangs fails the run after five minutes instead of stalling CI.
+    & dotnet test (Join-Path $Root 'tests/Dialog360.MM.Core.Tests') -c $Configuration --no-build --nologo --blame-hang-timeout 5m --blame-hang-dump-type none `
         --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $TestResults
     $trx = Join-Path $TestResults 'xunit.trx'
     if (Test-Path $trx) {

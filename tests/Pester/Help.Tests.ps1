@@ -25,8 +25,11 @@ Describe 'Help of <Name>' -ForEach $cmdlets {
         }
     }
 
-    It 'has at least one example with code that parses' {
+    It 'has at least one example with code that parses, each once' {
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        $titles = @($help.Examples.Example | ForEach-Object { $_.Title.Trim('- ') })
+        @($titles | Select-Object -Unique).Count | Should -Be $titles.Count -Because 'a page merged twice shows its examples twice'
+        @($help.Examples.Example | ForEach-Object Code | Select-Object -Unique).Count | Should -Be $titles.Count -Because 'no example repeats another'
         foreach ($example in $help.Examples.Example) {
             $errors = $null
             $null = [System.Management.Automation.Language.Parser]::ParseInput($example.Code, [ref]$null, [ref]$errors)

@@ -33,6 +33,7 @@ public sealed class CampaignRunner : IDisposable
     private readonly InFlightLimit _inFlight;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private const int QueueCapacity = 256;
     private int _completed, _accepted, _failed, _running;
     private Exception? _fault;
     private JournalException? _journalFailure;
@@ -45,7 +46,9 @@ public sealed class CampaignRunner : IDisposable
         Endpoint = client.RouteUri(SendRoutes.PathOf(options.Route));
         _limiter = new RateLimiter(options.MessagesPerSecond);
         _retry = new RetryPolicy(options.MaxRetries, options.RetryBaseDelay);
-        _space = new SemaphoreSlim(options.ThrottleLimit * 2);
+        // The queue only keeps the dispatcher fed between two turns of the pipeline thread: a few hundred messages do,
+        // whatever the ceiling on requests in flight, and memory stays flat however long the input.
+        _space = new SemaphoreSlim(QueueCapacity);
         _dispatch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // Ctrl+C stops dispatching at once; requests already on the wire get a grace period to answer and be journaled.
         _dispatch.Token.Register(() => _requests.CancelAfter(options.StopGrace));
@@ -57,8 +60,8 @@ public sealed class CampaignRunner : IDisposable
     /// <summary>Requests allowed on the wire now, from the latency measured so far.</summary>
     public int InFlightLimit => _inFlight.Limit;
 
-    /// <summary>The moving average of the API's answers in this run.</summary>
-    public TimeSpan Latency => _inFlight.Latency;
+    /// <summary>The moving average of the API's answers in this run; null before the first answer.</summary>
+    public TimeSpan? Latency => _inFlight.Observations > 0 ? _inFlight.Latency : null;
 
     /// <summary>The route every message of this campaign is posted to (computed once: it is read per message).</summary>
     public Uri Endpoint { get; }
@@ -158,13 +161,28 @@ public sealed class CampaignRunner : IDisposable
         }
         finally
         {
-            _inFlight.Exit();
             // The dispatcher counts as one until it ends: whoever is last out marks the run drained.
             if (Interlocked.Decrement(ref _running) == 0) _drained.TrySetResult(true);
         }
     }
 
+    /// <summary>The place on the wire the dispatcher gave a message; a retry waiting out its backoff gives it back.</summary>
+    private sealed class Permit
+    {
+        public bool Held = true;
+    }
+
     private async Task<CampaignOutcome> SendAsync(TemplateMessage message, string input)
+    {
+        var permit = new Permit();
+        try { return await SendAsync(message, input, permit).ConfigureAwait(false); }
+        finally
+        {
+            if (permit.Held) _inFlight.Exit();
+        }
+    }
+
+    private async Task<CampaignOutcome> SendAsync(TemplateMessage message, string input, Permit permit)
     {
         var endpoint = Endpoint;
         var attempts = 0;
@@ -228,9 +246,14 @@ public sealed class CampaignRunner : IDisposable
                 {
                     var delay = _retry.DelayBefore(attempts, ex);
                     _log.Enqueue($"{message.To}: attempt {attempts} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s.");
+                    // Waiting out a Retry-After is not being on the wire: the place goes to the next message meanwhile.
+                    _inFlight.Exit();
+                    permit.Held = false;
                     try
                     {
                         await Task.Delay(delay, _requests.Token).ConfigureAwait(false);
+                        await _inFlight.EnterAsync(_requests.Token).ConfigureAwait(false);
+                        permit.Held = true;
                         continue;
                     }
                     catch (OperationCanceledException oce)

@@ -39,6 +39,9 @@ public sealed class InFlightLimit
 
     public int Count { get { lock (_gate) return _count; } }
 
+    /// <summary>Answers measured so far (0: <see cref="Latency"/> is still the initial guess).</summary>
+    public int Observations { get; private set; }
+
     /// <summary>Waits until one more request may go on the wire, and counts it.</summary>
     public async Task EnterAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +68,8 @@ public sealed class InFlightLimit
         TaskCompletionSource<bool>? waiter = null;
         lock (_gate)
         {
-            _latencySeconds += Smoothing * (latency.TotalSeconds - _latencySeconds);
+            // The first answer replaces the guess; later ones move the average.
+            _latencySeconds = Observations++ == 0 ? latency.TotalSeconds : _latencySeconds + Smoothing * (latency.TotalSeconds - _latencySeconds);
             var before = Limit;
             Limit = Compute();
             if (Limit > before) (waiter, _waiter) = (_waiter, null);

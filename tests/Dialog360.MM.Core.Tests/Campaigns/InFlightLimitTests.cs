@@ -13,8 +13,10 @@ public class InFlightLimitTests
     {
         var limit = new InFlightLimit(1000, ceiling: 1000, initialLatency: TimeSpan.FromMilliseconds(50));
         Assert.Equal(65, limit.Limit); // 1000 × 0.05 × 1.25 + 2
+        limit.Observe(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(315, limit.Limit); // the first answer replaces the guess: 1000 × 0.25 × 1.25 + 2 = 314.5
         for (var i = 0; i < 200; i++) limit.Observe(TimeSpan.FromMilliseconds(250));
-        Assert.InRange(limit.Limit, 310, 315); // 1000 × 0.25 × 1.25 + 2 = 314.5
+        Assert.Equal(315, limit.Limit);
         for (var i = 0; i < 200; i++) limit.Observe(TimeSpan.FromSeconds(5));
         Assert.Equal(1000, limit.Limit);
 

@@ -369,8 +369,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         WriteFinished();
         _progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(_progress);
-        WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s " +
-                     $"(API latency {_runner.Latency.TotalMilliseconds:0} ms on average; {_runner.InFlightLimit} requests in flight allowed at the end).");
+        WriteVerbose($"Done: {_runner.Accepted} accepted, {_runner.Failed} not accepted, in {_runner.Elapsed.TotalSeconds:0.0} s" +
+                     (_runner.Latency is TimeSpan latency
+                         ? $" (API latency {latency.TotalMilliseconds:0} ms on average; {_runner.InFlightLimit} requests in flight allowed at the end)."
+                         : "."));
         if (_heldForQuality + _paused > 0)
             WriteWarning($"{_heldForQuality + _paused} accepted message(s) are not on their way yet: {_heldForQuality} held for quality assessment, " +
                          $"{_paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +
