@@ -201,9 +201,12 @@ function Get-ParameterFacts($command, $parameterName) {
     $byName = @($sets | ForEach-Object { $_.Parameters | Where-Object Name -eq $parameterName } | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
     $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
     $meta = $command.Parameters[$parameterName]
+    # An optional value parameter is Nullable<T> in C#; help shows T, as platyPS does, not "Nullable`1".
+    $type = $meta.ParameterType
+    if ([Nullable]::GetUnderlyingType($type)) { $type = [Nullable]::GetUnderlyingType($type) }
     [pscustomobject]@{
         Name      = $parameterName
-        Type      = $meta.ParameterType
+        Type      = $type
         Required  = @($sets | ForEach-Object { $_.Parameters | Where-Object Name -eq $parameterName } | Where-Object IsMandatory).Count -eq $sets.Count
         Position  = if ($inSet.Position -ge 0) { [string]$inSet.Position } else { 'named' }
         Pipeline  = $pipeline

@@ -401,9 +401,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             var parts = PartsForThisRecord();
             var body = BodyParameterProperty is null ? parts.Body : FromColumns(BodyParameterProperty);
             var to = PhoneNumber.Normalize(input, "To", DefaultRegion);
-            EnsureTemplateChecked(body.Count);
-            return new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing,
+            // The message validates its name and language (once); only a valid one is checked against the account.
+            var message = new TemplateMessage(to, TemplateName, LanguageCode, body, ActivitySharing,
                 parts.Header, parts.Buttons, parts.Components, ProductPolicy, CallbackData);
+            EnsureTemplateChecked(body.Count);
+            return message;
         }
         catch (MessageValidationException ex)
         {
@@ -421,8 +423,6 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     private void EnsureTemplateChecked(int bodyParameters)
     {
         if (SkipTemplateCheck || !_checked.Add((TemplateName, LanguageCode))) return;
-        TemplateMessage.ValidateTemplateName(TemplateName);
-        TemplateMessage.ValidateLanguage(LanguageCode);
         IReadOnlyList<MMTemplate> templates;
         try
         {
