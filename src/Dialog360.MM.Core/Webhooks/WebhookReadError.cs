@@ -33,4 +33,7 @@ public sealed class WebhookReadError
     public WebhookReadProblem Problem { get; }
 
     public override string ToString() => $"{Source}, line {Line}: {Message}";
+
+    /// <summary>The same problem, its line counted from further up (a part of a file read on its own).</summary>
+    internal WebhookReadError AtLineOffset(long lines) => lines == 0 ? this : new WebhookReadError(Source, Line + lines, Message, Problem);
 }

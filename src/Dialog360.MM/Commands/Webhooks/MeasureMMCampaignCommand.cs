@@ -92,18 +92,17 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         var literal = ParameterSetName == LiteralPathSet;
         foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
         {
-            using var stream = WebhookFiles.Open(this, file);
-            if (stream is null) continue;
-            WriteVerbose($"Reading webhook deliveries from {file} ({stream.Length:N0} bytes).");
+            WriteVerbose($"Reading webhook deliveries from {file}.");
             try
             {
-                _events += _funnel!.AddFrom(stream, file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes);
+                // A large file is read on several cores; its problems come back here, on the pipeline thread, in file order.
+                _events += _funnel!.AddFile(file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes);
             }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
             }
