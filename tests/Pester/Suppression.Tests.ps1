@@ -237,3 +237,26 @@ Describe 'Send-MarketingMessage and the suppression list' {
         $result.Status | Should -Be 'Suppressed'
     }
 }
+
+Describe 'Add-MMSuppression -WebhookFile' {
+    It 'reads stored webhook files straight into the list, with the same result as piping the events' {
+        $piped = Join-Path $TestDrive 'piped.jsonl'
+        $read = Join-Path $TestDrive 'read.jsonl'
+        ConvertFrom-MMWebhook -Path $fixture | Add-MMSuppression -Path $piped -Confirm:$false
+        Add-MMSuppression -WebhookFile $fixture -Path $read -Confirm:$false
+        $a = Get-MMSuppression -Path $piped | ForEach-Object { "$($_.Phone) $($_.Reason) $($_.Time.ToString('o'))" }
+        $b = Get-MMSuppression -Path $read | ForEach-Object { "$($_.Phone) $($_.Reason) $($_.Time.ToString('o'))" }
+        $b | Should -Be $a
+        @($b).Count | Should -BeGreaterThan 0
+    }
+
+    It 'reports a broken line by file and line and reads on' {
+        $events = Join-Path $TestDrive 'broken.jsonl'
+        Set-Content $events -Value ('{"object":"whatsapp_business_account","entry":[ broken'), (Get-Content $fixture)
+        $list = Join-Path $TestDrive 'broken-list.jsonl'
+        Add-MMSuppression -WebhookFile $events -Path $list -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWebhookJson,*'
+        $e[0].Exception.Message | Should -Match 'line 1'
+        @(Get-MMSuppression -Path $list).Count | Should -BeGreaterThan 0
+    }
+}

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Commands.Webhooks;
 using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
 
@@ -12,7 +13,8 @@ namespace Dialog360.MM.Commands.Suppression;
 
 /// <summary>
 /// Puts numbers on the suppression list: typed or piped numbers, CSV rows (by property name), or webhook events from
-/// ConvertFrom-MMWebhook (a marketing stop or a 131050 failure adds, a resume removes, anything else is passed over).
+/// ConvertFrom-MMWebhook (a marketing stop or a 131050 failure adds, a resume removes, anything else is passed over),
+/// or stored webhook files read straight into the list with -WebhookFile, without a PowerShell object per event.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "MMSuppression", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = WebhookSet)]
 [OutputType(typeof(MMSuppressionEntry))]
@@ -20,6 +22,7 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
 {
     private const string PhoneSet = "Phone";
     private const string WebhookSet = "WebhookEvent";
+    private const string FileSet = "WebhookFile";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
     [Alias("To", "PhoneNumber", "Mobile", "WaId", "Recipient")]
@@ -42,6 +45,15 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     [Parameter(ValueFromPipeline = true, ParameterSetName = PhoneSet, DontShow = true)]
     public PSObject? InputObject { get; set; }
 
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] WebhookFile { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateRange(1024, int.MaxValue)]
+    public int MaxDeliveryBytes { get; set; } = WebhookReader.DefaultMaxDeliveryBytes;
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -51,6 +63,11 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == FileSet)
+        {
+            ReadFiles();
+            return;
+        }
         if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
         // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
         else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionEntry.FromSendResult(result), result);
@@ -61,9 +78,39 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     protected override void EndProcessing()
     {
         Flush();
-        if (ParameterSetName == WebhookSet || _ignored > 0)
+        if (ParameterSetName != PhoneSet || _ignored > 0)
             WriteVerbose($"{List.Path}: {_added} added, {_removed} removed, {_unchanged} already known (the same or a newer record), " +
                          $"{_ignored} event(s) or result(s) passed over (neither a marketing stop or resume nor a 131050 failure).");
+    }
+
+    /// <summary>
+    /// Each file's events go from the reader straight to the list's rules, a batch at a time: a day's webhook file of a
+    /// few hundred thousand events never becomes PowerShell objects. Problems are reported as ConvertFrom-MMWebhook does.
+    /// </summary>
+    private void ReadFiles()
+    {
+        foreach (var file in WebhookFiles.Resolve(this, WebhookFile, literal: false))
+        {
+            using var stream = WebhookFiles.Open(this, file);
+            if (stream is null) continue;
+            WriteVerbose($"Reading opt-outs from {file}.");
+            try
+            {
+                foreach (var e in WebhookReader.Read(stream, file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes))
+                {
+                    QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
+                    if (_batch.Count >= BatchSize) Flush();
+                }
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (System.IO.IOException ex)
+            {
+                WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
+            }
+        }
     }
 
     private void Queue(string? phone)
