@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Dialog360.MM.Emulator;
 
 /// <summary>
-/// A template as 360dialog's GET /v1/configs/templates lists it (shared/reference/mm-api.md): category in capitals,
+/// A template as 360dialog's GET /v1/configs/templates lists it (docs/reference/mm-api.md): category in capitals,
 /// status in lower case, body text with {{1}}, {{2}} placeholders.
 /// </summary>
 public sealed class EmulatorTemplate

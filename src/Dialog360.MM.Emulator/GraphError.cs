@@ -53,7 +53,7 @@ internal static class GraphError
     };
 
     /// <summary>
-    /// The HTTP status Meta answers a code with: 134102 and 131000 come as 500 (shared/reference/mm-api.md, "More error
+    /// The HTTP status Meta answers a code with: 134102 and 131000 come as 500 (docs/reference/mm-api.md, "More error
     /// codes for the MM route"), rate limits as 429, 131016 as 503, everything else as 400.
     /// </summary>
     public static int HttpStatusFor(int code) => code switch

@@ -8,7 +8,7 @@ namespace Dialog360.MM.Emulator;
 
 // GET /v1/configs/templates: 360dialog's paged listing, {"count","total","limit","offset","filters","sort","waba_templates"};
 // POST creates a template (answered with the template object, status pending), DELETE …/{name} removes every language
-// of a name (shared/reference/mm-api.md, "Templates"). Refusals use 360dialog's config-route shape
+// of a name (docs/reference/mm-api.md, "Templates"). Refusals use 360dialog's config-route shape
 // {"meta":{"success":false,"http_code":…,"developer_message":…}}, as the webhook route does.
 public sealed partial class MarketingApiEmulator
 {

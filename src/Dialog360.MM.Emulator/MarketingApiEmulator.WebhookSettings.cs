@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Dialog360.MM.Emulator;
 
-// GET and POST /v1/configs/webhook: the number's webhook URL and custom headers (shared/reference/mm-api.md).
+// GET and POST /v1/configs/webhook: the number's webhook URL and custom headers (docs/reference/mm-api.md).
 public sealed partial class MarketingApiEmulator
 {
     private readonly object _webhookGate = new();

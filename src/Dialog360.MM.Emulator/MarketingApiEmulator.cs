@@ -14,7 +14,7 @@ namespace Dialog360.MM.Emulator;
 
 /// <summary>
 /// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
-/// does, answers with the real response and error shapes (shared/reference/mm-api.md), and records what it received.
+/// does, answers with the real response and error shapes (docs/reference/mm-api.md), and records what it received.
 /// Routes live in the partial files beside this one, one concept each.
 /// </summary>
 public sealed partial class MarketingApiEmulator : IDisposable
@@ -146,7 +146,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
             if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
             answer = request.Headers[Core.Api.ApiClient.KeyHeader] == _options.ApiKey
                 ? Route(request.HttpMethod, path, request.QueryString, body)
-                // 360dialog answers a wrong or missing key with a bare string (shared/reference/mm-api.md).
+                // 360dialog answers a wrong or missing key with a bare string (docs/reference/mm-api.md).
                 : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
         }
         catch (Exception ex)

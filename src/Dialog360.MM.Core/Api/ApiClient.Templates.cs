@@ -10,7 +10,7 @@ namespace Dialog360.MM.Core.Api;
 
 // GET /v1/configs/templates, every page: {"count","total","limit","offset","waba_templates":[…]}; POST on the same route
 // creates one (the answer is the template object), DELETE /v1/configs/templates/{name} removes every language of a name
-// (shared/reference/mm-api.md, 360dialog's template management pages).
+// (docs/reference/mm-api.md, 360dialog's template management pages).
 public sealed partial class ApiClient
 {
     private const int TemplatePageSize = 100;

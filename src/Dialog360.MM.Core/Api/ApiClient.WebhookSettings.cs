@@ -11,7 +11,7 @@ using Dialog360.MM.Core.Webhooks;
 namespace Dialog360.MM.Core.Api;
 
 // The number's webhook URL: POST /v1/configs/webhook {"url":"https://…","headers":{…}} sets it, GET reads it
-// (360dialog's client API; shared/reference/mm-api.md). The GET answer's exact shape is not in the reference: the url
+// (360dialog's client API; docs/reference/mm-api.md). The GET answer's exact shape is not in the reference: the url
 // is read from "url" and the header names from "headers", and anything else is ignored.
 public sealed partial class ApiClient
 {

@@ -8,7 +8,7 @@ namespace Dialog360.MM.Core.Api;
 /// Codes and titles: Meta, "WhatsApp Cloud API error codes" (developers.facebook.com/documentation/business-messaging/
 /// whatsapp/support/error-codes), 360dialog's "expected errors" page for the MM route, and Meta's MM Lite API support page
 /// (developers.facebook.com/docs/whatsapp/marketing-messages-lite-api/support) for the MM-only codes 134100–134102, 131063
-/// and 131064 (see shared/reference/mm-api.md, "More error codes for the MM route").
+/// and 131064 (see docs/reference/mm-api.md, "More error codes for the MM route").
 /// </summary>
 public static class ApiErrorCatalog
 {
@@ -29,7 +29,7 @@ public static class ApiErrorCatalog
         // Meta's MM Lite support page: the template-to-ads sync takes up to 10 minutes after onboarding, after a template is
         // created, or after 7 unused days; sending at once only fails again.
         [134101] = new(ApiErrorKind.Template, "The template is still being synced for the Marketing Messages API (new, edited or unused for 7 days): wait up to 10 minutes, then send again.", retryAfterMinutes: 10),
-        // Arrives as HTTP 500, but it is not transient: a 5xx retry cannot help (shared/reference/mm-api.md).
+        // Arrives as HTTP 500, but it is not transient: a 5xx retry cannot help (docs/reference/mm-api.md).
         [134102] = new(ApiErrorKind.Template, "The template is unavailable for the Marketing Messages API, or the business is not eligible: check the template's status and the business's eligibility in WhatsApp Manager; do not retry.", neverRetry: true),
         [131063] = new(ApiErrorKind.InvalidRequest, "Marketing messages are turned off on the Cloud API for this business: send through the Marketing Messages route (without -UseCloudApi).", neverRetry: true),
         [131064] = new(ApiErrorKind.InvalidRequest, "Meta limited this business's marketing messages after templates were found in the wrong category: review the templates' categories in WhatsApp Manager; do not retry.", neverRetry: true),

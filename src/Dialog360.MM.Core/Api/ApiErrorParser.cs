@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Dialog360.MM.Core.Api;
 
 /// <summary>
-/// Turns an error answer into an <see cref="ApiException"/>. Three shapes arrive (shared/reference/mm-api.md):
+/// Turns an error answer into an <see cref="ApiException"/>. Three shapes arrive (docs/reference/mm-api.md):
 /// Meta's Graph <c>{"error":{message,type,code,error_data.details,fbtrace_id}}</c>; 360dialog's MM route wraps it one
 /// level deeper, <c>{"detail":{"error":{…}}}</c>; and a bad key gets HTTP 401 <c>{"error":"Invalid api token."}</c>.
 /// </summary>

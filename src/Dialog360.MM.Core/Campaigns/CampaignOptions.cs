@@ -16,7 +16,7 @@ public sealed class CampaignOptions
     /// <summary>The latency assumed until the first answers are measured.</summary>
     public TimeSpan InitialLatency { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The steady send rate. Meta starts a number at 80 msg/s (shared/reference/mm-api.md).</summary>
+    /// <summary>The steady send rate. Meta starts a number at 80 msg/s (docs/reference/mm-api.md).</summary>
     public double MessagesPerSecond { get; set; } = 80;
 
     public int MaxRetries { get; set; } = 3;

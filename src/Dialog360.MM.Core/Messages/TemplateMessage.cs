@@ -9,7 +9,7 @@ namespace Dialog360.MM.Core.Messages;
 
 /// <summary>
 /// A marketing template message, validated on construction so that nothing half-built is ever sent.
-/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (shared/reference). No time-to-live: Meta sets
+/// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (tests/fixtures/meta-openapi). No time-to-live: Meta sets
 /// message_send_ttl_seconds on the template ("Configure message time-to-live": POST …/message_templates), the v23 send
 /// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive).
 /// </summary>

@@ -5,7 +5,7 @@ namespace Dialog360.MM.Core.Messages;
 
 /// <summary>
 /// One parameter of a template component. Shapes: schema TemplateObject/TemplateComponent in Meta's OpenAPI file
-/// (shared/reference) and Meta's "Send template messages" page (currency, date_time, media, location, coupon_code).
+/// (tests/fixtures/meta-openapi) and Meta's "Send template messages" page (currency, date_time, media, location, coupon_code).
 /// </summary>
 public abstract class TemplateParameter
 {

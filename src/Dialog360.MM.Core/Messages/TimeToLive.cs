@@ -4,7 +4,7 @@ namespace Dialog360.MM.Core.Messages;
 
 /// <summary>
 /// message_send_ttl_seconds for marketing templates on the MM API: 12 hours to 30 days, whole seconds
-/// (Meta, "Configure message time-to-live"; shared/reference/mm-api.md). The API's default is 30 days.
+/// (Meta, "Configure message time-to-live"; docs/reference/mm-api.md). The API's default is 30 days.
 /// </summary>
 public static class TimeToLive
 {

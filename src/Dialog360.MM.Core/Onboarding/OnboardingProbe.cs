@@ -12,7 +12,7 @@ namespace Dialog360.MM.Core.Onboarding;
 /// Graph token, and 360dialog reports onboarding to partners by webhook (360dialog, "Onboarding and Sending Messages",
 /// Onboarding Confirmation). So the probe asks the MM route itself with a template that cannot exist: a business without
 /// the terms is refused with "(#200) You must accept the Marketing Messages Lite API terms" (360dialog's expected-errors
-/// page for the route, shared/reference/mm-api.md), an onboarded one gets 132001 (template does not exist). Either way
+/// page for the route, docs/reference/mm-api.md), an onboarded one gets 132001 (template does not exist). Either way
 /// nothing can be delivered, as there is no such template.
 /// </summary>
 public static class OnboardingProbe

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace Dialog360.MM.Core.Templates;
 
 /// <summary>
-/// A message template as 360dialog's GET /v1/configs/templates lists it ("waba_templates"; shared/reference/mm-api.md):
+/// A message template as 360dialog's GET /v1/configs/templates lists it ("waba_templates"; docs/reference/mm-api.md):
 /// category in capitals, status in lower case, components HEADER (format), BODY (text with {{n}}), FOOTER, BUTTONS.
 /// </summary>
 public sealed class MMTemplate

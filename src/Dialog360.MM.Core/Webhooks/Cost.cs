@@ -47,7 +47,7 @@ public readonly struct Market
 
 /// <summary>
 /// Billable messages per pricing category for one funnel row and, with a rate card, their estimated cost. A message
-/// counts once, when a status of it said pricing.billable true (shared/reference/mm-api.md, "Pricing").
+/// counts once, when a status of it said pricing.billable true (docs/reference/mm-api.md, "Pricing").
 /// </summary>
 internal sealed class CostTally
 {

@@ -14,7 +14,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// </summary>
 internal static class DeliveryParser
 {
-    // Payload shapes: ../shared/reference/mm-api.md (Webhooks, Opt-outs, Templates), Meta's webhook references under
+    // Payload shapes: ../docs/reference/mm-api.md (Webhooks, Opt-outs, Templates), Meta's webhook references under
     // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/: messages/status/,
     // user_preferences, message_template_status_update, template_category_update and account_update; and the
     // examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml (which has none for the last four).

@@ -12,7 +12,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// Price and Currency (header names in any case and order). Market is a two-letter region (GB) or a calling code (44 or
 /// +44): a number's region wins over its calling code, so +1 can have one price and US another. Since 1 July 2025 WhatsApp
 /// charges per delivered template message by the recipient's market and the category in the status webhook's pricing
-/// (marketing_lite on the MM route, marketing through Cloud API; shared/reference/mm-api.md, "Pricing").
+/// (marketing_lite on the MM route, marketing through Cloud API; docs/reference/mm-api.md, "Pricing").
 /// </summary>
 public sealed class RateCard
 {

@@ -9,7 +9,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// <summary>
 /// HMAC-SHA256 signatures of webhook bodies: Meta's X-Hub-Signature-256 ("sha256=&lt;hex&gt;") and 360dialog's
 /// x-360dialog-signature, whose text encoding 360dialog does not document, so hex (either case) and base64 are both
-/// accepted, with or without "sha256=" (../shared/reference/mm-api.md, Signatures).
+/// accepted, with or without "sha256=" (../docs/reference/mm-api.md, Signatures).
 /// </summary>
 public static class WebhookSignature
 {

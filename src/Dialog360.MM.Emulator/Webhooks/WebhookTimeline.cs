@@ -44,7 +44,7 @@ internal static class WebhookTimeline
     private const int Deliver = 10, Fail = 11, ReadIt = 12, Click = 13, OptOut = 14, Fallback = 15, Swap = 16,
         Timing = 20, Duplicate = 40;
 
-    // Meta's codes for marketing messages that were accepted and then not delivered (shared/reference/mm-api.md):
+    // Meta's codes for marketing messages that were accepted and then not delivered (docs/reference/mm-api.md):
     // the per-person marketing limit, undeliverable, and a recipient who stopped marketing messages.
     private static readonly int[] FailureCodes = { 131049, 131049, 131026, 131050 };
 

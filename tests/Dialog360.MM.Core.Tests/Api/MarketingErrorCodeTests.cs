@@ -12,7 +12,7 @@ namespace Dialog360.MM.Core.Tests.Api;
 /// <summary>
 /// The codes the MM route answers with (Meta's error-code page and MM Lite support page; 360dialog's expected-errors page
 /// for marketing messages): each body has 360dialog's shape for this route, Meta's Graph error object wrapped in
-/// {"detail":{"error":…}} (shared/reference/mm-api.md, "Errors"), with Meta's title as message and its details.
+/// {"detail":{"error":…}} (docs/reference/mm-api.md, "Errors"), with Meta's title as message and its details.
 /// </summary>
 public class MarketingErrorCodeTests
 {

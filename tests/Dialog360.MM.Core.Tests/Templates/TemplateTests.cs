@@ -15,7 +15,7 @@ public class MMTemplateTests
     [Fact]
     public void A_listed_template_is_read_with_header_body_buttons_and_placeholders()
     {
-        // The shape of one entry of 360dialog's "waba_templates" (shared/reference/mm-api.md).
+        // The shape of one entry of 360dialog's "waba_templates" (docs/reference/mm-api.md).
         using var doc = JsonDocument.Parse("""
             {"id":"594425479261596","name":"black_friday","language":"en_US","category":"MARKETING","status":"APPROVED",
              "namespace":"ns","rejected_reason":"NONE","components":[

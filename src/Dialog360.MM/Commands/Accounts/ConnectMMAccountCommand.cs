@@ -33,7 +33,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     [ValidateNotNull]
     public Uri BaseUri { get; set; } = ApiClientOptions.DefaultBaseUri;
 
-    /// <summary>Meta starts a number at 80 msg/s and can raise it to 1,000 (shared/reference/mm-api.md).</summary>
+    /// <summary>Meta starts a number at 80 msg/s and can raise it to 1,000 (docs/reference/mm-api.md).</summary>
     [Parameter]
     [ValidateRange(0.1, 10_000)]
     public double MessagesPerSecond { get; set; } = 80;
