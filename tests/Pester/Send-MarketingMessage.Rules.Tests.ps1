@@ -101,6 +101,17 @@ Describe 'Values per recipient from objects' {
         $bodies | Should -Match '"to":"447911000082".*"text":"Bob"\},\{"type":"text","text":"10%"'
     }
 
+    It 'binds -HeaderParameter and -ButtonParameter by property name, per object' {
+        $rows = @(
+            [pscustomobject]@{ Phone = '+447911000085'; HeaderParameter = 'Ada'; ButtonParameter = @{ Index = 0; Url = 'ada-link' } }
+            [pscustomobject]@{ Phone = '+447911000086'; HeaderParameter = 'Bob'; ButtonParameter = @{ Index = 0; Url = 'bob-link' } }
+        )
+        $null = $rows | Send-MarketingMessage -TemplateName welcome_offer -Account rules -SkipTemplateCheck
+        $bodies = (Get-Posts | Select-Object -Last 2).Body -join "`n"
+        $bodies | Should -Match '"to":"447911000085".*"text":"Ada".*"text":"ada-link"'
+        $bodies | Should -Match '"to":"447911000086".*"text":"Bob".*"text":"bob-link"'
+    }
+
     It 'gives a row with bad values its own error and sends the next row' {
         $rows = @(
             [pscustomobject]@{ Phone = '+447911000083'; BodyParameter = @(@{ Currency = 'US'; Amount = 1 }, 'x') }

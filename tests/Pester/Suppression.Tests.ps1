@@ -229,6 +229,15 @@ Describe 'Send-MarketingMessage and the suppression list' {
         $emulator.RequestCount - $before | Should -BeLessOrEqual 1 -Because 'at most the template list is read; no send'
     }
 
+    It 'holds back marketing sends only: a utility template on the Cloud API route still reaches the number' {
+        $list = Join-Path $TestDrive 'utility.jsonl'
+        '+447911000904' | Add-MMSuppression -Path $list -Confirm:$false
+        $result = '+447911000904' | Send-MarketingMessage -TemplateName order_update -BodyParameter 'A-1001' -UseCloudApi -Account sendlist -SuppressionPath $list
+        $result.Status | Should -Be 'Accepted'
+        $held = '+447911000904' | Send-MarketingMessage -TemplateName welcome_offer -UseCloudApi -Account sendlist -SuppressionPath $list
+        $held.Status | Should -Be 'Suppressed'
+    }
+
     It 'uses the account''s list when the send names none' {
         $list = Join-Path $TestDrive 'account.jsonl'
         '+447911000903' | Add-MMSuppression -Path $list -Confirm:$false
