@@ -149,6 +149,26 @@ public sealed class CampaignFaultTests : IDisposable
     }
 
     [Fact]
+    public void An_exception_nobody_expected_ends_its_message_not_the_run()
+    {
+        // The account's client disposed mid-run (Disconnect-MMAccount in another runspace): every later send throws
+        // ObjectDisposedException, which no retry rule knows. Each message still gets one outcome, and the run ends.
+        var numbers = Enumerable.Range(1, 60).Select(i => $"4479110004{i:D2}").ToList();
+        using var runner = new CampaignRunner(_client, new CampaignOptions { MessagesPerSecond = 200, ThrottleLimit = 4 }, null, CancellationToken.None);
+        foreach (var n in numbers) Assert.True(runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, Bound));
+        runner.Complete();
+        Assert.True(SpinWait.SpinUntil(() => runner.Completed >= 5, Bound));
+        _client.Dispose();
+        Assert.True(runner.WaitForAll(Bound), "the run did not end");
+        Assert.Null(runner.WorkerFault);
+        Assert.Equal(numbers.Count, runner.Completed);
+        var outcomes = new List<CampaignOutcome>();
+        while (runner.TryTakeOutcome(out var o)) outcomes.Add(o);
+        Assert.Equal(numbers.OrderBy(n => n), outcomes.Select(o => o.Result.To).OrderBy(n => n));
+        Assert.Contains(outcomes, o => o.Result.Status != SendStatus.Accepted);
+    }
+
+    [Fact]
     public void The_intent_is_journaled_when_the_request_leaves_not_while_it_waits_for_its_slot()
     {
         var numbers = Enumerable.Range(1, 5).Select(i => $"4479110003{i:D2}").ToList();
