@@ -17,6 +17,12 @@ public sealed class CampaignOutcome
     public Exception? Error { get; }
     /// <summary>The recipient as given (before normalising), the error record's target.</summary>
     public string Input { get; }
+
+    /// <summary>
+    /// A refused key or a business without the MM terms fails every recipient alike: the run stops at the first such
+    /// refusal instead of repeating it for everyone (the results of what was already on the wire are still written).
+    /// </summary>
+    public bool StopsTheRun => Error is Api.ApiException { Kind: Api.ApiErrorKind.Authentication or Api.ApiErrorKind.NotOnboarded };
 }
 
 /// <summary>

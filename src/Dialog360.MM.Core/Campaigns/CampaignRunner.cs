@@ -34,7 +34,7 @@ public sealed class CampaignRunner : IDisposable
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private const int QueueCapacity = 256;
-    private int _completed, _accepted, _failed, _running;
+    private int _completed, _accepted, _failed, _running, _heldForQuality, _paused;
     private Exception? _fault;
     private JournalException? _journalFailure;
 
@@ -68,6 +68,10 @@ public sealed class CampaignRunner : IDisposable
     public int Completed => Volatile.Read(ref _completed);
     public int Accepted => Volatile.Read(ref _accepted);
     public int Failed => Volatile.Read(ref _failed);
+    /// <summary>Accepted with message_status held_for_quality_assessment: not on their way yet.</summary>
+    public int HeldForQuality => Volatile.Read(ref _heldForQuality);
+    /// <summary>Accepted with message_status paused (the template is paused): not on their way yet.</summary>
+    public int Paused => Volatile.Read(ref _paused);
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>Queues a message, waiting up to <paramref name="wait"/> for room; false when the queue stayed full.</summary>
@@ -152,6 +156,11 @@ public sealed class CampaignRunner : IDisposable
             var outcome = await SendAsync(message, input).ConfigureAwait(false);
             if (outcome.Result.Status == SendStatus.Accepted) Interlocked.Increment(ref _accepted);
             else Interlocked.Increment(ref _failed);
+            if (outcome.Result.IsHeld)
+            {
+                if (outcome.Result.MessageStatus == "paused") Interlocked.Increment(ref _paused);
+                else Interlocked.Increment(ref _heldForQuality);
+            }
             Interlocked.Increment(ref _completed);
             _outcomes.Enqueue(outcome);
         }

@@ -57,6 +57,9 @@ public sealed class RecipientGate
     /// </summary>
     public static readonly ISet<string> PermanentFailureCodes = new HashSet<string>(StringComparer.Ordinal) { "131050", "131021" };
 
+    /// <summary>The ErrorCode of a result deferred because the recipient's send window is closed.</summary>
+    public const string OutsideSendWindow = nameof(OutsideSendWindow);
+
     private readonly Dictionary<string, HashSet<ulong>> _seen = new(StringComparer.Ordinal);
     private readonly GateOptions _options;
 
@@ -90,7 +93,7 @@ public sealed class RecipientGate
             if (opening > now)
             {
                 journal?.WriteDeferred(message.To, message.TemplateName, opening);
-                var deferred = Result(message, SendStatus.Deferred, "OutsideSendWindow",
+                var deferred = Result(message, SendStatus.Deferred, OutsideSendWindow,
                     $"Outside the send window ({_options.Window.Opens:hh\\:mm}-{_options.Window.Closes:hh\\:mm} the recipient's time): not sent; it opens at {opening:u}. Run the same command again then.", now);
                 deferred.NotBefore = opening;
                 return GateDecision.Settle(deferred);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Campaigns;
@@ -161,5 +162,42 @@ public sealed class RecipientGateTests : IDisposable
         var error = Assert.Throws<MessageValidationException>(() => SendWindow.Parse(text));
         Assert.Equal("InvalidSendWindow", error.Reason);
         Assert.Contains("'09:00-20:00'", error.Message);
+    }
+}
+
+public class WindowWaitTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 7, 0, 0, TimeSpan.Zero);
+
+    private static MMSendResult Deferred(string to, DateTimeOffset opening) =>
+        new() { To = to, TemplateName = "t", Status = SendStatus.Deferred, ErrorCode = RecipientGate.OutsideSendWindow, NotBefore = opening };
+
+    [Fact]
+    public void Keeps_who_opens_before_the_limit_and_hands_them_back_in_opening_order_when_due()
+    {
+        var wait = new WindowWait(Now.AddHours(2));
+        var late = Deferred("447911000003", Now.AddHours(3));
+        Assert.False(wait.CanHold(late));
+        Assert.False(wait.CanHold(new MMSendResult { Status = SendStatus.Deferred, ErrorCode = "131049", NotBefore = Now.AddMinutes(1) }));
+        wait.Hold(Deferred("447911000002", Now.AddHours(1)), new TemplateMessage("447911000002", "t"), "b");
+        wait.Hold(Deferred("447911000001", Now.AddMinutes(30)), new TemplateMessage("447911000001", "t"), "a");
+        Assert.Equal(2, wait.Count);
+        Assert.Equal(Now.AddMinutes(30), wait.NextOpening);
+        Assert.Equal(Now.AddHours(1), wait.LastOpening);
+        Assert.Empty(wait.TakeDue(Now));
+        Assert.Equal(new[] { "a" }, wait.TakeDue(Now.AddMinutes(45)).Select(d => d.Input));
+        Assert.Equal(new[] { "b" }, wait.TakeDue(Now.AddHours(5)).Select(d => d.Input));
+        Assert.Null(wait.NextOpening);
+        Assert.Throws<ArgumentException>(() => wait.Hold(late, new TemplateMessage("447911000003", "t"), "c"));
+    }
+
+    [Fact]
+    public void Only_a_refused_key_or_missing_terms_stop_the_run()
+    {
+        var result = new MMSendResult { To = "447911000001", Status = SendStatus.Failed };
+        Assert.True(new CampaignOutcome(result, new Dialog360.MM.Core.Api.ApiException(401, null, "Invalid api token."), "x").StopsTheRun);
+        Assert.True(new CampaignOutcome(result, new Dialog360.MM.Core.Api.ApiException(403, 131055, "(#200) You must accept the Marketing Messages Lite API terms to use the API."), "x").StopsTheRun);
+        Assert.False(new CampaignOutcome(result, new Dialog360.MM.Core.Api.ApiException(400, 131050, "Stopped marketing"), "x").StopsTheRun);
+        Assert.False(new CampaignOutcome(result, null, "x").StopsTheRun);
     }
 }

@@ -137,9 +137,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     // The list holds back marketing sends only: everything on the MM route, and on -UseCloudApi what the template check
     // found to be MARKETING (or could not tell, with -SkipTemplateCheck).
     private bool _marketing = true;
-    private DateTimeOffset? _holdUntil;
-    private readonly List<(DateTimeOffset Opening, TemplateMessage Message, string Input)> _held = new();
-    private int _heldForQuality, _paused;
+    private WindowWait? _windowWait;
     private readonly HashSet<(string, string)> _checked = new();
     private readonly ProgressRecord _progress = new(1, "Send-MarketingMessage", "Starting");
     private DateTime _lastProgress = DateTime.MinValue;
@@ -194,7 +192,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             RetryUnknown = RetryUnknown,
             RetryFailed = RetryFailed,
         });
-        if (WaitForWindow is TimeSpan wait) _holdUntil = DateTimeOffset.Now + wait;
+        if (WaitForWindow is TimeSpan wait) _windowWait = new WindowWait(DateTimeOffset.Now + wait);
 
         var rate = MessagesPerSecond > 0 ? MessagesPerSecond : _account.MessagesPerSecond;
         var options = new CampaignOptions
@@ -314,11 +312,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
                 WriteError(ErrorRecords.Create(ErrorIds.JournalMismatch, decision.Error!, input,
                     "One journal per template and language: run rows of this template with a -JournalPath of their own."));
                 break;
-            case GateVerdict.Settled when decision.Result!.Status == SendStatus.Deferred && decision.Result.ErrorCode == "OutsideSendWindow" &&
-                                          decision.Result.NotBefore <= _holdUntil:
-                // -WaitForWindow: kept, confirmed now, sent when its window opens (EndProcessing).
-                if (ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result.NotBefore:u}"))
-                    _held.Add((decision.Result.NotBefore!.Value, message, input));
+            case GateVerdict.Settled when _windowWait?.CanHold(decision.Result!) == true:
+                // -WaitForWindow: confirmed now, sent when its window opens (EndProcessing).
+                if (ShouldProcess($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result!.NotBefore:u}"))
+                    _windowWait.Hold(decision.Result, message, input);
                 return false;
         }
         WriteObject(decision.Result);
@@ -333,27 +330,21 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         WriteFinished();
     }
 
-    /// <summary>-WaitForWindow: sends each held recipient when its window opens, with progress while it waits.</summary>
+    /// <summary>-WaitForWindow: sends each kept recipient when its window opens, with progress while it waits.</summary>
     private void SendHeld()
     {
-        if (_held.Count == 0) return;
-        _held.Sort((a, b) => a.Opening.CompareTo(b.Opening));
+        if (_windowWait is null || _windowWait.Count == 0) return;
         var waiting = new ProgressRecord(2, "Send-MarketingMessage", "Waiting for send windows") { ParentActivityId = 1 };
-        var next = 0;
-        while (next < _held.Count)
+        while (_windowWait.NextOpening is DateTimeOffset next)
         {
+            foreach (var (message, input) in _windowWait.TakeDue(DateTimeOffset.Now)) Dispatch(message, input);
+            if (_windowWait.NextOpening is not DateTimeOffset opening) break;
             var now = DateTimeOffset.Now;
-            while (next < _held.Count && _held[next].Opening <= now)
-            {
-                Dispatch(_held[next].Message, _held[next].Input);
-                next++;
-            }
-            if (next >= _held.Count) break;
-            waiting.StatusDescription = $"{_held.Count - next} recipient(s) held; the next window opens at {_held[next].Opening:u}";
-            waiting.SecondsRemaining = (int)Math.Max(0, (_held[_held.Count - 1].Opening - now).TotalSeconds);
+            waiting.StatusDescription = $"{_windowWait.Count} recipient(s) kept; the next window opens at {opening:u}";
+            waiting.SecondsRemaining = (int)Math.Max(0, (_windowWait.LastOpening!.Value - now).TotalSeconds);
             WriteProgress(waiting);
-            var pause = _held[next].Opening - now;
-            if (CancelToken.WaitHandle.WaitOne(pause < Poll ? pause : TimeSpan.FromMilliseconds(250))) WriteFinishedOrStop();
+            var pause = opening - now;
+            if (CancelToken.WaitHandle.WaitOne(pause < Poll ? (pause > TimeSpan.Zero ? pause : TimeSpan.Zero) : TimeSpan.FromMilliseconds(250))) WriteFinishedOrStop();
             WriteFinished();
         }
         waiting.RecordType = ProgressRecordType.Completed;
@@ -373,9 +364,9 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
                      (_runner.Latency is TimeSpan latency
                          ? $" (API latency {latency.TotalMilliseconds:0} ms on average; {_runner.InFlightLimit} requests in flight allowed at the end)."
                          : "."));
-        if (_heldForQuality + _paused > 0)
-            WriteWarning($"{_heldForQuality + _paused} accepted message(s) are not on their way yet: {_heldForQuality} held for quality assessment, " +
-                         $"{_paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +
+        if (_runner.HeldForQuality + _runner.Paused > 0)
+            WriteWarning($"{_runner.HeldForQuality + _runner.Paused} accepted message(s) are not on their way yet: {_runner.HeldForQuality} held for quality assessment, " +
+                         $"{_runner.Paused} paused (message_status in their results). Meta releases or fails them later (132015: template paused); " +
                          "watch the status webhooks before sending more with this template.");
     }
 
@@ -524,11 +515,6 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         {
             WriteObject(outcome.Result);
             Learn(outcome.Result);
-            if (outcome.Result.IsHeld)
-            {
-                if (outcome.Result.MessageStatus == "paused") _paused++;
-                else _heldForQuality++;
-            }
             var record = outcome.Error switch
             {
                 SendInDoubtException doubt => ErrorRecords.Create(ErrorIds.SendInDoubt, doubt, outcome.Input,
@@ -540,7 +526,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
                 _ => null,
             };
             if (record is null) continue;
-            if (outcome.Error is ApiException { Kind: ApiErrorKind.Authentication or ApiErrorKind.NotOnboarded })
+            if (outcome.StopsTheRun)
             {
                 fatal ??= StopWith(record);
                 continue;
