@@ -96,8 +96,9 @@ public sealed class SendWindow
     private TimeZoneInfo[] ZonesOf(string digits)
     {
         if (_forced != null) return new[] { _forced };
-        // Zones follow the number's leading digits; a short prefix keeps the cache small for big audiences.
-        var prefix = digits.Length > 7 ? digits.Substring(0, 7) : digits;
+        // libphonenumber maps zones by leading digits (country code and area, a handful of digits); caching by the first
+        // eight keeps every prefix of its map apart and the cache small for big audiences.
+        var prefix = digits.Length > 8 ? digits.Substring(0, 8) : digits;
         return _zonesByPrefix.GetOrAdd(prefix, _ => Lookup(digits));
     }
 
