@@ -74,26 +74,18 @@ Describe 'Connect-MMAccount' {
         $proxy.Start()
         $contacted = $proxy.AcceptTcpClientAsync()
         $proxyUri = "http://127.0.0.1:$($proxy.LocalEndpoint.Port)"
-        $pwsh = [Environment]::ProcessPath
-        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
         $script = @"
 Import-Module '$(Get-TestModulePath)'
 Connect-MMAccount -BaseUri '$($emulator.BaseUri)'
 Send-MarketingMessage -To 447911000777 -TemplateName welcome_offer | Out-Null
 "@
-        $names = 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'D360_API_KEY'
-        $saved = @{}; foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
         $before = $emulator.AcceptedCount('447911000777')
-        try {
-            [Environment]::SetEnvironmentVariable('HTTP_PROXY', $proxyUri)
-            [Environment]::SetEnvironmentVariable('http_proxy', $proxyUri)
-            [Environment]::SetEnvironmentVariable('NO_PROXY', $null)
-            [Environment]::SetEnvironmentVariable('no_proxy', $null)
-            [Environment]::SetEnvironmentVariable('D360_API_KEY', $emulator.ApiKey)
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-                -RedirectStandardError (Join-Path $TestDrive 'proxy.err') -RedirectStandardOutput (Join-Path $TestDrive 'proxy.out')
-        } finally { foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) } }
+        # Both spellings of each variable: on Linux they are two variables, and a hash literal would fold them into one.
+        $environment = [hashtable]::new([StringComparer]::Ordinal)
+        foreach ($name in 'HTTP_PROXY', 'http_proxy') { $environment[$name] = $proxyUri }
+        foreach ($name in 'NO_PROXY', 'no_proxy') { $environment[$name] = $null }
+        $environment['D360_API_KEY'] = $emulator.ApiKey
+        $child = Start-TestPwsh -Script $script -OutputPrefix (Join-Path $TestDrive 'proxy') -Environment $environment
         try {
             # Bounded: a client that did go to the proxy would wait there for an answer that never comes.
             $deadline = [DateTime]::UtcNow.AddSeconds(45)

@@ -51,8 +51,6 @@ Describe 'Dialog360.MM.Emulator.dll' {
     It 'loads only when Start-MMEmulator runs, not for sending, listing or stopping nothing' {
         # The fake API is this process's emulator; the child process that sends never starts one of its own.
         $fake = Start-MMEmulator
-        $pwsh = [Environment]::ProcessPath
-        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
         $script = @"
 `$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'
 function Test-Loaded { [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Dialog360.MM.Emulator' }) }
@@ -66,12 +64,7 @@ Stop-MMEmulator
 "`$(Test-Loaded)"
 Stop-MMEmulator
 "@
-        $env:D360_API_KEY = $fake.ApiKey
-        try {
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-                -RedirectStandardError (Join-Path $TestDrive 'load.err') -RedirectStandardOutput (Join-Path $TestDrive 'load.out')
-        } finally { Remove-Item Env:D360_API_KEY }
+        $child = Start-TestPwsh -Script $script -OutputPrefix (Join-Path $TestDrive 'load') -Environment @{ D360_API_KEY = $fake.ApiKey }
         if (-not $child.WaitForExit(60000)) { $child.Kill(); throw 'the child pwsh did not finish within 60 s' }
         Get-Content (Join-Path $TestDrive 'load.err') -Raw | Should -BeNullOrEmpty
         Get-Content (Join-Path $TestDrive 'load.out') | Should -Be 'Accepted False', 'True'

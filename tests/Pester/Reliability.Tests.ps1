@@ -6,18 +6,11 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
 
-    # A pwsh of its own, as a scheduled task would start it; the key travels in the environment, never on a command line.
+    # A pwsh of its own, connected to the emulator; the key travels in the child's environment, never on a command line.
     function Start-Child {
         param([string] $Script, [string] $Name, [object] $Emulator)
-        $pwsh = [Environment]::ProcessPath
-        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
         $full = "Import-Module '$(Get-TestModulePath)'`nConnect-MMAccount -BaseUri '$($Emulator.BaseUri)' -SkipValidation`n" + $Script
-        $env:D360_API_KEY = $Emulator.ApiKey
-        try {
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($full))
-            Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-                -RedirectStandardError (Join-Path $TestDrive "$Name.err") -RedirectStandardOutput (Join-Path $TestDrive "$Name.out")
-        } finally { Remove-Item Env:D360_API_KEY }
+        Start-TestPwsh -Script $full -OutputPrefix (Join-Path $TestDrive $Name) -Environment @{ D360_API_KEY = $Emulator.ApiKey }
     }
 
     # The child's campaign: results to a CSV, and the ErrorId of a terminating error to stdout.

@@ -119,20 +119,12 @@ Describe 'A campaign killed half-way and run again' {
     AfterAll { $emulator | Stop-MMEmulator }
 
     It 'messages nobody twice and completes the campaign' {
-        $pwsh = [Environment]::ProcessPath
-        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
         $script = @"
 Import-Module '$(Get-TestModulePath)'
 Connect-MMAccount -BaseUri '$($emulator.BaseUri)' -SkipValidation
 Get-Content '$numbersFile' | Send-MarketingMessage -TemplateName welcome_offer -JournalPath '$journal' -ThrottleLimit 8 -MessagesPerSecond 200 | Out-Null
 "@
-        $env:D360_API_KEY = $emulator.ApiKey
-        try {
-            # -EncodedCommand: Start-Process joins arguments with spaces, so a script with spaces must travel encoded.
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-            $child = Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-                -RedirectStandardError (Join-Path $TestDrive 'child.err') -RedirectStandardOutput (Join-Path $TestDrive 'child.out')
-        } finally { Remove-Item Env:D360_API_KEY }
+        $child = Start-TestPwsh -Script $script -OutputPrefix (Join-Path $TestDrive 'child') -Environment @{ D360_API_KEY = $emulator.ApiKey }
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while ($emulator.AcceptedByRecipient.Count -lt 60 -and [DateTime]::UtcNow -lt $deadline -and -not $child.HasExited) { Start-Sleep -Milliseconds 50 }
         $child.HasExited | Should -BeFalse -Because 'the child must be killed mid-campaign'

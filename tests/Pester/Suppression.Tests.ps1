@@ -169,15 +169,11 @@ Describe 'The account''s suppression list' {
 Describe 'Two processes adding at once' {
     It 'loses no line and mixes none' {
         $list = Join-Path $TestDrive 'shared.jsonl'
-        $pwsh = [Environment]::ProcessPath
-        $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
         $children = foreach ($n in 1, 2) {
             # 40 batches of 10 per process: many chances to collide.
             $script = "Import-Module '$(Get-TestModulePath)'`n" +
                 "foreach (`$b in 0..39) { 0..9 | ForEach-Object { '4479{0}{1:D2}{2}0' -f $n, `$b, `$_ + '00' } | Add-MMSuppression -Path '$list' -ErrorAction Stop }"
-            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-            Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-                -RedirectStandardError (Join-Path $TestDrive "child$n.err") -RedirectStandardOutput (Join-Path $TestDrive "child$n.out")
+            Start-TestPwsh -Script $script -OutputPrefix (Join-Path $TestDrive "child$n")
         }
         $children | Wait-Process -Timeout 120 -ErrorAction SilentlyContinue
         foreach ($child in $children) {

@@ -45,16 +45,17 @@ function Get-ModuleType([Parameter(Mandatory)] [string] $FullName) {
     $found
 }
 
-# A type of the module's own assemblies: on PowerShell 7 they load in the module's AssemblyLoadContext, where a
-# [Type.Name] literal does not look.
-function Get-ModuleType([string] $Name) {
-    $anchor = (Get-Command Send-MarketingMessage).ImplementingType.Assembly
-    $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($anchor)
-    foreach ($assembly in $context.Assemblies) {
-        $type = $assembly.GetType($Name)
-        if ($type) { return $type }
-    }
-    throw "No type $Name in the module's assemblies."
+# Starts a script in a fresh pwsh in the background, as a scheduled task would, with environment variables for the
+# child only ($null removes one); its output goes to <OutputPrefix>.out and .err. The process is pwsh itself, not a
+# launcher, so Kill() is a kill -9 of the run.
+function Start-TestPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [string] $OutputPrefix, [hashtable] $Environment = @{})
+    $pwsh = [Environment]::ProcessPath
+    $prefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    # -EncodedCommand: Start-Process joins arguments with spaces, so a script travels encoded.
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+    Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
+        -Environment $Environment -RedirectStandardOutput "$OutputPrefix.out" -RedirectStandardError "$OutputPrefix.err"
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Get-ModuleType, Invoke-FreshPwsh, Get-ModuleType
+Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Get-ModuleType, Invoke-FreshPwsh, Start-TestPwsh

@@ -96,7 +96,14 @@ public sealed class FileLock : IDisposable
         }
         catch (IOException)
         {
+            // The holder writes its record just after taking the lock: a run that starts at the same moment may look
+            // in between, so it gives the record a moment to appear before reporting a holder without details.
             var holder = ReadHolder(stream);
+            for (var i = 0; holder is null && i < 20; i++)
+            {
+                System.Threading.Thread.Sleep(25);
+                holder = ReadHolder(stream);
+            }
             stream.Dispose();
             throw new FileLockedException(lockPath.Substring(0, lockPath.Length - 5), holder);
         }
