@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace Dialog360.MM.Core.Webhooks;
 
 /// <summary>
-/// Turns one delivery (already known to be complete, valid JSON) into events with one forward pass of Utf8JsonReader.
+/// Turns one delivery into events with one forward pass of <see cref="JsonScanner"/>, which also refuses what is not JSON.
 /// Property order is not fixed (Meta sends "field" after "value", "metadata" may follow "statuses"), so context that
 /// arrives late is applied to the events of its object once that object ends.
 /// </summary>
@@ -20,9 +20,9 @@ internal static class DeliveryParser
     // examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml (which has none for the last four).
     [MethodImpl(JitHints.AggressiveOptimization)]
     /// <summary>Parses the delivery at the start of <paramref name="json"/>; returns its length (anything after it is not read).</summary>
-    public static int Parse(ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
+    public static int Parse(ReadOnlySpan<byte> json, DeliveryBatch output)
     {
-        var r = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        var r = new JsonScanner(json);
         r.Read();
         if (r.TokenType == JsonTokenType.StartArray) throw new NotADeliveryException("A JSON array inside an array of deliveries is not a webhook delivery.");
         if (r.TokenType != JsonTokenType.StartObject) throw new NotADeliveryException($"A JSON {Describe(r.TokenType)} is not a webhook delivery: expected an object with \"entry\".");
@@ -33,35 +33,35 @@ internal static class DeliveryParser
             {
                 sawEntry = true;
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) ParseEntry(ref r, json, output, pool);
+                while (NextObjectInArray(ref r)) ParseEntry(ref r, json, output);
             }
             else r.Skip();
         }
         var length = (int)r.BytesConsumed;
-        if (!sawEntry) output.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json.Slice(0, length)) });
+        if (!sawEntry) output.Events.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json.Slice(0, length)) });
         return length;
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static void ParseEntry(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
+    private static void ParseEntry(ref JsonScanner r, ReadOnlySpan<byte> json, DeliveryBatch output)
     {
-        var first = output.Count;
+        var first = output.Events.Count;
         string? wabaId = null;
         DateTimeOffset? time = null;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("id"u8)) wabaId = NextPooled(ref r, pool);
+            if (r.ValueTextEquals("id"u8)) wabaId = NextPooled(ref r, output.Pool);
             else if (r.ValueTextEquals("time"u8)) time = NextUnixTime(ref r);
             else if (r.ValueTextEquals("changes"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) ParseChange(ref r, json, output, pool);
+                while (NextObjectInArray(ref r)) ParseChange(ref r, json, output);
             }
             else r.Skip();
         }
-        for (var i = first; i < output.Count; i++)
+        for (var i = first; i < output.Events.Count; i++)
         {
-            var e = output[i];
+            var e = output.Events[i];
             e.WabaId = wabaId;
             // Template and account changes carry no time of their own: entry.time is when Meta sent them.
             switch (e)
@@ -74,22 +74,23 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static void ParseChange(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
+    private static void ParseChange(ref JsonScanner r, ReadOnlySpan<byte> json, DeliveryBatch output)
     {
-        var first = output.Count;
+        var first = output.Events.Count;
+        var firstStatus = output.Statuses?.Count ?? 0;
         var changeStart = (int)r.TokenStartIndex;
         string? field = null;
         int valueStart = -1, valueEnd = -1;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("field"u8)) field = NextPooled(ref r, pool);
+            if (r.ValueTextEquals("field"u8)) field = NextPooled(ref r, output.Pool);
             else if (r.ValueTextEquals("value"u8))
             {
                 r.Read();
                 valueStart = (int)r.TokenStartIndex;
                 // Meta sends "field" after "value": parse a value of unknown field as messages (the common case, one
                 // pass) and re-read it below if the field turns out to be another.
-                if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output, pool);
+                if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output);
                 else r.Skip();
                 valueEnd = (int)r.BytesConsumed;
             }
@@ -97,7 +98,8 @@ internal static class DeliveryParser
         }
         if (field is null || !HasMessagesValue(field))
         {
-            output.RemoveRange(first, output.Count - first);
+            output.Events.RemoveRange(first, output.Events.Count - first);
+            output.Statuses?.RemoveRange(firstStatus, output.Statuses.Count - firstStatus);
             var value = valueStart < 0 ? default : json.Slice(valueStart, valueEnd - valueStart);
             MMWebhookEvent? typed = field switch
             {
@@ -107,22 +109,22 @@ internal static class DeliveryParser
                 _ => null,
             };
             // Anything else (group events, quality updates, …) is kept whole.
-            output.Add(typed ?? new MMUnknownEvent
+            output.Events.Add(typed ?? new MMUnknownEvent
             {
                 Reason = field is null ? "change without field" : "field " + field,
                 RawJson = Utf8(json.Slice(changeStart, (int)r.BytesConsumed - changeStart)),
             });
         }
-        for (var i = first; i < output.Count; i++) output[i].Field = field;
+        for (var i = first; i < output.Events.Count; i++) output.Events[i].Field = field;
     }
 
     /// <summary>Fields whose value has the messages shape (metadata, contacts and arrays of events).</summary>
     private static bool HasMessagesValue(string field) => field is "messages" or "user_preferences";
 
     /// <summary>A change value as its own reader positioned inside the object; false when it is not an object.</summary>
-    private static bool EnterValue(ReadOnlySpan<byte> value, out Utf8JsonReader r)
+    private static bool EnterValue(ReadOnlySpan<byte> value, out JsonScanner r)
     {
-        r = new Utf8JsonReader(value, isFinalBlock: true, state: default);
+        r = new JsonScanner(value);
         return !value.IsEmpty && r.Read() && r.TokenType == JsonTokenType.StartObject;
     }
 
@@ -189,9 +191,9 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static void ParseValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, List<MMWebhookEvent> output, Utf8StringPool pool)
+    private static void ParseValue(ref JsonScanner r, ReadOnlySpan<byte> json, DeliveryBatch output)
     {
-        var first = output.Count;
+        var first = output.Events.Count;
         string? phoneNumberId = null, displayPhoneNumber = null;
         List<KeyValuePair<string?, string?>>? contacts = null;
         while (NextProperty(ref r))
@@ -199,32 +201,37 @@ internal static class DeliveryParser
             if (r.ValueTextEquals("statuses"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) output.Add(ParseStatus(ref r, pool));
+                while (NextObjectInArray(ref r))
+                {
+                    var status = ParseStatus(ref r, output.Pool);
+                    if (output.Statuses != null) output.Statuses.Add(status);
+                    else output.Events.Add(status.ToEvent(json));
+                }
             }
             else if (r.ValueTextEquals("metadata"u8))
             {
                 if (!EnterObject(ref r)) continue;
                 while (NextProperty(ref r))
                 {
-                    if (r.ValueTextEquals("phone_number_id"u8)) phoneNumberId = NextPooled(ref r, pool);
-                    else if (r.ValueTextEquals("display_phone_number"u8)) displayPhoneNumber = NextPooled(ref r, pool);
+                    if (r.ValueTextEquals("phone_number_id"u8)) phoneNumberId = NextPooled(ref r, output.Pool);
+                    else if (r.ValueTextEquals("display_phone_number"u8)) displayPhoneNumber = NextPooled(ref r, output.Pool);
                     else r.Skip();
                 }
             }
             else if (r.ValueTextEquals("messages"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) output.Add(ParseMessage(ref r, json));
+                while (NextObjectInArray(ref r)) output.Events.Add(ParseMessage(ref r, json));
             }
             else if (r.ValueTextEquals("user_actions"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) output.Add(ParseUserAction(ref r, json));
+                while (NextObjectInArray(ref r)) output.Events.Add(ParseUserAction(ref r, json));
             }
             else if (r.ValueTextEquals("user_preferences"u8))
             {
                 if (!EnterArray(ref r)) continue;
-                while (NextObjectInArray(ref r)) output.Add(ParseUserPreference(ref r));
+                while (NextObjectInArray(ref r)) output.Events.Add(ParseUserPreference(ref r));
             }
             else if (r.ValueTextEquals("contacts"u8))
             {
@@ -240,12 +247,12 @@ internal static class DeliveryParser
                 r.Read();
                 var start = (int)r.TokenStartIndex;
                 r.Skip();
-                output.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)) });
+                output.Events.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)) });
             }
         }
-        for (var i = first; i < output.Count; i++)
+        for (var i = first; i < output.Events.Count; i++)
         {
-            var e = output[i];
+            var e = output.Events[i];
             e.PhoneNumberId = phoneNumberId;
             e.DisplayPhoneNumber = displayPhoneNumber;
             if (contacts is null) continue;
@@ -255,15 +262,15 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static MMStatusEvent ParseStatus(ref Utf8JsonReader r, Utf8StringPool pool)
+    private static StatusRecord ParseStatus(ref JsonScanner r, Utf8StringPool pool)
     {
-        var s = new MMStatusEvent();
+        var s = new StatusRecord();
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("id"u8)) s.MessageId = NextString(ref r);
+            if (r.ValueTextEquals("id"u8)) s.MessageId = Utf8Text.Next(ref r);
             else if (r.ValueTextEquals("status"u8)) s.Status = NextStatus(ref r);
             else if (r.ValueTextEquals("timestamp"u8)) s.Timestamp = NextUnixTime(ref r);
-            else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = NextString(ref r);
+            else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = Utf8Text.Next(ref r);
             else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("conversation"u8)) s.ConversationId = NextMember(ref r, "id"u8);
             else if (r.ValueTextEquals("pricing"u8))
@@ -289,7 +296,7 @@ internal static class DeliveryParser
                 {
                     // The first error explains the failure; later ones (rare) are skipped rather than overwrite it.
                     if (s.ErrorCode != null || s.ErrorTitle != null) { r.Skip(); continue; }
-                    ParseError(ref r, s, pool);
+                    ParseError(ref r, ref s, pool);
                 }
             }
             else r.Skip();
@@ -298,7 +305,7 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static void ParseError(ref Utf8JsonReader r, MMStatusEvent s, Utf8StringPool pool)
+    private static void ParseError(ref JsonScanner r, ref StatusRecord s, Utf8StringPool pool)
     {
         string? message = null, details = null;
         while (NextProperty(ref r))
@@ -321,7 +328,7 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static MMMessageEvent ParseMessage(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
+    private static MMMessageEvent ParseMessage(ref JsonScanner r, ReadOnlySpan<byte> json)
     {
         var start = (int)r.TokenStartIndex;
         var m = new MMMessageEvent();
@@ -353,7 +360,7 @@ internal static class DeliveryParser
     }
 
     /// <summary>Reads an object property's members <paramref name="text"/> into Text and <paramref name="payload"/> into Payload.</summary>
-    private static void ReadMembers(ref Utf8JsonReader r, MMMessageEvent m, ReadOnlySpan<byte> text, ReadOnlySpan<byte> payload)
+    private static void ReadMembers(ref JsonScanner r, MMMessageEvent m, ReadOnlySpan<byte> text, ReadOnlySpan<byte> payload)
     {
         if (!EnterObject(ref r)) return;
         while (NextProperty(ref r))
@@ -364,7 +371,7 @@ internal static class DeliveryParser
         }
     }
 
-    private static MMWebhookEvent ParseUserAction(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
+    private static MMWebhookEvent ParseUserAction(ref JsonScanner r, ReadOnlySpan<byte> json)
     {
         var start = (int)r.TokenStartIndex;
         var click = new MMClickEvent();
@@ -395,7 +402,7 @@ internal static class DeliveryParser
         };
     }
 
-    private static MMUserPreferenceEvent ParseUserPreference(ref Utf8JsonReader r)
+    private static MMUserPreferenceEvent ParseUserPreference(ref JsonScanner r)
     {
         var p = new MMUserPreferenceEvent();
         while (NextProperty(ref r))
@@ -410,7 +417,7 @@ internal static class DeliveryParser
         return p;
     }
 
-    private static KeyValuePair<string?, string?> ParseContact(ref Utf8JsonReader r)
+    private static KeyValuePair<string?, string?> ParseContact(ref JsonScanner r)
     {
         string? waId = null, name = null;
         while (NextProperty(ref r))
@@ -438,7 +445,7 @@ internal static class DeliveryParser
 
     /// <summary>At a property name whose value is an object: that object's member <paramref name="name"/> as text.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static string? NextMember(ref Utf8JsonReader r, ReadOnlySpan<byte> name)
+    private static string? NextMember(ref JsonScanner r, ReadOnlySpan<byte> name)
     {
         string? value = null;
         if (!EnterObject(ref r)) return null;
@@ -450,10 +457,10 @@ internal static class DeliveryParser
         return value;
     }
 
-    private static bool NextProperty(ref Utf8JsonReader r) => r.Read() && r.TokenType == JsonTokenType.PropertyName;
+    private static bool NextProperty(ref JsonScanner r) => r.Read() && r.TokenType == JsonTokenType.PropertyName;
 
     /// <summary>At a property name: moves into its value if it is an object (true), else skips the value (false).</summary>
-    private static bool EnterObject(ref Utf8JsonReader r)
+    private static bool EnterObject(ref JsonScanner r)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.StartObject) return true;
@@ -461,7 +468,7 @@ internal static class DeliveryParser
         return false;
     }
 
-    private static bool EnterArray(ref Utf8JsonReader r)
+    private static bool EnterArray(ref JsonScanner r)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.StartArray) return true;
@@ -470,7 +477,7 @@ internal static class DeliveryParser
     }
 
     /// <summary>Inside an array: moves to its next object element (skipping anything else); false at the array's end.</summary>
-    private static bool NextObjectInArray(ref Utf8JsonReader r)
+    private static bool NextObjectInArray(ref JsonScanner r)
     {
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
@@ -481,19 +488,19 @@ internal static class DeliveryParser
     }
 
     /// <summary>A property's value as text; numbers keep their JSON spelling (ids are sometimes sent as numbers).</summary>
-    private static string? NextString(ref Utf8JsonReader r)
+    private static string? NextString(ref JsonScanner r)
     {
         r.Read();
         return CurrentAsString(ref r);
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static string? CurrentAsString(ref Utf8JsonReader r)
+    internal static string? CurrentAsString(ref JsonScanner r)
     {
         switch (r.TokenType)
         {
             case JsonTokenType.String: return r.GetString();
-            case JsonTokenType.Number: return Encoding.UTF8.GetString(r.ValueSpan.ToArray());
+            case JsonTokenType.Number: return JsonScanner.Decode(r.ValueSpan);
             case JsonTokenType.True: return "true";
             case JsonTokenType.False: return "false";
             default: r.Skip(); return null;
@@ -502,7 +509,7 @@ internal static class DeliveryParser
 
     /// <summary>As <see cref="NextString"/>, for values that repeat across a file: one shared string per value.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static string? NextPooled(ref Utf8JsonReader r, Utf8StringPool pool)
+    private static string? NextPooled(ref JsonScanner r, Utf8StringPool pool)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped) return pool.Get(r.ValueSpan);
@@ -511,7 +518,7 @@ internal static class DeliveryParser
 
     // Statuses repeat four words a hundred thousand times in a campaign's file: share the strings.
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static string? NextStatus(ref Utf8JsonReader r)
+    private static string? NextStatus(ref JsonScanner r)
     {
         r.Read();
         if (r.TokenType != JsonTokenType.String) { r.Skip(); return null; }
@@ -524,7 +531,7 @@ internal static class DeliveryParser
 
     // Pricing repeats a few words on every status as well.
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static string? NextPricingWord(ref Utf8JsonReader r)
+    private static string? NextPricingWord(ref JsonScanner r)
     {
         r.Read();
         if (r.TokenType != JsonTokenType.String) { r.Skip(); return null; }
@@ -535,7 +542,7 @@ internal static class DeliveryParser
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static int? NextInt(ref Utf8JsonReader r)
+    private static int? NextInt(ref JsonScanner r)
     {
         r.Read();
         if (r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n)) return n;
@@ -546,7 +553,7 @@ internal static class DeliveryParser
 
     /// <summary>Unix seconds, sent as a string ("1750091045") or a number.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private static DateTimeOffset? NextUnixTime(ref Utf8JsonReader r)
+    private static DateTimeOffset? NextUnixTime(ref JsonScanner r)
     {
         r.Read();
         long seconds;
@@ -569,5 +576,5 @@ internal static class DeliveryParser
         _ => token.ToString(),
     };
 
-    private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.ToArray());
+    private static string Utf8(ReadOnlySpan<byte> bytes) => JsonScanner.Decode(bytes);
 }

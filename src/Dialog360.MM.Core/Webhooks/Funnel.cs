@@ -13,7 +13,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// status arrives more than once and statuses arrive out of order: each message is kept at the furthest state seen
 /// (read &gt; delivered &gt; sent), whatever the order, and each click id counts once.
 /// </summary>
-public sealed class Funnel
+public sealed class Funnel : IStatusSink
 {
     public const string AllCampaigns = "(all)";
     public const string NoCampaign = "(none)";
@@ -24,9 +24,11 @@ public sealed class Funnel
     private readonly CampaignGrouping _groupBy;
     private readonly IReadOnlyDictionary<string, SendJournalEntry>? _journal;
     private readonly RateCard? _rateCard;
-    private readonly Dictionary<string, MessageState> _messages = new(StringComparer.Ordinal);
+    private static readonly Func<MessageState> NewState = () => new MessageState();
+    private readonly Utf8KeyedTable<MessageState> _messages = new();
     private readonly HashSet<string> _clickIds = new(StringComparer.Ordinal);
     private int _clicksWithoutId;
+    private long _statusesTaken;
 
     public Funnel(CampaignGrouping groupBy = CampaignGrouping.None, IReadOnlyDictionary<string, SendJournalEntry>? journal = null,
         RateCard? rateCard = null)
@@ -62,13 +64,15 @@ public sealed class Funnel
     public long AddFrom(Stream stream, string source, Action<WebhookReadError> onError,
         CancellationToken cancel = default, int maxDeliveryBytes = WebhookReader.DefaultMaxDeliveryBytes)
     {
-        long count = 0;
-        foreach (var e in WebhookReader.Read(stream, source, onError, cancel, maxDeliveryBytes))
+        // Statuses, nearly all of a file, are folded as records straight from the reader's buffer (Take, below).
+        _statusesTaken = 0;
+        long others = 0;
+        foreach (var e in WebhookReader.Read(stream, source, onError, this, cancel, maxDeliveryBytes))
         {
             Add(e);
-            count++;
+            others++;
         }
-        return count;
+        return others + _statusesTaken;
     }
 
     /// <summary>
@@ -127,14 +131,10 @@ public sealed class Funnel
     /// <summary>Folds in what a funnel of a later part of the input saw, as if its events had come after this one's.</summary>
     private void MergeFrom(Funnel later)
     {
-        foreach (var pair in later._messages)
+        for (var i = 0; i < later._messages.Count; i++)
         {
-            if (!_messages.TryGetValue(pair.Key, out var state))
-            {
-                _messages.Add(pair.Key, pair.Value);
-                continue;
-            }
-            var other = pair.Value;
+            var other = later._messages.ValueAt(i);
+            var state = _messages.GetOrAdd(later._messages.KeyBytesAt(i), NewState, later._messages.KeyAt(i));
             state.Recipient ??= other.Recipient;
             state.CallbackData ??= other.CallbackData;
             state.Billable |= other.Billable;
@@ -151,28 +151,34 @@ public sealed class Funnel
         _clicksWithoutId += later._clicksWithoutId;
     }
 
-    [MethodImpl(JitHints.AggressiveOptimization)]
     private void AddStatus(MMStatusEvent status)
     {
-        if (!_messages.TryGetValue(status.MessageId!, out var state))
-        {
-            state = new MessageState();
-            _messages.Add(status.MessageId!, state);
-        }
+        var state = _messages.GetOrAdd(status.MessageId!, NewState);
         state.Recipient ??= status.RecipientId;
-        state.CallbackData ??= status.CallbackData;
-        if (status.Billable == true) state.Billable = true;
-        state.PricingCategory ??= status.PricingCategory;
-        switch (status.Status)
+        state.Apply(status.Status, status.CallbackData, status.Billable, status.PricingCategory, status.ErrorCode, status.ErrorTitle);
+    }
+
+    /// <summary>A delivery's statuses from the reader: one lookup by the id's bytes each, a string only for a new message.</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    void IStatusSink.Take(ReadOnlySpan<byte> json, List<StatusRecord> statuses)
+    {
+        foreach (var s in statuses)
         {
-            case "sent": state.Furthest = Math.Max(state.Furthest, Sent); break;
-            case "delivered": state.Furthest = Math.Max(state.Furthest, Delivered); break;
-            case "read": state.Furthest = Math.Max(state.Furthest, Read); break;
-            case "failed":
-                state.Failed = true;
-                state.ErrorCode ??= status.ErrorCode;
-                state.ErrorTitle ??= status.ErrorTitle;
-                break;
+            _statusesTaken++;
+            MessageState state;
+            if (s.MessageId.TryGetBytes(json, out var id))
+            {
+                if (id.IsEmpty) continue;
+                state = _messages.GetOrAdd(id, NewState);
+            }
+            else
+            {
+                var text = s.MessageId.ToString(json);
+                if (string.IsNullOrEmpty(text)) continue;
+                state = _messages.GetOrAdd(text!, NewState);
+            }
+            state.Recipient ??= s.RecipientId.ToString(json);
+            state.Apply(s.Status, s.CallbackData, s.Billable, s.PricingCategory, s.ErrorCode, s.ErrorTitle);
         }
     }
 
@@ -185,10 +191,10 @@ public sealed class Funnel
             return tally;
         }
 
-        foreach (var pair in _messages)
+        for (var i = 0; i < _messages.Count; i++)
         {
-            var journal = Journal(pair.Key);
-            var state = pair.Value;
+            var journal = Journal(_messages.KeyAt(i));
+            var state = _messages.ValueAt(i);
             var recipient = state.Recipient ?? journal?.To;
             var tally = GroupOf(KeyOf(state.CallbackData, journal, recipient));
             tally.Messages++;
@@ -212,7 +218,7 @@ public sealed class Funnel
         {
             foreach (var entry in _journal.Values)
             {
-                if (_messages.ContainsKey(entry.MessageId)) continue;
+                if (_messages.Find(entry.MessageId) != null) continue;
                 var tally = GroupOf(KeyOf(null, entry, entry.To));
                 tally.Messages++;
                 tally.Pending++;
@@ -253,6 +259,26 @@ public sealed class Funnel
         public string? CallbackData;
         public bool Billable;
         public string? PricingCategory;
+
+        /// <summary>One status of this message: the furthest state wins, whatever the order; first values seen are kept.</summary>
+        [MethodImpl(JitHints.AggressiveOptimization)]
+        public void Apply(string? status, string? callbackData, bool? billable, string? pricingCategory, int? errorCode, string? errorTitle)
+        {
+            CallbackData ??= callbackData;
+            if (billable == true) Billable = true;
+            PricingCategory ??= pricingCategory;
+            switch (status)
+            {
+                case "sent": Furthest = Math.Max(Furthest, Sent); break;
+                case "delivered": Furthest = Math.Max(Furthest, Delivered); break;
+                case "read": Furthest = Math.Max(Furthest, Read); break;
+                case "failed":
+                    Failed = true;
+                    ErrorCode ??= errorCode;
+                    ErrorTitle ??= errorTitle;
+                    break;
+            }
+        }
     }
 
     private sealed class Tally

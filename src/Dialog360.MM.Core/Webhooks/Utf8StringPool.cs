@@ -34,5 +34,5 @@ internal sealed class Utf8StringPool
     }
 
     // Only on a miss, which is rare for the values pooled.
-    private static string Decode(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8.ToArray());
+    private static string Decode(ReadOnlySpan<byte> utf8) => JsonScanner.Decode(utf8);
 }

@@ -20,7 +20,8 @@ public sealed class WebhookReader
     public const int DefaultMaxDeliveryBytes = 4 * 1024 * 1024;
     private const int InitialBufferSize = 64 * 1024;
     private readonly int _maxDeliveryBytes;
-    private readonly Utf8StringPool _pool = new();
+    private readonly DeliveryBatch _batch;
+    private readonly IStatusSink? _statuses;
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Action<WebhookReadError> _onError;
@@ -35,8 +36,10 @@ public sealed class WebhookReader
     private bool _atLineStart = true;
     private int _indent;
 
-    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError, int maxDeliveryBytes)
+    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError, int maxDeliveryBytes, IStatusSink? statuses)
     {
+        _statuses = statuses;
+        _batch = new DeliveryBatch(statusRecords: statuses != null);
         if (maxDeliveryBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxDeliveryBytes), "The maximum delivery size must be at least one byte.");
         _maxDeliveryBytes = maxDeliveryBytes;
         _stream = stream;
@@ -53,22 +56,31 @@ public sealed class WebhookReader
     /// enumerating thread). A delivery longer than <paramref name="maxDeliveryBytes"/> is reported and skipped.
     /// </summary>
     public static IEnumerable<MMWebhookEvent> Read(Stream stream, string source, Action<WebhookReadError> onError,
+        CancellationToken cancel = default, int maxDeliveryBytes = DefaultMaxDeliveryBytes) =>
+        Read(stream, source, onError, null, cancel, maxDeliveryBytes);
+
+    /// <summary>
+    /// As <see cref="Read(Stream, string, Action{WebhookReadError}, CancellationToken, int)"/>, but each delivery's
+    /// statuses go to <paramref name="statuses"/> as records, when it is given, and only the other events are returned.
+    /// </summary>
+    internal static IEnumerable<MMWebhookEvent> Read(Stream stream, string source, Action<WebhookReadError> onError, IStatusSink? statuses,
         CancellationToken cancel = default, int maxDeliveryBytes = DefaultMaxDeliveryBytes)
     {
-        var reader = new WebhookReader(stream, source, onError, maxDeliveryBytes);
-        var batch = new List<MMWebhookEvent>();
-        while (reader.NextDelivery(batch))
+        var reader = new WebhookReader(stream, source, onError, maxDeliveryBytes, statuses);
+        var events = reader._batch.Events;
+        while (reader.NextDelivery())
         {
             cancel.ThrowIfCancellationRequested();
-            foreach (var e in batch) yield return e;
-            batch.Clear();
+            foreach (var e in events) yield return e;
+            events.Clear();
         }
     }
 
-    /// <summary>Reads the next delivery's events into <paramref name="output"/>; false at the end of the stream.</summary>
+    /// <summary>Reads deliveries until one has events for the caller (in _batch.Events); false at the end of the stream.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private bool NextDelivery(List<MMWebhookEvent> output)
+    private bool NextDelivery()
     {
+        var output = _batch.Events;
         while (true)
         {
             if (!SkipSeparators()) return false;
@@ -78,7 +90,7 @@ public sealed class WebhookReader
 
             var valueLine = _line;
             var valueIndent = _atLineStart ? _indent : -1;
-            if (TryParseLine(output, valueLine))
+            if (TryParseLine(valueLine))
             {
                 _atLineStart = false;
                 if (output.Count > 0) return true;
@@ -110,12 +122,20 @@ public sealed class WebhookReader
             {
                 try
                 {
-                    DeliveryParser.Parse(new ReadOnlySpan<byte>(_buffer, _start, length), output, _pool);
-                    Stamp(output, 0, valueLine);
+                    var delivery = new ReadOnlySpan<byte>(_buffer, _start, length);
+                    DeliveryParser.Parse(delivery, _batch);
+                    Parsed(delivery, valueLine);
                 }
                 catch (NotADeliveryException ex)
                 {
                     Report(valueLine, ex.Message, WebhookReadProblem.NotADelivery);
+                }
+                catch (JsonException ex)
+                {
+                    // Framing found valid JSON and the parser agrees with it (differential tests); should they ever
+                    // disagree, the delivery is reported rather than end the read.
+                    _batch.Clear();
+                    Report(valueLine, ReaderMessage(ex), WebhookReadProblem.MalformedJson);
                 }
             }
             Advance(length);
@@ -126,34 +146,38 @@ public sealed class WebhookReader
 
     /// <summary>
     /// JSON lines, the common case: a delivery that is whole on its line is parsed at once, without framing it first
-    /// (a second full pass over the JSON). Anything else (a delivery over several lines, one cut by the end of the
-    /// buffer, broken JSON, bad UTF-8) returns false with nothing added, and takes the framing path, which reports
-    /// problems precisely.
+    /// (a second full pass over the JSON); a line cut by the end of the buffer is read to its end first. Anything else
+    /// (a delivery over several lines, a line longer than the maximum delivery, broken JSON, bad UTF-8) returns false
+    /// with nothing added, and takes the framing path, which reports problems precisely.
     /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    private bool TryParseLine(List<MMWebhookEvent> output, long line)
+    private bool TryParseLine(long line)
     {
         if (_buffer[_start] != (byte)'{') return false;
-        var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
-        var lineLength = available.IndexOf((byte)'\n');
-        if (lineLength < 0)
+        int lineLength;
+        while ((lineLength = new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n')) < 0)
         {
-            if (!_eof) return false;
-            lineLength = available.Length;
+            if (_eof)
+            {
+                lineLength = _end - _start;
+                break;
+            }
+            if (_end - _start >= _maxDeliveryBytes) return false;
+            Fill();
         }
+        var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
         if (lineLength > _maxDeliveryBytes || !Utf8Validation.IsValid(_buffer, _start, lineLength)) return false;
-        var first = output.Count;
         int length;
         try
         {
-            length = DeliveryParser.Parse(available.Slice(0, lineLength), output, _pool);
+            length = DeliveryParser.Parse(available.Slice(0, lineLength), _batch);
         }
         catch (JsonException)
         {
-            output.RemoveRange(first, output.Count - first);
+            _batch.Clear();
             return false;
         }
-        Stamp(output, first, line);
+        Parsed(available.Slice(0, length), line);
         Advance(length);
         return true;
     }
@@ -262,14 +286,22 @@ public sealed class WebhookReader
         }
     }
 
+    /// <summary>
+    /// A delivery is read whole: its events are stamped with where they came from (so each can be traced back to its
+    /// line), and its status records go to the sink while the buffer still holds the delivery they point into.
+    /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
-    /// <summary>Where each new event came from, so an event can be traced back to its line.</summary>
-    private void Stamp(List<MMWebhookEvent> output, int first, long line)
+    private void Parsed(ReadOnlySpan<byte> delivery, long line)
     {
-        for (var i = first; i < output.Count; i++)
+        foreach (var e in _batch.Events)
         {
-            output[i].Source = _source;
-            output[i].Line = line;
+            e.Source = _source;
+            e.Line = line;
+        }
+        if (_batch.Statuses is { Count: > 0 } statuses)
+        {
+            _statuses!.Take(delivery, statuses);
+            statuses.Clear();
         }
     }
 

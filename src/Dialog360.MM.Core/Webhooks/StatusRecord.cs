@@ -1,0 +1,79 @@
+using System;
+
+namespace Dialog360.MM.Core.Webhooks;
+
+/// <summary>
+/// One value.statuses[] element as the parser read it, before it becomes an <see cref="MMStatusEvent"/>: the strings
+/// unique to each status (message and recipient ids) stay where they are in the delivery, so a fold over hundreds of
+/// thousands of statuses (<see cref="Funnel"/>) allocates per distinct message, not per status. The repeated values
+/// (status, pricing, callback data, error titles) are shared strings already.
+/// </summary>
+internal struct StatusRecord
+{
+    public Utf8Text MessageId;
+    public Utf8Text RecipientId;
+    public string? Status;
+    public DateTimeOffset? Timestamp;
+    public string? CallbackData;
+    public string? ConversationId;
+    public bool? Billable;
+    public string? PricingCategory;
+    public string? PricingModel;
+    public int? ErrorCode;
+    public string? ErrorTitle;
+    public string? ErrorDetails;
+
+    /// <summary>The event, its ids decoded from <paramref name="json"/> (the delivery the record was read from).</summary>
+    public readonly MMStatusEvent ToEvent(ReadOnlySpan<byte> json) => new()
+    {
+        MessageId = MessageId.ToString(json),
+        RecipientId = RecipientId.ToString(json),
+        Status = Status,
+        Timestamp = Timestamp,
+        CallbackData = CallbackData,
+        ConversationId = ConversationId,
+        Billable = Billable,
+        PricingCategory = PricingCategory,
+        PricingModel = PricingModel,
+        ErrorCode = ErrorCode,
+        ErrorTitle = ErrorTitle,
+        ErrorDetails = ErrorDetails,
+    };
+}
+
+/// <summary>
+/// A JSON value read as text, without decoding it yet: a plain string stays a place in the delivery (its bytes are
+/// its UTF-8 text); an escaped string, a number or a boolean is decoded at once (rare); null or any other value is absent.
+/// </summary>
+internal readonly struct Utf8Text
+{
+    private readonly int _start;
+    private readonly int _length;
+    private readonly string? _decoded;
+
+    private Utf8Text(int start, int length, string? decoded)
+    {
+        _start = start;
+        _length = length;
+        _decoded = decoded;
+    }
+
+    public bool IsAbsent => _length < 0 && _decoded is null;
+
+    /// <summary>The value's place in the delivery; false when it was decoded instead (or is absent).</summary>
+    public bool TryGetBytes(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = _length < 0 ? default : json.Slice(_start, _length);
+        return _length >= 0;
+    }
+
+    public string? ToString(ReadOnlySpan<byte> json) => _decoded ?? (_length < 0 ? null : JsonScanner.Decode(json.Slice(_start, _length)));
+
+    /// <summary>At a property name: its value, as <see cref="DeliveryParser"/> reads text (numbers keep their spelling).</summary>
+    public static Utf8Text Next(ref JsonScanner r)
+    {
+        r.Read();
+        if (r.TokenType == System.Text.Json.JsonTokenType.String && !r.ValueIsEscaped) return new Utf8Text(r.ValueStartIndex, r.ValueSpan.Length, null);
+        return new Utf8Text(0, -1, DeliveryParser.CurrentAsString(ref r));
+    }
+}
