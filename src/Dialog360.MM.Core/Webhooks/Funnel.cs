@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Dialog360.MM.Core.Campaigns;
@@ -205,8 +204,7 @@ public sealed class Funnel : IStatusSink
             if (state.Failed && state.Furthest < Delivered)
             {
                 tally.Failed++;
-                var code = (state.ErrorCode, state.ErrorTitle);
-                tally.Failures[code] = tally.Failures.TryGetValue(code, out var n) ? n + 1 : 1;
+                tally.CountFailure(state.ErrorCode, state.ErrorTitle);
                 continue;
             }
             if (state.Furthest >= Sent) tally.Sent++;
@@ -231,11 +229,11 @@ public sealed class Funnel : IStatusSink
         if (clicks > 0) GroupOf(_groupBy == CampaignGrouping.None ? AllCampaigns : UnattributedClicks).Clicked = clicks;
         if (groups.Count == 0) GroupOf(AllCampaigns);
 
-        return groups
-            .Select(g => g.Value.ToSummary(g.Key))
-            .OrderByDescending(s => s.Messages)
-            .ThenBy(s => s.Campaign, StringComparer.Ordinal)
-            .ToList();
+        // Plain loops and sorts rather than LINQ here: each LINQ shape over these types is code the first call compiles.
+        var rows = new List<MMCampaignSummary>(groups.Count);
+        foreach (var group in groups) rows.Add(group.Value.ToSummary(group.Key));
+        rows.Sort((a, b) => a.Messages != b.Messages ? b.Messages.CompareTo(a.Messages) : string.CompareOrdinal(a.Campaign, b.Campaign));
+        return rows;
     }
 
     private SendJournalEntry? Journal(string messageId) =>
@@ -295,17 +293,29 @@ public sealed class Funnel : IStatusSink
             else if (sent?.MessageStatus == "paused") Paused++;
         }
         public readonly HashSet<string> Recipients = new(StringComparer.Ordinal);
-        public readonly Dictionary<(int?, string?), int> Failures = new();
+        // A campaign fails with a handful of codes: a list searched in order is enough.
+        private readonly List<FailureTally> _failures = new();
+
+        /// <summary>One row per code: the first title seen for a code names it.</summary>
+        public void CountFailure(int? code, string? title)
+        {
+            foreach (var failure in _failures)
+            {
+                if (failure.Code != code) continue;
+                failure.Title ??= title;
+                failure.Count++;
+                return;
+            }
+            _failures.Add(new FailureTally { Code = code, Title = title, Count = 1 });
+        }
 
         public MMCampaignSummary ToSummary(string key)
         {
-            // One row per code: the first title seen for a code names it.
-            var failures = Failures
-                .GroupBy(f => f.Key.Item1)
-                .Select(g => new MMFailureCount(g.Key, g.Select(f => f.Key.Item2).FirstOrDefault(t => t != null), g.Sum(f => f.Value)))
-                .OrderByDescending(f => f.Count)
-                .ThenBy(f => f.Code ?? int.MaxValue)
-                .ToList();
+            var failures = new List<MMFailureCount>(_failures.Count);
+            foreach (var f in _failures) failures.Add(new MMFailureCount(f.Code, f.Title, f.Count));
+            failures.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : (a.Code ?? int.MaxValue).CompareTo(b.Code ?? int.MaxValue));
+            var top = new List<string>(3);
+            for (var i = 0; i < failures.Count && i < 3; i++) top.Add(failures[i].ToString());
             var summary = new MMCampaignSummary
             {
                 Campaign = key,
@@ -322,11 +332,18 @@ public sealed class Funnel : IStatusSink
                 DeliveryRate = Messages == 0 ? null : (double)Delivered / Messages,
                 ReadRate = Delivered == 0 ? null : (double)Read / Delivered,
                 ClickRate = Delivered == 0 ? null : (double)Clicked / Delivered,
-                TopFailureCodes = string.Join(", ", failures.Take(3).Select(f => f.ToString())),
+                TopFailureCodes = string.Join(", ", top),
                 FailureCodes = failures,
             };
             Cost.WriteTo(summary);
             return summary;
         }
+    }
+
+    private sealed class FailureTally
+    {
+        public int? Code;
+        public string? Title;
+        public int Count;
     }
 }

@@ -71,7 +71,7 @@ internal ref struct JsonScanner
             if (_pos == _json.Length) return false;
             throw Invalid("is invalid after a single JSON value");
         }
-        if (_pos == _json.Length) throw Invalid("the JSON ends before it is complete");
+        if (_pos == _json.Length) throw Invalid("comes before the JSON is complete");
         var b = _json[_pos];
         switch (_expect)
         {
@@ -80,7 +80,7 @@ internal ref struct JsonScanner
                 {
                     _pos++;
                     SkipWhitespace();
-                    if (_pos == _json.Length) throw Invalid("the JSON ends before it is complete");
+                    if (_pos == _json.Length) throw Invalid("comes before the JSON is complete");
                     b = _json[_pos];
                     if (InObject) return ReadName(b);
                     return ReadValue(b);
@@ -175,7 +175,7 @@ internal ref struct JsonScanner
         TokenStartIndex = _pos;
         ReadStringBody();
         SkipWhitespace();
-        if (_pos == _json.Length) throw Invalid("the JSON ends before it is complete");
+        if (_pos == _json.Length) throw Invalid("comes before the JSON is complete");
         if (_json[_pos] != (byte)':') throw Invalid("was found where ':' was expected after a property name");
         _pos++;
         TokenType = JsonTokenType.PropertyName;
