@@ -63,17 +63,20 @@ if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Jo
 
 # Runs a script $Runs times, each in a fresh pwsh process; the script's last output line is JSON with its figures.
 # Returns the last run's figures with each timing replaced by its best over the runs.
-function Invoke-Fresh([string] $Name, [string] $Script, [string[]] $Arguments, [int] $Times = $Runs) {
+# -TieredPgoOff runs the children with DOTNET_TieredPGO=0: a diagnosis only (a module cannot set it for its session).
+function Invoke-Fresh([string] $Name, [string] $Script, [string[]] $Arguments, [int] $Times = $Runs, [switch] $TieredPgoOff) {
     $file = Join-Path $folder "$Name.ps1"
     Set-Content -LiteralPath $file -Value $Script -Encoding utf8
     $all = @($pwsh | Select-Object -Skip 1) + @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $file) + $Arguments
     $results = foreach ($run in 1..$Times) {
-        $output = & $pwsh[0] @all
+        $pgo = $env:DOTNET_TieredPGO
+        if ($TieredPgoOff) { $env:DOTNET_TieredPGO = '0' }
+        try { $output = & $pwsh[0] @all } finally { $env:DOTNET_TieredPGO = $pgo }
         if ($LASTEXITCODE -ne 0) { throw "$Name failed (exit $LASTEXITCODE): $output" }
         @($output)[-1] | ConvertFrom-Json
     }
     $best = @($results)[-1]
-    foreach ($figure in 'Seconds', 'Cpu', 'Import', 'First', 'Jit', 'Again', 'PeakMB') {
+    foreach ($figure in 'Seconds', 'Cpu', 'Import', 'First', 'Jit', 'AllocMB', 'Again', 'PeakMB') {
         if ($best.PSObject.Properties[$figure]) { $best.$figure = ($results | Measure-Object $figure -Minimum).Minimum }
     }
     $best
@@ -94,8 +97,10 @@ $funnelOf
 Import-Module `$module
 `$imported = `$watch.Elapsed.TotalSeconds
 `$jit0 = [System.Runtime.JitInfo]::GetCompilationTime(`$false).TotalSeconds
+`$alloc0 = [GC]::GetTotalAllocatedBytes(`$false)
 `$rows = Measure-MMCampaign -Path `$file
 `$watch.Stop()
+`$allocMB = ([GC]::GetTotalAllocatedBytes(`$false) - `$alloc0) / 1MB
 `$jit = [System.Runtime.JitInfo]::GetCompilationTime(`$false).TotalSeconds - `$jit0
 `$cpuSeconds = (Get-CpuSeconds) - `$cpu0
 `$total = `$watch.Elapsed.TotalSeconds
@@ -106,7 +111,7 @@ Import-Module `$module
     `$null = Measure-MMCampaign -Path `$file
     `$watch.Elapsed.TotalSeconds
 }
-@{ Seconds = `$total; Cpu = `$cpuSeconds; Import = `$imported; First = `$total - `$imported; Jit = `$jit; Again = (`$again | Measure-Object -Minimum).Minimum; PeakMB = (Get-PeakMB); Funnel = (Get-Funnel `$rows) } | ConvertTo-Json -Compress
+@{ Seconds = `$total; Cpu = `$cpuSeconds; Import = `$imported; First = `$total - `$imported; Jit = `$jit; AllocMB = `$allocMB; Again = (`$again | Measure-Object -Minimum).Minimum; PeakMB = (Get-PeakMB); Funnel = (Get-Funnel `$rows) } | ConvertTo-Json -Compress
 "@
 # The peak of the first call only (the second call above would not raise it, but keep the two figures apart).
 $peakOnly = @"
@@ -171,6 +176,7 @@ try {
     "File: $sizeMB MB, $Events status events in JSON lines, 25,000 distinct messages; each figure the best of up to $Runs fresh pwsh processes."
 
     $ours = Invoke-Fresh 'from-file' $fromFile @($ModulePath, $big)
+    $noPgo = Invoke-Fresh 'from-file-no-pgo' $fromFile @($ModulePath, $big) -TieredPgoOff
     $pipeline = Invoke-Fresh 'pipeline' $piped @($ModulePath, $big)
     # The hand-written way runs for many seconds, long enough for disturbances to even out: fewer runs.
     $baseline = Invoke-Fresh 'hand-written' $handWritten @($big) -Times ([math]::Max(1, [math]::Ceiling($Runs / 2)))
@@ -188,6 +194,8 @@ try {
     'Import-Module alone                                 : {0,7:N2} s' -f $ours.Import
     'First call; JIT time in it (all threads)            : {0,7:N2} s  {1,7:N2} s' -f $ours.First, $ours.Jit
     'Later call in the same process (best of four)       : {0,7:N2} s  (first-call warm-up {1:N2} s)' -f $ours.Again, ($ours.First - $ours.Again)
+    'Memory allocated by the first call                  : {0,7:N0} MB' -f $ours.AllocMB
+    'First call with DOTNET_TieredPGO=0 (diagnosis only) : {0,7:N2} s  (later call {1:N2} s)' -f $noPgo.First, $noPgo.Again
     'Peak working set, Measure-MMCampaign -Path          : {0} MB on the {1} MB quarter file, {2} MB on the {3} MB file' -f $quarterPeak.PeakMB, $quarterMB, $fullPeak.PeakMB, $sizeMB
     "Funnel (all three agree)                            : $funnel"
 
