@@ -37,7 +37,7 @@ internal static class DeliveryParser
             }
             else r.Skip();
         }
-        var length = (int)r.BytesConsumed;
+        var length = r.BytesConsumed;
         if (!sawEntry) output.Events.Add(new MMUnknownEvent { Reason = "no entry[]", RawJson = Utf8(json.Slice(0, length)) });
         return length;
     }
@@ -78,7 +78,7 @@ internal static class DeliveryParser
     {
         var first = output.Events.Count;
         var firstStatus = output.Statuses?.Count ?? 0;
-        var changeStart = (int)r.TokenStartIndex;
+        var changeStart = r.TokenStartIndex;
         string? field = null;
         int valueStart = -1, valueEnd = -1;
         while (NextProperty(ref r))
@@ -87,12 +87,12 @@ internal static class DeliveryParser
             else if (r.ValueTextEquals("value"u8))
             {
                 r.Read();
-                valueStart = (int)r.TokenStartIndex;
+                valueStart = r.TokenStartIndex;
                 // Meta sends "field" after "value": parse a value of unknown field as messages (the common case, one
                 // pass) and re-read it below if the field turns out to be another.
                 if (r.TokenType == JsonTokenType.StartObject && (field is null || HasMessagesValue(field))) ParseValue(ref r, json, output);
                 else r.Skip();
-                valueEnd = (int)r.BytesConsumed;
+                valueEnd = r.BytesConsumed;
             }
             else r.Skip();
         }
@@ -112,7 +112,7 @@ internal static class DeliveryParser
             output.Events.Add(typed ?? new MMUnknownEvent
             {
                 Reason = field is null ? "change without field" : "field " + field,
-                RawJson = Utf8(json.Slice(changeStart, (int)r.BytesConsumed - changeStart)),
+                RawJson = Utf8(json.Slice(changeStart, r.BytesConsumed - changeStart)),
             });
         }
         for (var i = first; i < output.Events.Count; i++) output.Events[i].Field = field;
@@ -245,9 +245,9 @@ internal static class DeliveryParser
                 // e.g. value.errors[] (a problem with the webhook itself): not ours to interpret, but not dropped.
                 var name = r.GetString();
                 r.Read();
-                var start = (int)r.TokenStartIndex;
+                var start = r.TokenStartIndex;
                 r.Skip();
-                output.Events.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)) });
+                output.Events.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, r.BytesConsumed - start)) });
             }
         }
         for (var i = first; i < output.Events.Count; i++)
@@ -330,7 +330,7 @@ internal static class DeliveryParser
     [MethodImpl(JitHints.AggressiveOptimization)]
     private static MMMessageEvent ParseMessage(ref JsonScanner r, ReadOnlySpan<byte> json)
     {
-        var start = (int)r.TokenStartIndex;
+        var start = r.TokenStartIndex;
         var m = new MMMessageEvent();
         while (NextProperty(ref r))
         {
@@ -355,7 +355,7 @@ internal static class DeliveryParser
             }
             else r.Skip();
         }
-        m.RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start));
+        m.RawJson = Utf8(json.Slice(start, r.BytesConsumed - start));
         return m;
     }
 
@@ -373,7 +373,7 @@ internal static class DeliveryParser
 
     private static MMWebhookEvent ParseUserAction(ref JsonScanner r, ReadOnlySpan<byte> json)
     {
-        var start = (int)r.TokenStartIndex;
+        var start = r.TokenStartIndex;
         var click = new MMClickEvent();
         string? actionType = null;
         while (NextProperty(ref r))
@@ -398,7 +398,7 @@ internal static class DeliveryParser
         return new MMUnknownEvent
         {
             Reason = "user action " + (actionType ?? "without action_type"),
-            RawJson = Utf8(json.Slice(start, (int)r.BytesConsumed - start)),
+            RawJson = Utf8(json.Slice(start, r.BytesConsumed - start)),
         };
     }
 
