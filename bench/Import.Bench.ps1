@@ -10,6 +10,8 @@ param(
     [double] $TargetMs = 250
 )
 $ErrorActionPreference = 'Stop'
+# Child processes run elsewhere: they get the module's full path.
+$ModulePath = (Resolve-Path $ModulePath).ProviderPath
 
 # The pwsh running this script, so the child processes use the same PowerShell (a local dotnet tool or an installed one).
 $pwsh = @([Environment]::ProcessPath)

@@ -11,6 +11,8 @@
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
+# Child processes run elsewhere: they get the module's full path.
+$ModulePath = (Resolve-Path $ModulePath).ProviderPath
 $work = Join-Path ([IO.Path]::GetTempPath()) "mm-pacing-$PID"
 $null = New-Item -ItemType Directory -Force $work
 $pwsh = [Environment]::ProcessPath
