@@ -121,18 +121,48 @@ internal ref struct JsonScanner
     public bool ValueTextEquals(ReadOnlySpan<byte> utf8)
     {
         if (!ValueIsEscaped) return ValueSpan.SequenceEqual(utf8);
-        return string.Equals(GetString(), Decode(utf8), StringComparison.Ordinal);
+        var token = EscapedToken();
+        try
+        {
+            return token.ValueTextEquals(utf8);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw NoText(ex);
+        }
     }
 
-    /// <summary>The current string or property name, escapes decoded.</summary>
+    /// <summary>
+    /// The current string or property name, escapes decoded. Throws <see cref="JsonException"/> for a \u escape of half
+    /// a surrogate pair, which is no text (Utf8JsonReader refuses to decode it too).
+    /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
     public string GetString()
     {
         if (!ValueIsEscaped) return Decode(ValueSpan);
-        // Escapes are rare in webhook text: Utf8JsonReader decodes them, with its rules for \u surrogates.
+        var token = EscapedToken();
+        try
+        {
+            return token.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw NoText(ex);
+        }
+    }
+
+    private JsonException NoText(Exception inner) =>
+        new($"The string at byte {_valueStart - 1} escapes half of a UTF-16 surrogate pair, which is no text.", null, null, _valueStart - 1, inner);
+
+    /// <summary>
+    /// Escapes are rare in webhook text: Utf8JsonReader decodes and compares them (with its rules for \u surrogates),
+    /// reading the current string or name on its own as a JSON string.
+    /// </summary>
+    private Utf8JsonReader EscapedToken()
+    {
         var token = new Utf8JsonReader(_json.Slice(_valueStart - 1, _valueLength + 2), isFinalBlock: true, state: default);
         token.Read();
-        return token.GetString()!;
+        return token;
     }
 
     /// <summary>The current number as an int; false (and 0) for a fraction, an exponent or one out of range.</summary>

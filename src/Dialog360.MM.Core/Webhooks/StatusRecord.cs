@@ -43,37 +43,38 @@ internal struct StatusRecord
 
 /// <summary>
 /// A JSON value read as text, without decoding it yet: a plain string stays a place in the delivery (its bytes are
-/// its UTF-8 text); an escaped string, a number or a boolean is decoded at once (rare); null or any other value is absent.
+/// its UTF-8 text); an escaped string, a number or a boolean is decoded at once (rare); null, any other value and a
+/// property that is not there (the default) are absent.
 /// </summary>
 internal readonly struct Utf8Text
 {
     private readonly int _start;
     private readonly int _length;
+    private readonly bool _inDelivery;
     private readonly string? _decoded;
 
-    private Utf8Text(int start, int length, string? decoded)
+    private Utf8Text(int start, int length, bool inDelivery, string? decoded)
     {
         _start = start;
         _length = length;
+        _inDelivery = inDelivery;
         _decoded = decoded;
     }
 
-    public bool IsAbsent => _length < 0 && _decoded is null;
-
-    /// <summary>The value's place in the delivery; false when it was decoded instead (or is absent).</summary>
+    /// <summary>The value's place in the delivery; false when it was decoded instead, or is absent.</summary>
     public bool TryGetBytes(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> utf8)
     {
-        utf8 = _length < 0 ? default : json.Slice(_start, _length);
-        return _length >= 0;
+        utf8 = _inDelivery ? json.Slice(_start, _length) : default;
+        return _inDelivery;
     }
 
-    public string? ToString(ReadOnlySpan<byte> json) => _decoded ?? (_length < 0 ? null : JsonScanner.Decode(json.Slice(_start, _length)));
+    public string? ToString(ReadOnlySpan<byte> json) => _inDelivery ? JsonScanner.Decode(json.Slice(_start, _length)) : _decoded;
 
     /// <summary>At a property name: its value, as <see cref="DeliveryParser"/> reads text (numbers keep their spelling).</summary>
     public static Utf8Text Next(ref JsonScanner r)
     {
         r.Read();
-        if (r.TokenType == System.Text.Json.JsonTokenType.String && !r.ValueIsEscaped) return new Utf8Text(r.ValueStartIndex, r.ValueSpan.Length, null);
-        return new Utf8Text(0, -1, DeliveryParser.CurrentAsString(ref r));
+        if (r.TokenType == System.Text.Json.JsonTokenType.String && !r.ValueIsEscaped) return new Utf8Text(r.ValueStartIndex, r.ValueSpan.Length, true, null);
+        return new Utf8Text(0, 0, false, DeliveryParser.CurrentAsString(ref r));
     }
 }

@@ -9,7 +9,8 @@ namespace Dialog360.MM.Core.Webhooks;
 /// A hash table keyed by UTF-8 text, looked up by the bytes as they sit in a delivery: folding a webhook file looks
 /// up a message id per status, and a string per lookup would be one allocation per status. Each key becomes a string
 /// once, when it is added. Keys are compared ordinally, as a <c>Dictionary&lt;string, T&gt;(StringComparer.Ordinal)</c>
-/// would (equal strings have equal UTF-8 bytes).
+/// would: equal strings have equal UTF-8 bytes, and different ones different bytes as long as they are text (the
+/// parser refuses half a surrogate pair, so every id it hands over is).
 /// </summary>
 internal sealed class Utf8KeyedTable<T> where T : class
 {
@@ -18,7 +19,6 @@ internal sealed class Utf8KeyedTable<T> where T : class
     private Entry[] _entries = new Entry[64];
     private byte[] _keys = new byte[4096];
     private int _keysUsed;
-    private byte[] _scratch = new byte[256];
 
     public Utf8KeyedTable()
     {
@@ -52,7 +52,12 @@ internal sealed class Utf8KeyedTable<T> where T : class
         return i < 0 ? null : _entries[i].Value;
     }
 
-    public T? Find(string key) => Find(Encode(key));
+    /// <summary>Safe on several threads at once, as long as nothing is added meanwhile (Summarize's journal lookups).</summary>
+    public T? Find(string key)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return Find(Encode(key, buffer));
+    }
 
     /// <summary>The value for <paramref name="key"/>, added from <paramref name="create"/> when the key is new.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
@@ -63,7 +68,11 @@ internal sealed class Utf8KeyedTable<T> where T : class
         return i >= 0 ? _entries[i].Value : Add(key, hash, keyText ?? JsonScanner.Decode(key), create());
     }
 
-    public T GetOrAdd(string key, Func<T> create) => GetOrAdd(Encode(key), create, key);
+    public T GetOrAdd(string key, Func<T> create)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return GetOrAdd(Encode(key, buffer), create, key);
+    }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
     private int IndexOf(ReadOnlySpan<byte> key, uint hash)
@@ -102,11 +111,13 @@ internal sealed class Utf8KeyedTable<T> where T : class
         }
     }
 
-    private ReadOnlySpan<byte> Encode(string key)
+    /// <summary>The key's UTF-8 bytes, in <paramref name="buffer"/> when they fit (message ids do), else in an array of their own.</summary>
+    private static unsafe ReadOnlySpan<byte> Encode(string key, Span<byte> buffer)
     {
-        var most = Encoding.UTF8.GetMaxByteCount(key.Length);
-        if (most > _scratch.Length) _scratch = new byte[Math.Max(most, _scratch.Length * 2)];
-        return new ReadOnlySpan<byte>(_scratch, 0, Encoding.UTF8.GetBytes(key, 0, key.Length, _scratch, 0));
+        if (Encoding.UTF8.GetMaxByteCount(key.Length) > buffer.Length) return Encoding.UTF8.GetBytes(key);
+        fixed (char* chars = key)
+        fixed (byte* bytes = &MemoryMarshal.GetReference(buffer))
+            return buffer.Slice(0, Encoding.UTF8.GetBytes(chars, key.Length, bytes, buffer.Length));
     }
 
     /// <summary>Eight bytes a step, each multiplied in and folded down: message ids differ anywhere along their length.</summary>

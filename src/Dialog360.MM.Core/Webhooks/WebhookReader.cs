@@ -22,6 +22,11 @@ public sealed class WebhookReader
     private readonly int _maxDeliveryBytes;
     private readonly DeliveryBatch _batch;
     private readonly IStatusSink? _statuses;
+    private readonly CancellationToken _cancel;
+    // Where _buffer[0] is in the stream, and how far from the current position no line break can come: a file on one
+    // long line (deliveries back to back, or an array) is searched for a line break once, not once per delivery.
+    private long _bufferOffset;
+    private long _noLineBreakUntil;
     private readonly Stream _stream;
     private readonly string _source;
     private readonly Action<WebhookReadError> _onError;
@@ -36,9 +41,11 @@ public sealed class WebhookReader
     private bool _atLineStart = true;
     private int _indent;
 
-    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError, int maxDeliveryBytes, IStatusSink? statuses)
+    private WebhookReader(Stream stream, string source, Action<WebhookReadError> onError, int maxDeliveryBytes, IStatusSink? statuses,
+        CancellationToken cancel)
     {
         _statuses = statuses;
+        _cancel = cancel;
         _batch = new DeliveryBatch(statusRecords: statuses != null);
         if (maxDeliveryBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxDeliveryBytes), "The maximum delivery size must be at least one byte.");
         _maxDeliveryBytes = maxDeliveryBytes;
@@ -66,23 +73,26 @@ public sealed class WebhookReader
     internal static IEnumerable<MMWebhookEvent> Read(Stream stream, string source, Action<WebhookReadError> onError, IStatusSink? statuses,
         CancellationToken cancel = default, int maxDeliveryBytes = DefaultMaxDeliveryBytes)
     {
-        var reader = new WebhookReader(stream, source, onError, maxDeliveryBytes, statuses);
+        var reader = new WebhookReader(stream, source, onError, maxDeliveryBytes, statuses, cancel);
         var events = reader._batch.Events;
         while (reader.NextDelivery())
         {
-            cancel.ThrowIfCancellationRequested();
             foreach (var e in events) yield return e;
             events.Clear();
         }
     }
 
-    /// <summary>Reads deliveries until one has events for the caller (in _batch.Events); false at the end of the stream.</summary>
+    /// <summary>
+    /// Reads deliveries until one has events for the caller (in _batch.Events); false at the end of the stream. A file of
+    /// statuses folded by a sink may never return before its end, so cancellation is checked here, per delivery.
+    /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
     private bool NextDelivery()
     {
         var output = _batch.Events;
         while (true)
         {
+            _cancel.ThrowIfCancellationRequested();
             if (!SkipSeparators()) return false;
             var b = _buffer[_start];
             if (!_inArray && b == (byte)'[') { _inArray = true; Advance(1); _atLineStart = false; continue; }
@@ -153,16 +163,28 @@ public sealed class WebhookReader
     [MethodImpl(JitHints.AggressiveOptimization)]
     private bool TryParseLine(long line)
     {
-        if (_buffer[_start] != (byte)'{') return false;
+        if (_buffer[_start] != (byte)'{' || _bufferOffset + _start < _noLineBreakUntil) return false;
         int lineLength;
-        while ((lineLength = new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n')) < 0)
+        var searched = 0;
+        while (true)
         {
-            if (_eof)
+            var at = new ReadOnlySpan<byte>(_buffer, _start + searched, _end - _start - searched).IndexOf((byte)'\n');
+            if (at >= 0)
             {
-                lineLength = _end - _start;
+                lineLength = searched + at;
                 break;
             }
-            if (_end - _start >= _maxDeliveryBytes) return false;
+            searched = _end - _start;
+            if (_eof)
+            {
+                lineLength = searched;
+                break;
+            }
+            if (searched >= _maxDeliveryBytes)
+            {
+                _noLineBreakUntil = _bufferOffset + _end;
+                return false;
+            }
             Fill();
         }
         var available = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
@@ -324,6 +346,7 @@ public sealed class WebhookReader
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _bufferOffset += _start;
             _end -= _start;
             _start = 0;
         }

@@ -58,10 +58,11 @@ public sealed class JsonScannerTests
         catch (InvalidOperationException) { return "(undecodable)"; }
     }
 
+    // The scanner says so with a JsonException, so that the reader reports the delivery rather than end the read.
     private static string TryGetString(ref JsonScanner r)
     {
         try { return r.GetString(); }
-        catch (InvalidOperationException) { return "(undecodable)"; }
+        catch (JsonException) { return "(undecodable)"; }
     }
 
     // The reader reports where a property name's token ends differently (before or after the colon); nothing reads it there.
