@@ -53,17 +53,19 @@ try {
     Get-MMEmulator | Out-Host
     Write-Host "The receiver stored $($receiver.StoredCount) deliveries and refused $($receiver.RejectedCount) (every one is signed)."
 
-    Show-Step 'The funnel: ConvertFrom-MMWebhook -Path events.jsonl | Measure-MMCampaign'
+    Show-Step 'The funnel: Measure-MMCampaign -Path events.jsonl (the file is read without an object per event)'
+    Measure-MMCampaign -Path $events | Format-Table Campaign, Messages, Sent, Delivered, Read, Failed, Clicked | Out-Host
+
+    Show-Step 'What failed: ConvertFrom-MMWebhook -Path events.jsonl, as objects to filter'
     $webhooks = ConvertFrom-MMWebhook -Path $events
-    $webhooks | Measure-MMCampaign | Format-Table Campaign, Messages, Sent, Delivered, Read, Failed, Clicked | Out-Host
     $webhooks | Where-Object EventType -eq 'Status' | Where-Object Status -eq 'failed' | Format-Table RecipientId, ErrorCode, ErrorTitle | Out-Host
 
     Show-Step 'Who opted out (user_preferences stop webhooks)'
     $optOuts = @($webhooks | Where-Object EventType -eq 'UserPreference' | Where-Object IsStop | Select-Object -ExpandProperty WaId -Unique)
     if ($optOuts) { $optOuts | ForEach-Object { Write-Host "  +$_ stopped marketing messages" } } else { Write-Host '  nobody' }
 
-    Show-Step 'Honour the opt-outs: ConvertFrom-MMWebhook -Path events.jsonl | Add-MMSuppression -Path optouts.jsonl'
-    ConvertFrom-MMWebhook -Path $events | Add-MMSuppression -Path $optOutList -Confirm:$false | Out-Null
+    Show-Step 'Honour the opt-outs: Add-MMSuppression -WebhookFile events.jsonl -Path optouts.jsonl'
+    Add-MMSuppression -WebhookFile $events -Path $optOutList -Confirm:$false | Out-Null
     # Eve's 131050 went on the list during the send; the stop from the webhooks joins her.
     Get-MMSuppression -Path $optOutList | Format-Table Phone, Reason, Source | Out-Host
 

@@ -98,13 +98,23 @@ public sealed class Funnel : IStatusSink
         var funnels = new Funnel[parts.Count];
         var errors = new List<WebhookReadError>[parts.Count];
         var counts = new long[parts.Count];
-        System.Threading.Tasks.Parallel.For(0, parts.Count, new System.Threading.Tasks.ParallelOptions { CancellationToken = cancel }, i =>
+        try
         {
-            funnels[i] = new Funnel(_groupBy, _journal, _rateCard);
-            errors[i] = new List<WebhookReadError>();
-            using var slice = new FileSlice(OpenShared(path), parts[i].Start, parts[i].Length);
-            counts[i] = funnels[i].AddFrom(slice, path, errors[i].Add, cancel, maxDeliveryBytes);
-        });
+            System.Threading.Tasks.Parallel.For(0, parts.Count, new System.Threading.Tasks.ParallelOptions { CancellationToken = cancel }, i =>
+            {
+                funnels[i] = new Funnel(_groupBy, _journal, _rateCard);
+                errors[i] = new List<WebhookReadError>();
+                using var slice = new FileSlice(OpenShared(path), parts[i].Start, parts[i].Length);
+                counts[i] = funnels[i].AddFrom(slice, path, errors[i].Add, cancel, maxDeliveryBytes);
+            });
+        }
+        catch (AggregateException ex)
+        {
+            // A part that could not be read fails the file as reading it whole would: with its own exception (an
+            // IOException the caller reports), not a wrapper. (Cancellation comes out of Parallel.For unwrapped.)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+            throw;
+        }
         long lines = 0, total = 0;
         for (var i = 0; i < parts.Count; i++)
         {
