@@ -38,6 +38,27 @@ public class WebhookCommandTests
     }
 
     [Fact]
+    public void Measure_MMCampaign_shows_progress_file_by_file_when_it_reads_several()
+    {
+        using var ps = Host();
+        var row = (MMCampaignSummary)ps.AddCommand("Measure-MMCampaign")
+            .AddParameter("LiteralPath", new[] { Fixture("status-sent-marketing-lite.json"), Fixture("status-failed.json") })
+            .Invoke().Single().BaseObject;
+        Assert.Equal(2, row.Messages);
+        var progress = ps.Streams.Progress.ToList();
+        Assert.Equal(new[] { "File 1 of 2: status-sent-marketing-lite.json", "File 2 of 2: status-failed.json" },
+            progress.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.StatusDescription));
+        Assert.Equal(0, progress[0].PercentComplete);
+        Assert.InRange(progress[1].PercentComplete, 1, 99);
+        Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
+
+        ps.Commands.Clear();
+        ps.Streams.Progress.Clear();
+        ps.AddCommand("Measure-MMCampaign").AddParameter("LiteralPath", Fixture("status-failed.json")).Invoke();
+        Assert.Empty(ps.Streams.Progress);
+    }
+
+    [Fact]
     public void Receivers_are_kept_per_runspace_and_stopped_by_Stop_MMWebhookReceiver()
     {
         var file = Path.Combine(Path.GetTempPath(), $"mm-hosted-{Guid.NewGuid():N}.jsonl");

@@ -90,9 +90,24 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
             return;
         }
         var literal = ParameterSetName == LiteralPathSet;
-        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
+        var files = WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal).ToList();
+        // A month of logs (logs/*.jsonl) takes a while: progress by bytes, file by file. One file is quick enough.
+        var sizes = files.Select(SizeOf).ToList();
+        var total = sizes.Sum();
+        long done = 0;
+        for (var i = 0; i < files.Count; i++)
         {
-            WriteVerbose($"Reading webhook deliveries from {file}.");
+            var file = files[i];
+            // A record per file: a host that keeps them (a job, a runbook's stream) sees each as it was.
+            if (files.Count > 1)
+            {
+                WriteProgress(new ProgressRecord(1, "Measure-MMCampaign", $"File {i + 1} of {files.Count}: {System.IO.Path.GetFileName(file)}")
+                {
+                    PercentComplete = total > 0 ? (int)(done * 100 / total) : i * 100 / files.Count,
+                });
+            }
+            done += sizes[i];
+            WriteVerbose($"Reading webhook deliveries from {file} ({sizes[i]:N0} bytes).");
             try
             {
                 // A large file is read on several cores; its problems come back here, on the pipeline thread, in file order.
@@ -107,6 +122,14 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
                 WriteError(ErrorRecords.Create(ErrorIds.WebhookFileUnreadable, ex, file));
             }
         }
+        if (files.Count > 1) WriteProgress(new ProgressRecord(1, "Measure-MMCampaign", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    // A file that went away since it was listed reads as empty here; reading it reports WebhookFileUnreadable.
+    private static long SizeOf(string file)
+    {
+        try { return new FileInfo(file).Length; }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { return 0; }
     }
 
     protected override void EndProcessing()
