@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Text;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -26,10 +27,14 @@ internal ref struct JsonScanner
     private Expect _expect;
     private int _valueStart;
     private int _valueLength;
+    // JSON lines hold no raw control characters at all (the line break ends the line): one pass over the whole input
+    // then spares each string its own check.
+    private readonly bool _hasControlBytes;
 
     public JsonScanner(ReadOnlySpan<byte> json)
     {
         _json = json;
+        _hasControlBytes = HasControlByte(json);
         _pos = 0;
         _depth = 0;
         _objects = 0;
@@ -118,9 +123,12 @@ internal ref struct JsonScanner
 
     /// <summary>Whether the current string or property name is <paramref name="utf8"/> (escapes decoded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool ValueTextEquals(ReadOnlySpan<byte> utf8)
+    public bool ValueTextEquals(ReadOnlySpan<byte> utf8) =>
+        ValueIsEscaped ? EscapedTextEquals(utf8) : ValueSpan.SequenceEqual(utf8);
+
+    // Apart, so that the common comparison above stays small enough to be inlined (a try block would stop that).
+    private bool EscapedTextEquals(ReadOnlySpan<byte> utf8)
     {
-        if (!ValueIsEscaped) return ValueSpan.SequenceEqual(utf8);
         var token = EscapedToken();
         try
         {
@@ -281,7 +289,7 @@ internal ref struct JsonScanner
             var rest = _json.Slice(at);
             var stop = rest.IndexOfAny((byte)'"', (byte)'\\');
             if (stop < 0) throw Invalid("starts a string that does not end");
-            if (HasControlByte(rest.Slice(0, stop))) throw Invalid("starts a string with a raw control character; it must be escaped");
+            if (_hasControlBytes && HasControlByte(rest.Slice(0, stop))) throw Invalid("starts a string with a raw control character; it must be escaped");
             at += stop;
             if (_json[at] == (byte)'"') break;
             escaped = true;
@@ -314,14 +322,20 @@ internal ref struct JsonScanner
 
     private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 
-    /// <summary>Any byte below 0x20, eight at a time (the classic "has a byte less than n" bit trick).</summary>
+    /// <summary>Any byte below 0x20 (whitespace included), a vector at a time.</summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
     private static bool HasControlByte(ReadOnlySpan<byte> text)
     {
-        var words = MemoryMarshal.Cast<byte, ulong>(text);
-        foreach (var w in words)
-            if (((w - 0x2020202020202020UL) & ~w & 0x8080808080808080UL) != 0) return true;
-        for (var i = words.Length * 8; i < text.Length; i++)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var below = new Vector<byte>(0x20);
+            var vectors = MemoryMarshal.Cast<byte, Vector<byte>>(text);
+            foreach (var v in vectors)
+                if (Vector.LessThanAny(v, below)) return true;
+            i = vectors.Length * Vector<byte>.Count;
+        }
+        for (; i < text.Length; i++)
             if (text[i] < 0x20) return true;
         return false;
     }
