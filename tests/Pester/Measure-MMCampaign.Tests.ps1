@@ -50,6 +50,26 @@ Describe 'Measure-MMCampaign' {
         $rows.Messages, $rows.Sent, $rows.Failed | Should -Be @(2, 1, 1)
     }
 
+    It 'says so when a wildcard matches no file, rather than give an empty funnel' {
+        $folder = Join-Path $TestDrive 'typo'
+        $null = New-Item -ItemType Directory -Force (Join-Path $folder 'old.jsonl')
+        Copy-Item (Join-Path $fixtures 'status-failed.json') -Destination (Join-Path $folder 'x[1].jsonl')
+
+        $null = Measure-MMCampaign -Path (Join-Path $folder 'zz*.jsonl') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'WebhookFileNotFound,*'
+        $problems[0].Exception.Message | Should -BeLike "No webhook file matches '*zz*.jsonl'."
+
+        # Brackets are wildcards to -Path; the message points to -LiteralPath, which reads the file.
+        $null = Measure-MMCampaign -Path (Join-Path $folder 'x[1].jsonl') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].Exception.Message | Should -BeLike '*give a name with brackets to -LiteralPath*'
+        (Measure-MMCampaign -LiteralPath (Join-Path $folder 'x[1].jsonl')).Failed | Should -Be 1
+
+        # A folder whose name looks like a file, piped in from Get-ChildItem, is named as a folder; the files are read.
+        $row = Get-ChildItem (Join-Path $folder '*.jsonl') | Measure-MMCampaign -ErrorVariable problems -ErrorAction SilentlyContinue
+        $row.Failed | Should -Be 1
+        $problems[0].Exception.Message | Should -BeLike "*old.jsonl' is a folder, not a webhook file*"
+    }
+
     It 'skips a delivery over -MaxDeliveryBytes with WebhookDeliveryTooLarge' {
         $file = Join-Path $TestDrive 'big.jsonl'
         $good = [IO.File]::ReadAllLines((Join-Path $fixtures 'status-sent-marketing-lite.json')) -join ''
@@ -71,6 +91,9 @@ Describe 'Measure-MMCampaign' {
         $text = $events | Measure-MMCampaign | Format-Table | Out-String -Width 200
         $text | Should -Match 'Campaign\s+Messages\s+Sent\s+Delivered'
         $text | Should -Match '\(all\)\s+5\s+3\s+2\s+1\s+2\s+2\s+40[.,]0'
+        # Two clicks on two deliveries: the click rate shows whole, not cut to "…0.0 %".
+        $text | Should -Match '\s100[.,]0\s?%'
+        $text | Should -Not -Match '…'
     }
 }
 

@@ -50,6 +50,7 @@ public sealed class RateCard
         int market = Column("market"), category = Column("category"), price = Column("price"), currency = Column("currency");
 
         var prices = new Dictionary<(string, string), decimal>();
+        var firstLine = new Dictionary<(string, string), int>();
         string? cardCurrency = null;
         var lineNumber = 1;
         for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
@@ -62,13 +63,19 @@ public sealed class RateCard
             if (key is null) throw new InvalidDataException($"{source}, line {lineNumber}: market '{Cell(market)}' is neither a two-letter region (GB) nor a calling code (44).");
             var cat = Cell(category).ToLowerInvariant();
             if (cat.Length == 0) throw new InvalidDataException($"{source}, line {lineNumber}: the category is empty (marketing_lite or marketing).");
-            if (!decimal.TryParse(Cell(price), NumberStyles.Number, CultureInfo.InvariantCulture, out var p) || p < 0)
-                throw new InvalidDataException($"{source}, line {lineNumber}: price '{Cell(price)}' is not a number such as 0.0437.");
+            // A dot and nothing else: NumberStyles.Number would read "0,0380" (a decimal comma, as European spreadsheets
+            // write it) as 380 with the comma taken for a thousands separator.
+            if (!decimal.TryParse(Cell(price), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p))
+                throw new InvalidDataException($"{source}, line {lineNumber}: price '{Cell(price)}' is not a number such as 0.0437 " +
+                    "(a dot before the decimals, no thousands separator, no currency sign).");
             var cur = Cell(currency).ToUpperInvariant();
             if (cur.Length != 3) throw new InvalidDataException($"{source}, line {lineNumber}: currency '{Cell(currency)}' is not a code such as USD or EUR.");
             cardCurrency ??= cur;
             if (cur != cardCurrency)
                 throw new InvalidDataException($"{source}, line {lineNumber}: currency {cur} differs from {cardCurrency}; costs in two currencies cannot be added up. Use one rate card per currency.");
+            if (firstLine.TryGetValue((key, cat), out var earlier))
+                throw new InvalidDataException($"{source}, line {lineNumber}: market {Cell(market)} and category {cat} already have a price on line {earlier}; keep one of the two rows.");
+            firstLine[(key, cat)] = lineNumber;
             prices[(key, cat)] = p;
         }
         if (cardCurrency is null) throw new InvalidDataException($"{source}: the rate card has a header but no prices.");

@@ -167,6 +167,11 @@ public class CostTests
     [InlineData("Market,Category,Price,Currency\nGB,marketing,cheap,EUR\n", "line 2")]
     [InlineData("Market,Category,Price,Currency\nGB,marketing,1,EUR\nDE,marketing,1,USD\n", "two currencies")]
     [InlineData("Market,Category,Price,Currency\n", "no prices")]
+    // A decimal comma (European spreadsheets) must not read as a thousands separator: "0,0380" is not 380.
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,\"0,0380\",EUR\n", "line 2: price '0,0380' is not a number such as 0.0437 (a dot")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,\"1,000.5\",EUR\n", "no thousands separator")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,-0.01,EUR\n", "line 2")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,0.038,EUR\ngb,MARKETING_LITE,0.05,EUR\n", "line 3: market gb and category marketing_lite already have a price on line 2")]
     public void A_bad_rate_card_says_what_and_where(string csv, string says) =>
         Assert.Contains(says, Assert.Throws<InvalidDataException>(() => RateCard.Parse(new StringReader(csv), "card.csv")).Message);
 }

@@ -89,7 +89,8 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     /// </summary>
     private void ReadFiles()
     {
-        foreach (var file in WebhookFiles.Resolve(this, WebhookFile, literal: false))
+        foreach (var file in WebhookFiles.Resolve(this, WebhookFile, literal: false,
+            "Check the path; -WebhookFile takes wildcards (logs/*.jsonl); -Path is the suppression list."))
         {
             using var stream = WebhookFiles.Open(this, file);
             if (stream is null) continue;

@@ -9,8 +9,14 @@ namespace Dialog360.MM.Commands.Webhooks;
 /// <summary>-Path / -LiteralPath of webhook files, shared by the cmdlets that read them.</summary>
 internal static class WebhookFiles
 {
-    /// <summary>The files named; a missing one is a non-terminating WebhookFileNotFound and the rest go on.</summary>
-    public static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    private const string PathHint = "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.";
+
+    /// <summary>
+    /// The files named; a missing one, a wildcard that matches no file and a folder named as such are each a
+    /// non-terminating WebhookFileNotFound, and the rest go on (an empty funnel must not pass for a quiet campaign).
+    /// </summary>
+    /// <param name="hint">What to check, naming the cmdlet's own parameters.</param>
+    public static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, string hint = PathHint)
     {
         foreach (var path in paths)
         {
@@ -29,15 +35,30 @@ internal static class WebhookFiles
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
             {
-                cmdlet.WriteError(FileNotFound(path, ex));
+                cmdlet.WriteError(FileNotFound($"No webhook file at '{path}'.", path, ex, hint));
                 continue;
             }
+            if (files.Count == 0)
+            {
+                // Brackets are wildcards to -Path: a file literally named x[1].jsonl matches nothing there.
+                var brackets = path.IndexOf('[') >= 0 ? " [ ] are wildcards here: give a name with brackets to -LiteralPath." : "";
+                cmdlet.WriteError(FileNotFound($"No webhook file matches '{path}'.{brackets}", path, null, hint));
+                continue;
+            }
+            var yielded = 0;
             foreach (var file in files)
             {
-                if (File.Exists(file)) yield return file;
-                else if (!Directory.Exists(file) || literal) cmdlet.WriteError(FileNotFound(file, null));
-                // A directory matched by a wildcard (e.g. logs/*) is not an error: it simply holds no deliveries itself.
+                if (File.Exists(file))
+                {
+                    yielded++;
+                    yield return file;
+                }
+                else if (!Directory.Exists(file)) cmdlet.WriteError(FileNotFound($"No webhook file at '{file}'.", file, null, hint));
+                else if (literal) cmdlet.WriteError(FileNotFound($"'{file}' is a folder, not a webhook file; give the files in it (folder/*.jsonl).", file, null, hint));
+                // A folder matched by a wildcard (logs/*) is passed over: it holds no deliveries itself.
             }
+            if (yielded == 0 && !literal && files.TrueForAll(Directory.Exists))
+                cmdlet.WriteError(FileNotFound($"'{path}' matches only folders, no webhook file.", path, null, hint));
         }
     }
 
@@ -56,5 +77,6 @@ internal static class WebhookFiles
         }
     }
 
-    private static ErrorRecord FileNotFound(string path, Exception? inner) => ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException($"No webhook file at '{path}'.", inner), path, "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.");
+    private static ErrorRecord FileNotFound(string message, string target, Exception? inner, string hint) =>
+        ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException(message, inner), target, hint);
 }
