@@ -37,6 +37,23 @@ Describe 'ConvertFrom-MMWebhook' {
         $problems[0].Exception.Message | Should -BeLike '*campaign.jsonl, line 6: *'
     }
 
+    It 'reads a file Windows PowerShell 5.1 wrote as UTF-16 (> or Out-File) like the UTF-8 original, and so do Measure-MMCampaign and Add-MMSuppression' {
+        $utf16 = Join-Path $TestDrive 'campaign-utf16.jsonl'
+        Get-Content (Join-Path $fixtures 'campaign.jsonl') | Out-File -LiteralPath $utf16 -Encoding unicode
+        [IO.File]::ReadAllBytes($utf16)[0..1] | Should -Be @(0xFF, 0xFE)
+        $original = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'campaign.jsonl') -ErrorAction SilentlyContinue
+        $converted = ConvertFrom-MMWebhook -Path $utf16 -ErrorVariable problems -ErrorAction SilentlyContinue
+        ($converted | Select-Object EventType, MessageId, Status, Line | ConvertTo-Json) | Should -Be ($original | Select-Object EventType, MessageId, Status, Line | ConvertTo-Json)
+        $problems[0].Exception.Message | Should -BeLike '*line 6: *'
+        (Measure-MMCampaign -Path $utf16 -ErrorAction SilentlyContinue | ConvertTo-Json) | Should -Be (Measure-MMCampaign -Path (Join-Path $fixtures 'campaign.jsonl') -ErrorAction SilentlyContinue | ConvertTo-Json)
+
+        $optOuts = Join-Path $TestDrive 'optouts-utf16.jsonl'
+        Get-Content (Join-Path $fixtures 'optouts.jsonl') | Out-File -LiteralPath $optOuts -Encoding unicode
+        $list = Join-Path $TestDrive 'utf16-list.jsonl'
+        Add-MMSuppression -WebhookFile $optOuts -Path $list -Confirm:$false
+        (Get-MMSuppression -Path $list).Count | Should -BeGreaterThan 0
+    }
+
     It 'takes a file name as its first positional argument' {
         Push-Location $fixtures
         try { (ConvertFrom-MMWebhook click-event.json).ClickId | Should -Be 'CLICK_ID_0001' } finally { Pop-Location }

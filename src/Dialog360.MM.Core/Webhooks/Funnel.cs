@@ -89,10 +89,10 @@ public sealed class Funnel : IStatusSink
     internal long AddFile(string path, Action<WebhookReadError> onError, CancellationToken cancel, int maxDeliveryBytes, int maxParts, long minPartBytes)
     {
         IReadOnlyList<(long Start, long Length)> parts;
-        using (var probe = OpenShared(path)) parts = WebhookFileParts.Split(probe, maxParts, minPartBytes);
+        using (var probe = WebhookFile.OpenShared(path)) parts = WebhookFileParts.Split(probe, maxParts, minPartBytes);
         if (parts.Count == 1)
         {
-            using var whole = OpenShared(path);
+            using var whole = WebhookFile.OpenRead(path);
             return AddFrom(whole, path, onError, cancel, maxDeliveryBytes);
         }
         var funnels = new Funnel[parts.Count];
@@ -104,7 +104,7 @@ public sealed class Funnel : IStatusSink
             {
                 funnels[i] = new Funnel(_groupBy, _journal, _rateCard);
                 errors[i] = new List<WebhookReadError>();
-                using var slice = new FileSlice(OpenShared(path), parts[i].Start, parts[i].Length);
+                using var slice = new FileSlice(WebhookFile.OpenShared(path), parts[i].Start, parts[i].Length);
                 counts[i] = funnels[i].AddFrom(slice, path, errors[i].Add, cancel, maxDeliveryBytes);
             });
         }
@@ -132,10 +132,6 @@ public sealed class Funnel : IStatusSink
         for (var i = first; i < errors.Length; i++) if (errors[i].Count > 0) return true;
         return false;
     }
-
-    // FileShare.ReadWrite: a receiver may be appending to the file while it is read.
-    private static FileStream OpenShared(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
 
     /// <summary>Folds in what a funnel of a later part of the input saw, as if its events had come after this one's.</summary>
     private void MergeFrom(Funnel later)

@@ -86,3 +86,50 @@ public sealed class FunnelFileTests : IDisposable
         Assert.Single(WebhookFileParts.Split(array, 4, array.Length / 4));
     }
 }
+
+/// <summary>
+/// A webhook file that went through Windows PowerShell 5.1 (`>`, Out-File) is UTF-16 with a byte order mark: it reads as
+/// the UTF-8 file it was, events, funnel and error lines alike.
+/// </summary>
+public sealed class WebhookFileEncodingTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "mm-utf16-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    public void A_UTF16_or_UTF32_file_reads_as_its_UTF8_original(string encoding)
+    {
+        var original = WebhookReaderTests.Fixture("campaign.jsonl");
+        // Characters outside the BMP too (a surrogate pair in UTF-16), in a delivery's text.
+        var text = File.ReadAllText(original) + "{\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messages\":[{\"id\":\"wamid.E\",\"from\":\"447700900001\",\"type\":\"text\",\"text\":{\"body\":\"Danke \U0001F389\"}}]}}]}]}\n";
+        var utf8 = Path.Combine(_folder, "utf8.jsonl");
+        var other = Path.Combine(_folder, encoding + ".jsonl");
+        File.WriteAllText(utf8, text, new UTF8Encoding(false));
+        File.WriteAllText(other, text, Encoding.GetEncoding(encoding));
+
+        (List<string> Events, List<string> Errors) Read(string path)
+        {
+            var errors = new List<string>();
+            using var stream = WebhookFile.OpenRead(path);
+            var events = WebhookReader.Read(stream, "f", e => errors.Add($"{e.Line} {e.Problem}"))
+                .Select(e => $"{e.Line} {e.EventType} {(e as MMStatusEvent)?.MessageId} {(e as MMMessageEvent)?.Text}").ToList();
+            return (events, errors);
+        }
+        var expected = Read(utf8);
+        var actual = Read(other);
+        Assert.Equal(expected.Events, actual.Events);
+        Assert.Equal(expected.Errors, actual.Errors);
+        Assert.Contains(actual.Events, e => e.EndsWith("Danke \U0001F389", StringComparison.Ordinal));
+        Assert.NotEmpty(actual.Errors); // the fixture's half line, on the same line
+
+        var fromUtf8 = new Funnel();
+        fromUtf8.AddFile(utf8, _ => { });
+        var fromOther = new Funnel();
+        fromOther.AddFile(other, _ => { });
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(fromUtf8.Summarize()), System.Text.Json.JsonSerializer.Serialize(fromOther.Summarize()));
+    }
+}

@@ -56,7 +56,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
             if (stream is null) continue;
             using (stream)
             {
-                WriteVerbose($"Reading webhook deliveries from {file} ({stream.Length:N0} bytes).");
+                WriteVerbose($"Reading webhook deliveries from {file} ({(stream is FileStream bytes ? $"{bytes.Length:N0} bytes" : "UTF-16, read as UTF-8")}).");
                 Convert(stream, file, file);
             }
         }
@@ -64,6 +64,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
 
     private void Convert(Stream stream, string source, object target)
     {
+        // Progress by position: a UTF-16 file, read through a converter, has none to give.
         var progress = stream is FileStream ? new ProgressRecord(1, "ConvertFrom-MMWebhook", source) : null;
         var clock = Stopwatch.StartNew();
         long count = 0;

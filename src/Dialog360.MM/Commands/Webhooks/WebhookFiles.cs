@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Webhooks;
@@ -62,13 +63,15 @@ internal static class WebhookFiles
         }
     }
 
-    /// <summary>The file opened for a sequential read; null (after a WebhookFileUnreadable error) when it cannot be.</summary>
-    public static FileStream? Open(PSCmdlet cmdlet, string file)
+    /// <summary>
+    /// The file opened for a sequential read, shared with a receiver appending to it, UTF-16 read as UTF-8 (Core:
+    /// WebhookFile); null (after a WebhookFileUnreadable error) when it cannot be.
+    /// </summary>
+    public static Stream? Open(PSCmdlet cmdlet, string file)
     {
         try
         {
-            // FileShare.ReadWrite: the receiver may be appending to the file while it is read.
-            return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+            return WebhookFile.OpenRead(file);
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
