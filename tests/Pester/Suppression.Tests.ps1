@@ -255,6 +255,21 @@ Describe 'Add-MMSuppression -WebhookFile' {
         @($b).Count | Should -BeGreaterThan 0
     }
 
+    It 'offers -WhatIf and -Confirm only what the list''s rules would write' {
+        $list = Join-Path $TestDrive 'whatif-list.jsonl'
+        # Line 5 is a stop older than line 4's resume of the same number: it changes nothing, so it is not offered.
+        $said = Add-MMSuppression -WebhookFile $fixture -Path $list -WhatIf -Verbose 4>&1 | ForEach-Object Message
+        @($said -like '447700900004: stop (*optouts.jsonl:5) changes nothing: resume at * is as new or newer.').Count | Should -Be 1
+        @($said -like '*changes nothing*').Count | Should -Be 1
+        Test-Path $list | Should -BeFalse
+
+        Add-MMSuppression -WebhookFile $fixture -Path $list -Confirm:$false
+        # Read again, every record is known: nothing is offered, and the summary says so.
+        $said = Add-MMSuppression -WebhookFile $fixture -Path $list -WhatIf -Verbose 4>&1 | ForEach-Object Message
+        @($said -like '*changes nothing*').Count | Should -Be 5
+        $said[-1] | Should -BeLike '*: 0 added, 0 removed, 5 already known*'
+    }
+
     It 'reports a broken line by file and line and reads on' {
         $events = Join-Path $TestDrive 'broken.jsonl'
         Set-Content $events -Value ('{"object":"whatsapp_business_account","entry":[ broken'), (Get-Content $fixture)

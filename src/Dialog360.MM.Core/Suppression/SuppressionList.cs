@@ -99,6 +99,19 @@ public sealed class SuppressionList
         return false;
     }
 
+    /// <summary>The record that decides <paramref name="digits"/> now (a stop or a resume), or null when the list has none.</summary>
+    public SuppressionEntry? Latest(string digits)
+    {
+        lock (_gate) return _latest.TryGetValue(digits, out var latest) ? latest : null;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Append"/> writes <paramref name="entry"/> when <paramref name="current"/> decides its number:
+    /// an older record loses the fold, and one of the same time and action (the same events read twice) changes nothing.
+    /// </summary>
+    public static bool Supersedes(SuppressionEntry entry, SuppressionEntry? current) =>
+        current is null || entry.Time > current.Time || (entry.Time == current.Time && entry.Action != current.Action);
+
     /// <summary>Puts numbers on the list; see <see cref="Append"/>.</summary>
     /// <exception cref="ArgumentException">An entry is a remove.</exception>
     public IReadOnlyList<SuppressionEntry> Add(IEnumerable<SuppressionEntry> entries) => Append(Only(entries, SuppressionAction.Add));
@@ -135,7 +148,7 @@ public sealed class SuppressionList
                 foreach (var entry in batch)
                 {
                     if (!pending.TryGetValue(entry.Phone, out var current)) _latest.TryGetValue(entry.Phone, out current);
-                    if (current != null && (entry.Time < current.Time || (entry.Time == current.Time && entry.Action == current.Action))) continue;
+                    if (!Supersedes(entry, current)) continue;
                     var stored = entry.AtLine(firstLine + appended.Count);
                     pending[entry.Phone] = stored;
                     appended.Add(stored);

@@ -59,6 +59,9 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
 
     private readonly List<SuppressionEntry> _batch = new();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    // What each number's latest record in this run's input is, so that -WhatIf and -Confirm offer only what the list's
+    // rules would write (a stop older than a resume already read changes nothing).
+    private readonly Dictionary<string, SuppressionEntry> _decided = new(StringComparer.Ordinal);
     private int _ignored, _added, _removed, _unchanged;
 
     protected override void ProcessRecord()
@@ -145,6 +148,14 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             _ignored++;
             return;
         }
+        var current = _decided.TryGetValue(entry.Phone, out var earlier) ? earlier : List.Latest(entry.Phone);
+        if (!SuppressionList.Supersedes(entry, current))
+        {
+            _unchanged++;
+            WriteVerbose($"{entry.Phone}: {entry.Reason} ({entry.Source}) changes nothing: {current!.Reason} at {current.Time:u} ({current.Source}) is as new or newer.");
+            return;
+        }
+        _decided[entry.Phone] = entry;
         var action = entry.Action == SuppressionAction.Add ? $"Add to the suppression list {List.Path} ({entry.Reason}, {entry.Source})"
             : $"Remove from the suppression list {List.Path} ({entry.Reason}, {entry.Source})";
         if (ShouldProcess(entry.Phone, action)) _batch.Add(entry);
