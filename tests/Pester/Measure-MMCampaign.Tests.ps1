@@ -118,6 +118,24 @@ Describe 'Measure-MMCampaign: what a campaign cost' {
         $warned[0].Message | Should -Match 'IN marketing_lite'
     }
 
+    It 'totals the missing rates over campaigns in one warning, each market once' {
+        $status = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.ID","status":"delivered","timestamp":"1750263773","recipient_id":"447700900001","biz_opaque_callback_data":"TAG","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing_lite"}}]}}]}]}'
+        $file = Join-Path $TestDrive 'two-campaigns.jsonl'
+        Set-Content $file ($status -creplace 'ID', 'A' -creplace 'TAG', 'spring'), ($status -creplace 'ID', 'B' -creplace 'TAG', 'autumn')
+        $card = Join-Path $TestDrive 'de-only.csv'
+        Set-Content $card "Market,Category,Price,Currency`nDE,marketing_lite,0.05,EUR"
+        $rows = Measure-MMCampaign -Path $file -GroupBy CallbackData -RateCard $card -WarningVariable warned -WarningAction SilentlyContinue
+        $rows.MissingRates | Should -Be @('+44 marketing_lite (1)', '+44 marketing_lite (1)')
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike 'The rate card has no price for +44 marketing_lite (2): 2 billable message(s)*'
+    }
+
+    It 'warns when nothing read is a status or a click, as when a send journal is given as -Path' {
+        $row = Measure-MMCampaign -Path (Join-Path $fixtures 'journal.jsonl') -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+        $row.Messages | Should -Be 0
+        $warned[-1].Message | Should -BeLike 'None of the * events read is a status or a click*-JournalPath*'
+    }
+
     It 'gives one row per market with -GroupBy Market' {
         $rows = $priced | Measure-MMCampaign -GroupBy Market -RateCard $card -WarningAction SilentlyContinue
         ($rows.Campaign | Sort-Object) -join ',' | Should -Be 'DE,GB,IN,US'

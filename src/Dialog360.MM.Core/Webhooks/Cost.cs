@@ -93,5 +93,6 @@ internal sealed class CostTally
         summary.Currency = _card.Currency;
         summary.UnpricedMessages = Unpriced;
         summary.MissingRates = string.Join(", ", _missing.Select(m => $"{m.Key} ({m.Value})"));
+        summary.MissingRateCounts = new Dictionary<string, int>(_missing, StringComparer.Ordinal);
     }
 }

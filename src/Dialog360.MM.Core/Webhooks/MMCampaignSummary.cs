@@ -48,6 +48,8 @@ public sealed class MMCampaignSummary
     public int UnpricedMessages { get; internal set; }
     /// <summary>With -RateCard: the markets and categories the card lacks, with their message counts, e.g. "DE marketing (3)".</summary>
     public string MissingRates { get; internal set; } = "";
+    /// <summary>The same per market and category ("DE marketing"), for a total over rows.</summary>
+    internal IReadOnlyDictionary<string, int> MissingRateCounts { get; set; } = new Dictionary<string, int>();
     /// <summary>Every failure code with its count, most frequent first.</summary>
     public IReadOnlyList<MMFailureCount> FailureCodes { get; internal set; } = new MMFailureCount[0];
 }

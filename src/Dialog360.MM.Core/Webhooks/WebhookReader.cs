@@ -113,7 +113,11 @@ public sealed class WebhookReader
             }
             catch (JsonException ex)
             {
-                Report(valueLine + (ex.LineNumber ?? 0), ReaderMessage(ex), WebhookReadProblem.MalformedJson);
+                // A last line without its line break, cut short: most often a receiver still appending to the file.
+                var cutShort = _eof && new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n') < 0;
+                Report(valueLine + (ex.LineNumber ?? 0),
+                    cutShort ? "The file ends in the middle of this delivery: a receiver may still be appending to it (read it again later), or its writer stopped mid-line." : ReaderMessage(ex),
+                    WebhookReadProblem.MalformedJson);
                 Resync(valueIndent);
                 continue;
             }

@@ -137,10 +137,18 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         WriteVerbose($"Folded {_events:N0} events.");
         var rows = _funnel!.Summarize();
         foreach (var row in rows) WriteObject(row);
-        var missing = rows.Where(r => r.UnpricedMessages > 0).ToList();
+        // One total per market and category over all rows: grouped by campaign, the same gap shows in several rows.
+        var missing = rows.SelectMany(r => r.MissingRateCounts)
+            .GroupBy(m => m.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} ({g.Sum(m => m.Value):N0})")
+            .ToList();
         if (missing.Count > 0)
-            WriteWarning($"The rate card has no price for {string.Join("; ", missing.Select(r => r.MissingRates).Distinct())}: " +
-                $"{missing.Sum(r => r.UnpricedMessages):N0} billable message(s) are not in EstimatedCost. Add those markets (region or calling code) to the rate card.");
+            WriteWarning($"The rate card has no price for {string.Join(", ", missing)}: " +
+                $"{rows.Sum(r => r.UnpricedMessages):N0} billable message(s) are not in EstimatedCost. Add those markets (region or calling code) to the rate card.");
+        if (_events > 0 && rows.All(r => r.Messages == 0 && r.Clicked == 0))
+            WriteWarning($"None of the {_events:N0} events read is a status or a click, so the funnel is empty. " +
+                "Check that the input is webhook deliveries (a send journal goes to -JournalPath).");
     }
 
     private Core.Webhooks.RateCard LoadRateCard(string path)
