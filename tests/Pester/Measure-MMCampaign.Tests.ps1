@@ -130,6 +130,11 @@ Describe 'Measure-MMCampaign: what a campaign cost' {
         $warned[0].Message | Should -BeLike 'The rate card has no price for +44 marketing_lite (2): 2 billable message(s)*'
     }
 
+    It 'warns when the journal names no sent message, as when a webhook file is given as -JournalPath' {
+        $null = Measure-MMCampaign -Path (Join-Path $fixtures 'status-failed.json') -JournalPath (Join-Path $fixtures 'campaign.jsonl') -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[-1].Message | Should -BeLike '*names no sent message*webhook files go to -Path*'
+    }
+
     It 'warns when nothing read is a status or a click, as when a send journal is given as -Path' {
         $row = Measure-MMCampaign -Path (Join-Path $fixtures 'journal.jsonl') -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
         $row.Messages | Should -Be 0

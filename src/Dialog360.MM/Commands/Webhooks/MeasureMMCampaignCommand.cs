@@ -67,6 +67,8 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
             });
             if (bad > 5) WriteWarning($"{file}: {bad} lines skipped in all.");
             WriteVerbose($"Read {journal.Count:N0} sent messages from the journal {file}.");
+            if (journal.Count == 0)
+                WriteWarning($"The journal {file} names no sent message, so nothing is joined to it. Is it the file Send-MarketingMessage -JournalPath wrote (webhook files go to -Path)?");
         }
         else if (GroupBy == CampaignGrouping.Template)
         {
