@@ -270,6 +270,48 @@ Describe 'Add-MMSuppression -WebhookFile' {
         $said[-1] | Should -BeLike '*: 0 added, 0 removed, 5 already known*'
     }
 
+    It 'a record declined at -Confirm does not hide a later record the list would write' {
+        $pref = { param($phone, $value, $ts) '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"user_preferences","value":{"messaging_product":"whatsapp","user_preferences":[{"wa_id":"' + $phone + '","category":"marketing_messages","value":"' + $value + '","timestamp":' + $ts + '}]}}]}]}' }
+        $list = Join-Path $TestDrive 'confirm-list.jsonl'
+        $first = Join-Path $TestDrive 'first.jsonl'
+        $later = Join-Path $TestDrive 'later.jsonl'
+        Set-Content $first (& $pref 447700900009 stop 1750263000)
+        Set-Content $later (& $pref 447700900009 stop 1750263900), (& $pref 447700900009 resume 1750263800)
+        Add-MMSuppression -WebhookFile $first -Path $list -Confirm:$false
+        # No to the newer stop, yes to the resume: without that stop, the resume is newer than what the list holds.
+        $pwsh = [Environment]::ProcessPath
+        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+        $out = 'n', 'y' | & $pwsh @prefix -NoProfile -Command "Import-Module '$(Get-TestModulePath)'; Add-MMSuppression -WebhookFile '$later' -Path '$list' -Confirm" 2>&1
+        ($out -join "`n") | Should -Match 'Are you sure'
+        (Get-Content $list | ConvertFrom-Json).action | Should -Be 'add', 'remove'
+
+        # A stop and a resume of the same second: the stop wins, whichever comes first, and reading them again writes nothing.
+        $tie = Join-Path $TestDrive 'tie.jsonl'
+        Set-Content $tie (& $pref 447700900008 resume 1750263000), (& $pref 447700900008 stop 1750263000)
+        $tieList = Join-Path $TestDrive 'tie-list.jsonl'
+        Add-MMSuppression -WebhookFile $tie -Path $tieList -Confirm:$false
+        $lines = (Get-Content $tieList).Count
+        Add-MMSuppression -WebhookFile $tie -Path $tieList -Confirm:$false
+        (Get-Content $tieList).Count | Should -Be $lines
+        (Get-MMSuppression -Path $tieList).Phone | Should -Be '447700900008'
+    }
+
+    It 'reads a named pipe as it comes, with -WebhookFile and with Measure-MMCampaign -Path' -Skip:($IsWindows) {
+        foreach ($case in 'suppression', 'funnel') {
+            $fifo = Join-Path $TestDrive "$case.pipe"
+            & mkfifo $fifo
+            # The writer's own output goes nowhere: it blocks until the pipe is opened, and must not hold ours meanwhile.
+            & sh -c "(cat '$fixture' > '$fifo') >/dev/null 2>&1 </dev/null &"
+            if ($case -eq 'suppression') {
+                $list = Join-Path $TestDrive 'fifo-list.jsonl'
+                Add-MMSuppression -WebhookFile $fifo -Path $list -Confirm:$false
+                @(Get-MMSuppression -Path $list).Count | Should -BeGreaterThan 0
+            } else {
+                (Measure-MMCampaign -Path $fifo).Messages | Should -BeGreaterThan 0
+            }
+        }
+    }
+
     It 'reports a broken line by file and line and reads on' {
         $events = Join-Path $TestDrive 'broken.jsonl'
         Set-Content $events -Value ('{"object":"whatsapp_business_account","entry":[ broken'), (Get-Content $fixture)

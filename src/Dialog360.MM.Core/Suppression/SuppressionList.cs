@@ -13,8 +13,9 @@ namespace Dialog360.MM.Core.Suppression;
 /// The numbers that must not get marketing messages: a file the admin names, in JSON lines, only ever appended to.
 /// <c>{"action":"add","phone":"447911123456","reason":"stop","source":"events.jsonl:12","time":"2026-11-25T09:30:00+00:00"}</c>
 /// puts a number on the list, <c>{"action":"remove",…}</c> takes it off. Per number the record with the latest
-/// <c>time</c> wins (a tie: the later line), because webhook events arrive out of order: a resume older than a stop
-/// must not lift it, whichever is read first. The history stays in the file for the admin to read.
+/// <c>time</c> wins, because webhook events arrive out of order: a resume older than a stop must not lift it, whichever
+/// is read first. A stop and a resume of the same time tie in favour of the stop, whatever their order, so that reading
+/// the same events again changes nothing. The history stays in the file for the admin to read.
 /// </summary>
 /// <remarks>
 /// Writers take <see cref="FileLock"/> for one batch at a time (waiting up to <see cref="LockTimeout"/>), catch up with
@@ -106,11 +107,13 @@ public sealed class SuppressionList
     }
 
     /// <summary>
-    /// Whether <see cref="Append"/> writes <paramref name="entry"/> when <paramref name="current"/> decides its number:
-    /// an older record loses the fold, and one of the same time and action (the same events read twice) changes nothing.
+    /// Whether <paramref name="entry"/> decides its number over <paramref name="current"/>, which decides it now (and so
+    /// whether <see cref="Append"/> writes it): a newer record does; an older one loses; of the same time, a stop beats a
+    /// resume and anything else changes nothing (the same events read twice).
     /// </summary>
     public static bool Supersedes(SuppressionEntry entry, SuppressionEntry? current) =>
-        current is null || entry.Time > current.Time || (entry.Time == current.Time && entry.Action != current.Action);
+        current is null || entry.Time > current.Time ||
+        (entry.Time == current.Time && entry.Action == SuppressionAction.Add && current.Action == SuppressionAction.Remove);
 
     /// <summary>Puts numbers on the list; see <see cref="Append"/>.</summary>
     /// <exception cref="ArgumentException">An entry is a remove.</exception>
@@ -239,7 +242,7 @@ public sealed class SuppressionList
 
     private void Fold(SuppressionEntry entry)
     {
-        if (!_latest.TryGetValue(entry.Phone, out var current) || entry.Time >= current.Time) _latest[entry.Phone] = entry;
+        if (!_latest.TryGetValue(entry.Phone, out var current) || Supersedes(entry, current)) _latest[entry.Phone] = entry;
     }
 
     private static void WriteRecord(Stream buffer, SuppressionEntry e)

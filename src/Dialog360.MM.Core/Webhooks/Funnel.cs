@@ -89,7 +89,12 @@ public sealed class Funnel : IStatusSink
     internal long AddFile(string path, Action<WebhookReadError> onError, CancellationToken cancel, int maxDeliveryBytes, int maxParts, long minPartBytes)
     {
         IReadOnlyList<(long Start, long Length)> parts;
-        using (var probe = WebhookFile.OpenShared(path)) parts = WebhookFileParts.Split(probe, maxParts, minPartBytes);
+        using (var probe = WebhookFile.OpenShared(path))
+        {
+            // A named pipe has no length to cut and can be opened only once: it is read as it comes.
+            if (!probe.CanSeek) return AddFrom(probe, path, onError, cancel, maxDeliveryBytes);
+            parts = WebhookFileParts.Split(probe, maxParts, minPartBytes);
+        }
         if (parts.Count == 1)
         {
             using var whole = WebhookFile.OpenRead(path);

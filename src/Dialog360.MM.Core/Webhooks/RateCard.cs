@@ -58,6 +58,10 @@ public sealed class RateCard
             lineNumber++;
             if (line.Trim().Length == 0) continue;
             var cells = SplitCsv(line);
+            // More fields than the header: most often an unquoted decimal comma (0,038), which would shift or cut the price.
+            if (cells.Count > names.Count)
+                throw new InvalidDataException($"{source}, line {lineNumber}: {cells.Count} fields where the header has {names.Count}; " +
+                    "write prices with a dot (0.038), or quote a field that holds a comma.");
             string Cell(int i) => i < cells.Count ? cells[i].Trim() : string.Empty;
             var key = MarketKey(Cell(market));
             if (key is null) throw new InvalidDataException($"{source}, line {lineNumber}: market '{Cell(market)}' is neither a two-letter region (GB) nor a calling code (44).");

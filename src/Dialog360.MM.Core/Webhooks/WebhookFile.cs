@@ -21,7 +21,8 @@ public static class WebhookFile
         var file = OpenShared(path);
         try
         {
-            return IsUtf16(file) ? new Utf16AsUtf8Stream(file) : file;
+            // A named pipe cannot be looked into and rewound: it is read as it comes, UTF-8.
+            return file.CanSeek && IsUtf16(file) ? new Utf16AsUtf8Stream(file) : file;
         }
         catch
         {

@@ -113,10 +113,8 @@ public sealed class WebhookReader
             }
             catch (JsonException ex)
             {
-                // A last line without its line break, cut short: most often a receiver still appending to the file.
-                var cutShort = _eof && new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n') < 0;
                 Report(valueLine + (ex.LineNumber ?? 0),
-                    cutShort ? "The file ends in the middle of this delivery: a receiver may still be appending to it (read it again later), or its writer stopped mid-line." : ReaderMessage(ex),
+                    IsCutShort() ? "The file ends in the middle of this delivery: a receiver may still be appending to it (read it again later), or its writer stopped mid-line." : ReaderMessage(ex),
                     WebhookReadProblem.MalformedJson);
                 Resync(valueIndent);
                 continue;
@@ -226,6 +224,25 @@ public sealed class WebhookReader
             // Stop before holding more than the maximum: the rest of the delivery is skipped line by line, unbuffered.
             if (_end - _start >= _maxDeliveryBytes) return -1;
             Fill();
+        }
+    }
+
+    /// <summary>
+    /// Whether the value at _start is the last line, without its line break, and sound as far as it goes: most often a
+    /// receiver still appending to the file. A last line with a mistake in it is broken, not cut short.
+    /// </summary>
+    private bool IsCutShort()
+    {
+        var rest = new ReadOnlySpan<byte>(_buffer, _start, _end - _start);
+        if (!_eof || rest.IndexOf((byte)'\n') >= 0) return false;
+        var reader = new Utf8JsonReader(rest, isFinalBlock: false, state: default);
+        try
+        {
+            return !reader.Read() || ((reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) && !reader.TrySkip());
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

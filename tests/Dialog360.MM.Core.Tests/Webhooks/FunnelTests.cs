@@ -171,6 +171,8 @@ public class CostTests
     [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,\"0,0380\",EUR\n", "line 2: price '0,0380' is not a number such as 0.0437 (a dot")]
     [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,\"1,000.5\",EUR\n", "no thousands separator")]
     [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,-0.01,EUR\n", "line 2")]
+    // Unquoted, the decimal comma splits the price: "0" and "038" must not pass as a price of 0.
+    [InlineData("Market,Category,Currency,Price\nGB,marketing_lite,EUR,0,038\n", "line 2: 5 fields where the header has 4")]
     [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,0.038,EUR\ngb,MARKETING_LITE,0.05,EUR\n", "line 3: market gb and category marketing_lite already have a price on line 2")]
     public void A_bad_rate_card_says_what_and_where(string csv, string says) =>
         Assert.Contains(says, Assert.Throws<InvalidDataException>(() => RateCard.Parse(new StringReader(csv), "card.csv")).Message);

@@ -233,9 +233,11 @@ public class WebhookReaderTests
         Assert.Equal(2, error.Line);
         // Not "broken JSON" to fix: a receiver may still be writing the line.
         Assert.StartsWith("The file ends in the middle of this delivery: a receiver may still be appending to it", error.Message);
-        // A broken line with more after it is broken, whatever the buffer holds.
+        // A broken line with more after it is broken, whatever the buffer holds; so is a whole last line with a mistake.
         var (_, midFile) = ReadText("{\"entry\":[{\"id\"\n{\"entry\":[]}\n");
         Assert.DoesNotContain("ends in the middle", Assert.Single(midFile).Message);
+        var (_, mistake) = ReadText("{\"entry\":[]}\n{\"entry\":[] \"object\":1}");
+        Assert.DoesNotContain("ends in the middle", Assert.Single(mistake).Message);
     }
 
     [Fact]

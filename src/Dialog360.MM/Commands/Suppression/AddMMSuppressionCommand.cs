@@ -155,11 +155,17 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             WriteVerbose($"{entry.Phone}: {entry.Reason} ({entry.Source}) changes nothing: {current!.Reason} at {current.Time:u} ({current.Source}) is as new or newer.");
             return;
         }
-        _decided[entry.Phone] = entry;
         var action = entry.Action == SuppressionAction.Add ? $"Add to the suppression list {List.Path} ({entry.Reason}, {entry.Source})"
             : $"Remove from the suppression list {List.Path} ({entry.Reason}, {entry.Source})";
-        if (ShouldProcess(entry.Phone, action)) _batch.Add(entry);
+        var accepted = ShouldProcess(entry.Phone, action);
+        if (accepted) _batch.Add(entry);
+        // A record declined at -Confirm is not written, so later ones are judged without it; -WhatIf previews the
+        // run as if every record offered were written.
+        if (accepted || WhatIfRequested) _decided[entry.Phone] = entry;
     }
+
+    private bool WhatIfRequested => LanguagePrimitives.IsTrue(
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? whatIf : SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     private void Flush()
     {
