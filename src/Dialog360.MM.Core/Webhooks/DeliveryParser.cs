@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 
 namespace Dialog360.MM.Core.Webhooks;
