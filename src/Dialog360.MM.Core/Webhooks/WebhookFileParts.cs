@@ -36,7 +36,7 @@ internal static class WebhookFileParts
     /// <summary>Line breaks in [start, start+length): what the lines of a later part are offset by.</summary>
     public static long CountLines(string path, long start, long length)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var file = WebhookFile.OpenShared(path);
         file.Position = start;
         var buffer = new byte[ProbeBytes];
         long lines = 0;

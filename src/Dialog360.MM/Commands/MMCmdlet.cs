@@ -24,6 +24,11 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>-WhatIf given, or $WhatIfPreference set: ShouldProcess answers no, and nothing may change.</summary>
+    protected bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+        ? ((SwitchParameter)w).IsPresent
+        : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
+
     /// <summary>Waits for an API call on the pipeline thread; a cancelled wait ends the pipeline as Ctrl+C should.</summary>
     protected T Wait<T>(Task<T> task)
     {

@@ -121,10 +121,6 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter(ValueFromPipeline = true, DontShow = true)]
     public PSObject? InputObject { get; set; }
 
-    private bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
-        ? ((SwitchParameter)w).IsPresent
-        : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
-
     private ConnectedAccount? _account;
     private MessageParts? _parts;
     private (object[]? Body, object[]? Header, object[]? Buttons) _partsFrom;

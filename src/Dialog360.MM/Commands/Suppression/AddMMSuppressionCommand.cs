@@ -161,11 +161,8 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         if (accepted) _batch.Add(entry);
         // A record declined at -Confirm is not written, so later ones are judged without it; -WhatIf previews the
         // run as if every record offered were written.
-        if (accepted || WhatIfRequested) _decided[entry.Phone] = entry;
+        if (accepted || IsWhatIf) _decided[entry.Phone] = entry;
     }
-
-    private bool WhatIfRequested => LanguagePrimitives.IsTrue(
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? whatIf : SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     private void Flush()
     {
