@@ -33,7 +33,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Dialog360.MM'
 $TestResults = Join-Path $Out 'test-results'
 # Runtime dependencies that both editions need beside the module DLL (System.Text.Json is not one: PowerShell 7.4+ has it).
-$SharedDependencies = @('PhoneNumbers.dll')
+$SharedDependencies = @('PhoneNumbers.dll', 'Microsoft.Bcl.TimeProvider.dll')
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)

@@ -8,7 +8,7 @@ BeforeAll {
 Describe 'Measure-MMCampaign' {
     It 'counts each message once at its furthest state and each click once' {
         $row = $events | Measure-MMCampaign
-        $row.GetType().FullName | Should -Be 'Dialog360.MM.Core.Webhooks.MMCampaignSummary'
+        $row.GetType().FullName | Should -Be 'Dialog360.MM.Core.Reporting.MMCampaignSummary'
         $row.Campaign | Should -Be '(all)'
         $row.Messages, $row.Sent, $row.Delivered, $row.Read, $row.Failed, $row.Clicked | Should -Be @(5, 3, 2, 1, 2, 2)
         $row.DeliveryRate | Should -Be 0.4

@@ -92,7 +92,7 @@ Describe 'Add-MMSuppression and Get-MMSuppression' {
 
     It 'stops with SuppressionListInUse when another writer holds the list for longer than a batch waits' {
         # Core loads in the module's own load context on PowerShell 7, out of reach of [type] names: take it from there.
-        $held = (Get-ModuleType 'Dialog360.MM.Core.Storage.FileLock')::Acquire($list, 'a long batch')
+        $held = (Get-ModuleType 'Dialog360.MM.Core.Files.FileLock')::Acquire($list, 'a long batch')
         try {
             { Add-MMSuppression 447911123456 -Path $list } | Should -Throw -ErrorId 'SuppressionListInUse,*' -ExpectedMessage '*a long batch*'
         } finally { $held.Dispose() }

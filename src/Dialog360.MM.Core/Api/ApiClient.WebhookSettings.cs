@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Webhooks;
 
 namespace Dialog360.MM.Core.Api;
 

@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
 
+using Dialog360.MM.Core.State;
+
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Time;
 
+using Dialog360.MM.Core.State;
+
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>What the gate decided for one recipient.</summary>

@@ -5,7 +5,7 @@ namespace Dialog360.MM.Core.Webhooks;
 /// <summary>
 /// One value.statuses[] element as the parser read it, before it becomes an <see cref="MMStatusEvent"/>: the strings
 /// unique to each status (message and recipient ids) stay where they are in the delivery, so a fold over hundreds of
-/// thousands of statuses (<see cref="Funnel"/>) allocates per distinct message, not per status. The repeated values
+/// thousands of statuses (the funnel in Reporting) allocates per distinct message, not per status. The repeated values
 /// (status, pricing, callback data, error titles) are shared strings already.
 /// </summary>
 internal struct StatusRecord

@@ -6,7 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Receiving;
 
 namespace Dialog360.MM.Emulator.Webhooks;
 

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using Dialog360.MM.Commands.Emulator;
-using Dialog360.MM.Commands.Webhooks;
 
 namespace Dialog360.MM.Session;
 

@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Http;
 using Dialog360.MM.Core.Messages;
 

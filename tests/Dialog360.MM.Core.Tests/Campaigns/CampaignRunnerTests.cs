@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 

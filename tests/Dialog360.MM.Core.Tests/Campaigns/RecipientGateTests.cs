@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Time;
 

@@ -8,11 +8,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Commands.Accounts;
 using Dialog360.MM.Commands.Emulator;
+using Dialog360.MM.Session;
 using Dialog360.MM.Commands.Sending;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Loading;
-using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Core.Tests.Commands;
 

@@ -4,7 +4,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using Dialog360.MM.Commands.Webhooks;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Session;
+using Dialog360.MM.Core.Reporting;
 
 namespace Dialog360.MM.Core.Tests.Commands;
 

@@ -10,6 +10,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Http;
 using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Emulator;
 using Dialog360.MM.Emulator.Webhooks;
 

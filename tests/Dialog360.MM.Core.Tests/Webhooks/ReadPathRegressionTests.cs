@@ -5,9 +5,9 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Campaigns;
-using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Reporting;
 
 namespace Dialog360.MM.Core.Tests.Webhooks;
 

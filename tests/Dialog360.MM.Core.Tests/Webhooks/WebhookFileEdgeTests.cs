@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Reporting;
 
 namespace Dialog360.MM.Core.Tests.Webhooks;
 

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 
+using Dialog360.MM.Session;
+
 namespace Dialog360.MM.Commands.Emulator;
 
 /// <summary>The emulators this session started, with their counters.</summary>

@@ -5,10 +5,12 @@ using System.Linq;
 using System.Management.Automation;
 using System.IO;
 using System.Security;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Emulator;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Errors;
+
+using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Emulator;
 

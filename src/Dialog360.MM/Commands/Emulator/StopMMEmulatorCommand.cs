@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
 
+using Dialog360.MM.Session;
+
 namespace Dialog360.MM.Commands.Emulator;
 
 [Cmdlet(VerbsLifecycle.Stop, "MMEmulator", SupportsShouldProcess = true)]

@@ -1,5 +1,5 @@
 using System;
-using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Commands.Suppression;
 

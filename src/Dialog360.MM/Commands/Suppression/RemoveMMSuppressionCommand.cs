@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Commands.Suppression;
 

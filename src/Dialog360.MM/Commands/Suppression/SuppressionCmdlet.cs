@@ -4,8 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Dialog360.MM.Core.Messages;
-using Dialog360.MM.Core.Storage;
-using Dialog360.MM.Core.Suppression;
+using Dialog360.MM.Core.Files;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Suppression;

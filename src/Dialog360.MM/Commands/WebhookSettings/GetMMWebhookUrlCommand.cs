@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Api;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.WebhookSettings;

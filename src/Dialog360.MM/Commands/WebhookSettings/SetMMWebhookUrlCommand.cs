@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Api;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.WebhookSettings;

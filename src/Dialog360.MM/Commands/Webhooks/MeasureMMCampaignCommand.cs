@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Reporting;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Webhooks;
@@ -153,14 +154,14 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
                 "Check that the input is webhook deliveries (a send journal goes to -JournalPath).");
     }
 
-    private Core.Webhooks.RateCard LoadRateCard(string path)
+    private Core.Reporting.RateCard LoadRateCard(string path)
     {
         var file = GetUnresolvedProviderPathFromPSPath(path);
         if (!File.Exists(file))
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.RateCardNotFound, new FileNotFoundException($"No rate card at '{file}'.", file), path, "Give a CSV with the columns Market, Category, Price, Currency."));
         try
         {
-            var card = Core.Webhooks.RateCard.Load(file);
+            var card = Core.Reporting.RateCard.Load(file);
             WriteVerbose($"Read {card.Count:N0} prices in {card.Currency} from the rate card {file}.");
             return card;
         }

@@ -2,9 +2,11 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
-using Dialog360.MM.Core.Storage;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Files;
+using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Errors;
+
+using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Webhooks;
 

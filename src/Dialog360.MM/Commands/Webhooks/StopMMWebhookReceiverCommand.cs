@@ -1,5 +1,7 @@
 using System.Management.Automation;
 
+using Dialog360.MM.Session;
+
 namespace Dialog360.MM.Commands.Webhooks;
 
 [Cmdlet(VerbsLifecycle.Stop, "MMWebhookReceiver", SupportsShouldProcess = true)]

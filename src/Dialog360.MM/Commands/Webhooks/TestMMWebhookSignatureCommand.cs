@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Text;
-using Dialog360.MM.Core.Webhooks;
+using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Webhooks;

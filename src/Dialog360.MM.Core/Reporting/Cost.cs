@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Dialog360.MM.Core.Reporting;
+
+/// <summary>A recipient's market: the region libphonenumber gives its number (GB), and its calling code (44).</summary>
+public readonly struct Market
+{
+    public const string Unknown = "(unknown)";
+    // Numbers repeat across a campaign's statuses (sent, delivered, read): parse each once.
+    private static readonly ConcurrentDictionary<string, Market> Cache = new(StringComparer.Ordinal);
+
+    public Market(string? region, int? callingCode)
+    {
+        Region = region;
+        CallingCode = callingCode;
+    }
+
+    public string? Region { get; }
+    public int? CallingCode { get; }
+
+    /// <summary>The row name -GroupBy Market shows: the region, else +calling code, else (unknown).</summary>
+    public override string ToString() => Region ?? (CallingCode is int cc ? "+" + cc : Unknown);
+
+    /// <summary>From a wa_id / recipient_id (digits, international format).</summary>
+    public static Market Of(string? recipient)
+    {
+        if (string.IsNullOrEmpty(recipient)) return default;
+        return Cache.GetOrAdd(recipient!, r =>
+        {
+            var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+            try
+            {
+                var number = util.Parse("+" + r.TrimStart('+'), "ZZ");
+                var region = util.GetRegionCodeForNumber(number);
+                return new Market(string.IsNullOrEmpty(region) || region == "ZZ" || region == "001" ? null : region, number.CountryCode);
+            }
+            catch (PhoneNumbers.NumberParseException)
+            {
+                return default;
+            }
+        });
+    }
+}
+
+/// <summary>
+/// Billable messages per pricing category for one funnel row and, with a rate card, their estimated cost. A message
+/// counts once, when a status of it said pricing.billable true (docs/reference/mm-api.md, "Pricing").
+/// </summary>
+internal sealed class CostTally
+{
+    public const string MarketingLite = "marketing_lite";
+    public const string Marketing = "marketing";
+
+    private readonly RateCard? _card;
+    private readonly SortedDictionary<string, int> _missing = new(StringComparer.Ordinal);
+
+    public CostTally(RateCard? card) => _card = card;
+
+    public int BillableMarketingLite { get; private set; }
+    public int BillableMarketing { get; private set; }
+    public int BillableOther { get; private set; }
+    public decimal Cost { get; private set; }
+    public int Unpriced { get; private set; }
+
+    public void Add(string? recipient, string? category)
+    {
+        var cat = (category ?? string.Empty).ToLowerInvariant();
+        if (cat == MarketingLite) BillableMarketingLite++;
+        else if (cat == Marketing) BillableMarketing++;
+        else BillableOther++;
+        if (_card is null) return;
+        var market = Market.Of(recipient);
+        if (cat.Length > 0 && _card.TryGetPrice(market, cat, out var price))
+        {
+            Cost += price;
+            return;
+        }
+        Unpriced++;
+        var key = $"{market} {(cat.Length == 0 ? "(no category)" : cat)}";
+        _missing[key] = _missing.TryGetValue(key, out var n) ? n + 1 : 1;
+    }
+
+    public void WriteTo(MMCampaignSummary summary)
+    {
+        summary.BillableMarketingLite = BillableMarketingLite;
+        summary.BillableMarketing = BillableMarketing;
+        summary.BillableOther = BillableOther;
+        if (_card is null) return;
+        summary.EstimatedCost = Cost;
+        summary.Currency = _card.Currency;
+        summary.UnpricedMessages = Unpriced;
+        summary.MissingRates = string.Join(", ", _missing.Select(m => $"{m.Key} ({m.Value})"));
+        summary.MissingRateCounts = new Dictionary<string, int>(_missing, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using Dialog360.MM.Core.Files;
+
+using Dialog360.MM.Core.Campaigns;
+
+namespace Dialog360.MM.Core.State;
+
+/// <summary>
+/// The append-only journal of one campaign (-JournalPath), in JSON lines. The first line says what it is for:
+/// <c>{"kind":"campaign","templateName":"spring_sale","languageCode":"en","route":"MarketingMessages","account":"****abcd","time":…}</c>.
+/// Then <c>{"kind":"intent","to":"447911123456","templateName":"spring_sale","time":"…"}</c> is written and flushed just
+/// before each request leaves, and <c>{"kind":"outcome","to":…,"status":"Accepted","messageId":"wamid…",…}</c> after it.
+/// A flushed line is in the operating system's hands, so it survives the process being killed (not a power cut).
+/// The journal is held by one run at a time (<see cref="FileLock"/>) and read after the lock is taken, so what it
+/// says of each recipient is what the last run left. Entries are keyed by recipient and template.
+/// <see cref="SendJournalReader"/> reads the same lines for Measure-MMCampaign (it keys on messageId).
+/// </summary>
+public sealed class SendJournal : IDisposable
+{
+    public const string Purpose = "Send-MarketingMessage campaign";
+
+    private readonly object _gate = new();
+    private readonly FileLock _lock;
+    private readonly Stream? _file;
+    private readonly Dictionary<string, JournalRecord> _states = new(StringComparer.Ordinal);
+    private CampaignIdentity? _campaign;
+    private bool _hasEntries;
+
+    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend)
+    {
+        Path = path;
+        _lock = held;
+        if (File.Exists(path)) Load(path);
+        if (openAppend is null) return; // read-only (-WhatIf): nothing is written
+        _file = openAppend(path);
+        // A line cut off by a crash would glue onto the next one: start on a fresh line.
+        if (LastByte(path) is >= 0 and not (byte)'\n') Write(new byte[] { (byte)'\n' });
+    }
+
+    /// <summary>Opened to read only (-WhatIf): claims compare, nothing is written.</summary>
+    public bool IsReadOnly => _file is null;
+
+    public string Path { get; }
+
+    /// <summary>The campaign the journal's first line names; null for a new journal, or one written before journals had it.</summary>
+    public CampaignIdentity? Campaign { get { lock (_gate) return _campaign; } }
+
+    /// <summary>A run that was killed holding this journal left its lock record: who that was.</summary>
+    public LockHolder? TakenOverFrom => _lock.TakenOverFrom;
+
+    /// <summary>Recipients the journal already knows, with their state.</summary>
+    public int Count { get { lock (_gate) return _states.Count; } }
+
+    /// <summary>Takes the journal for this run, then reads it.</summary>
+    /// <exception cref="FileLockedException">Another run holds it.</exception>
+    /// <exception cref="JournalException">A line has the wrong shape.</exception>
+    public static SendJournal Open(string path, bool readOnly = false) =>
+        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096));
+
+    /// <summary>Tests give a stream that fails the way a full disk does.</summary>
+    internal static SendJournal Open(string path, Func<string, Stream>? openAppend)
+    {
+        var held = FileLock.Acquire(path, Purpose);
+        try { return new SendJournal(path, held, openAppend); }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Binds the journal to a campaign: a new journal records it as its first line; one that names another campaign
+    /// refuses. A journal from before the first line existed is taken as it is (its entries are keyed by template).
+    /// </summary>
+    /// <exception cref="JournalMismatchException"/>
+    public void Claim(CampaignIdentity campaign)
+    {
+        lock (_gate)
+        {
+            if (_campaign != null)
+            {
+                if (!_campaign.Equals(campaign)) throw new JournalMismatchException(Path, _campaign, campaign);
+                return;
+            }
+            if (_hasEntries || IsReadOnly) return;
+            WriteLine(w =>
+            {
+                w.WriteString("kind", "campaign");
+                w.WriteString("templateName", campaign.TemplateName);
+                w.WriteString("languageCode", campaign.LanguageCode);
+                w.WriteString("route", campaign.Route);
+                w.WriteString("account", campaign.Account);
+            });
+            _campaign = campaign;
+        }
+    }
+
+    public JournalState StateOf(string to, string templateName) => Lookup(to, templateName).State;
+
+    /// <summary>What the journal knows of this recipient and template: state, last error code, not-before time.</summary>
+    public JournalRecord Lookup(string to, string templateName)
+    {
+        lock (_gate) return _states.TryGetValue(Key(to, templateName), out var s) ? s : JournalRecord.None;
+    }
+
+    /// <summary>Not sent now (outside the send window, or not before a time Meta asked for): recorded for the report;
+    /// the recipient stays sendable for the next run.</summary>
+    public void WriteDeferred(string to, string templateName, DateTimeOffset notBefore)
+    {
+        if (IsReadOnly) return;
+        WriteLine(w =>
+        {
+            w.WriteString("kind", "deferred");
+            w.WriteString("to", to);
+            w.WriteString("templateName", templateName);
+            w.WriteString("notBefore", notBefore);
+        });
+    }
+
+    /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
+    public void WriteIntent(string to, string templateName)
+    {
+        lock (_gate)
+        {
+            WriteLine(w =>
+            {
+                w.WriteString("kind", "intent");
+                w.WriteString("to", to);
+                w.WriteString("templateName", templateName);
+            });
+            _states[Key(to, templateName)] = new JournalRecord(JournalState.InDoubt, null, null);
+        }
+    }
+
+    /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
+    public void WriteOutcome(MMSendResult result)
+    {
+        lock (_gate)
+        {
+            WriteLine(w =>
+            {
+                w.WriteString("kind", "outcome");
+                w.WriteString("to", result.To);
+                w.WriteString("status", result.Status.ToString());
+                if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
+                w.WriteString("templateName", result.TemplateName);
+                if (result.CallbackData != null) w.WriteString("callbackData", result.CallbackData);
+                if (result.MessageStatus != null) w.WriteString("messageStatus", result.MessageStatus);
+                if (result.ErrorCode != null) w.WriteString("errorCode", result.ErrorCode);
+                if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
+                w.WriteNumber("attempts", result.Attempts);
+            });
+            _states[Key(result.To, result.TemplateName)] = new JournalRecord(StateFor(result.Status.ToString()), result.ErrorCode, result.NotBefore);
+        }
+    }
+
+    private static string Key(string to, string? templateName) => to + "\n" + templateName;
+
+    private void WriteLine(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteString("time", DateTimeOffset.UtcNow);
+            w.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        Write(buffer.ToArray());
+    }
+
+    private void Write(byte[] line)
+    {
+        lock (_gate)
+        {
+            if (_file is null) throw new InvalidOperationException("The journal was opened read-only.");
+            try
+            {
+                // One write per line, then flushed, so a line is either whole in the file or absent.
+                _file.Write(line, 0, line.Length);
+                _file.Flush();
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is UnauthorizedAccessException)
+            {
+                throw new JournalException($"The journal '{Path}' could not be written: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private void Load(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), Encoding.UTF8);
+        string? line;
+        var number = 0;
+        while ((line = reader.ReadLine()) != null)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(line); }
+            catch (JsonException)
+            {
+                // A half line from a killed process: its intent or outcome is lost, and the line before it decides.
+                continue;
+            }
+            using (doc)
+            {
+                try { Apply(doc.RootElement); }
+                catch (InvalidOperationException ex)
+                {
+                    throw new JournalException(
+                        $"Line {number} of the journal '{path}' is not a journal entry ({ex.Message}). The journal was not written by this module, " +
+                        "or was edited: restore it, or give this run a new -JournalPath (recipients it recorded would then be sent again).", ex);
+                }
+            }
+        }
+    }
+
+    /// <exception cref="InvalidOperationException">A known member has the wrong JSON type.</exception>
+    private void Apply(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new InvalidOperationException("not a JSON object");
+        var kind = Text(root, "kind");
+        if (kind == "campaign")
+        {
+            _campaign ??= new CampaignIdentity(Text(root, "templateName") ?? "", Text(root, "languageCode") ?? "",
+                Text(root, "route") ?? "", Text(root, "account") ?? "");
+            return;
+        }
+        if (Text(root, "to") is not { } to) return;
+        _hasEntries = true;
+        if (kind == "deferred") return; // a report line: the recipient's state is what came before it
+        var state = kind == "intent" ? JournalState.InDoubt : StateFor(Text(root, "status"));
+        DateTimeOffset? notBefore = Text(root, "notBefore") is { } nb && DateTimeOffset.TryParse(nb, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var at) ? at : null;
+        var key = Key(to, Text(root, "templateName"));
+        // Accepted is final: a later line never undoes it.
+        if (!_states.TryGetValue(key, out var known) || known.State != JournalState.Accepted)
+            _states[key] = new JournalRecord(state, Text(root, "errorCode"), notBefore);
+    }
+
+    private static string? Text(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String) throw new InvalidOperationException($"'{name}' is a {value.ValueKind.ToString().ToLowerInvariant()}, not a string");
+        return value.GetString();
+    }
+
+    private static JournalState StateFor(string? status) => status switch
+    {
+        "Accepted" or "accepted" or "Skipped" => JournalState.Accepted,
+        "Unknown" => JournalState.InDoubt,
+        _ => JournalState.Failed,
+    };
+
+    private static int LastByte(string path)
+    {
+        if (!File.Exists(path)) return -1;
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (s.Length == 0) return -1;
+        s.Seek(-1, SeekOrigin.End);
+        return s.ReadByte();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) _file?.Dispose();
+        _lock.Dispose();
+    }
+}
+
+/// <summary>What the journal knows of a recipient and template.</summary>
+public readonly struct JournalRecord
+{
+    public static readonly JournalRecord None = new(JournalState.New, null, null);
+
+    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore)
+    {
+        State = state;
+        ErrorCode = errorCode;
+        NotBefore = notBefore;
+    }
+
+    public JournalState State { get; }
+    /// <summary>The last refusal's code, for a Failed recipient.</summary>
+    public string? ErrorCode { get; }
+    /// <summary>When a new try makes sense (131049), for a Failed recipient.</summary>
+    public DateTimeOffset? NotBefore { get; }
+}
+
+/// <summary>What the journal knows of a recipient.</summary>
+public enum JournalState
+{
+    /// <summary>Never sent to: send.</summary>
+    New,
+    /// <summary>The API accepted it: skip.</summary>
+    Accepted,
+    /// <summary>Sent, or maybe sent, with no answer: report Unknown; resend only when asked.</summary>
+    InDoubt,
+    /// <summary>Refused or never sent: send again.</summary>
+    Failed,
+}

@@ -1,0 +1,104 @@
+using System;
+using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Webhooks;
+
+namespace Dialog360.MM.Core.State;
+
+/// <summary>Whether a record of the suppression list puts a number on the list or takes it off.</summary>
+public enum SuppressionAction
+{
+    Add,
+    Remove,
+}
+
+/// <summary>
+/// One record of a suppression list: a number put on it (reason "stop", "131050", "manual", or the admin's words) or
+/// taken off it, where that came from ("events.jsonl:12", "webhook", "manual", "csv", a campaign) and when it happened.
+/// </summary>
+public sealed class SuppressionEntry
+{
+    /// <summary>A record for <paramref name="phone"/> in any format <see cref="PhoneNumber.Normalize(string?, string)"/> takes.</summary>
+    /// <exception cref="MessageValidationException">The number is empty or not an international number (Reason InvalidPhoneNumber).</exception>
+    public SuppressionEntry(SuppressionAction action, string phone, string? reason, string source, DateTimeOffset time)
+        : this(action, PhoneNumber.Normalize(phone, "Phone"), reason, source, time, 0)
+    {
+    }
+
+    // From the file: the number was normalised when it was written, so libphonenumber is not asked again on every load.
+    internal SuppressionEntry(SuppressionAction action, string digits, string? reason, string source, DateTimeOffset time, long line)
+    {
+        Action = action;
+        Phone = digits;
+        Reason = reason;
+        Source = source ?? throw new ArgumentNullException(nameof(source));
+        Time = time.ToUniversalTime();
+        Line = line;
+    }
+
+    /// <summary>A number to suppress, e.g. <c>Suppress("+44 7911 123456", "131050", "spring_sale", DateTimeOffset.UtcNow)</c>.</summary>
+    public static SuppressionEntry Suppress(string phone, string? reason, string source, DateTimeOffset time) =>
+        new(SuppressionAction.Add, phone, reason, source, time);
+
+    /// <summary>A number to take off the list (a "resume", or the admin's decision).</summary>
+    public static SuppressionEntry Unsuppress(string phone, string? reason, string source, DateTimeOffset time) =>
+        new(SuppressionAction.Remove, phone, reason, source, time);
+
+    /// <summary>Meta's answer or failed status for a person who stopped marketing messages from the business.</summary>
+    public const int StoppedMarketingErrorCode = 131050;
+
+    /// <summary>
+    /// What a webhook event says about the list: a marketing "stop" (user_preferences) or a failed status with
+    /// 131050 adds the number, a marketing "resume" removes it; anything else is null. The time is the event's own,
+    /// the source its file and line ("events.jsonl:12"), or "webhook" for an event that was not read from a file.
+    /// </summary>
+    /// <exception cref="MessageValidationException">The event's wa_id or recipient_id is not an international number.</exception>
+    public static SuppressionEntry? FromWebhook(MMWebhookEvent e)
+    {
+        var source = e.Source is null ? "webhook" : $"{e.Source}:{e.Line}";
+        switch (e)
+        {
+            case MMUserPreferenceEvent p when p.Category == "marketing_messages" && p.WaId != null && (p.Value == "stop" || p.Value == "resume"):
+                return new SuppressionEntry(p.Value == "stop" ? SuppressionAction.Add : SuppressionAction.Remove,
+                    p.WaId, p.Value, source, p.Timestamp ?? DateTimeOffset.UtcNow);
+            case MMStatusEvent s when s.Status == "failed" && s.ErrorCode == StoppedMarketingErrorCode && s.RecipientId != null:
+                return new SuppressionEntry(SuppressionAction.Add, s.RecipientId, "131050", source, s.Timestamp ?? DateTimeOffset.UtcNow);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A send the API refused with 131050 (the person stopped marketing messages) as an add, with source
+    /// "Send-MarketingMessage &lt;template&gt;" and the time of the result; also a rerun's Skipped result that the
+    /// journal's earlier 131050 settled. Null for any other result.
+    /// </summary>
+    /// <exception cref="MessageValidationException">The result's number is not an international number.</exception>
+    public static SuppressionEntry? FromSendResult(MMSendResult result) =>
+        result.Status is SendStatus.Failed or SendStatus.Skipped && result.ErrorCode == "131050"
+            ? new SuppressionEntry(SuppressionAction.Add, result.To, "131050", "Send-MarketingMessage " + result.TemplateName, result.SentAt)
+            : null;
+
+    public SuppressionAction Action { get; }
+
+    /// <summary>Digits only, international, without '+' (as sent in "to").</summary>
+    public string Phone { get; }
+
+    public string? Reason { get; }
+
+    public string Source { get; }
+
+    /// <summary>When it happened (UTC): the event's own time for webhooks, so events read out of order fold right.</summary>
+    public DateTimeOffset Time { get; }
+
+    /// <summary>The line of the list file this record was read from or written to; 0 before it is stored.</summary>
+    public long Line { get; }
+
+    internal SuppressionEntry AtLine(long line) => new(Action, Phone, Reason, Source, Time, line);
+
+    /// <summary>Why a send skips the number, for a result: "stop on 2026-11-25 09:30 UTC (events.jsonl:12)".</summary>
+    public string Describe() =>
+        $"{Reason ?? "suppressed"} on {Time.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC ({Source})";
+
+    public override string ToString() => $"{Action.ToString().ToLowerInvariant()} {Phone} ({Reason}, {Source}, {Time:u})";
+}
