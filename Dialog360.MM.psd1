@@ -1,7 +1,7 @@
 @{
     # Loads Dialog360.MM.dll: in a load context of its own on PowerShell 7.4+, directly on Windows PowerShell 5.1.
     RootModule           = 'Dialog360.MM.psm1'
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     GUID                 = '6f3c2a8e-5d1b-4c7e-9a2f-0b8d4e6c1a37'
     Author               = 'Dialog360.MM contributors'
     CompanyName          = 'Dialog360.MM'

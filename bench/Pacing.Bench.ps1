@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Pacing at Meta's limits, whatever the latency (issue 9): throughput at high latency, and no second above the rate.
+    Pacing at Meta's limits, whatever the latency: throughput at high latency, and no second above the rate.
 .DESCRIPTION
     The emulators run in their own pwsh process and record when each send arrives. In the same run:
       - 250 ms of latency, -MessagesPerSecond 1000, 10,000 messages, default -ThrottleLimit: target >= 950 msg/s,

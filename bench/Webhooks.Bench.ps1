@@ -1,11 +1,11 @@
 <#
 .SYNOPSIS
-    The campaign funnel straight from a webhook file (issue 13), each way in a fresh pwsh process, on one generated
+    The campaign funnel straight from a webhook file, each way in a fresh pwsh process, on one generated
     JSON lines file of status events (two per delivery, ~420 bytes per event, 25,000 distinct messages):
     - Import-Module + Measure-MMCampaign -Path (the file folded in Core, no object per event);
     - Import-Module + ConvertFrom-MMWebhook -Path | Measure-MMCampaign (one object per event through the pipeline);
     - the hand-written way: ConvertFrom-Json per line and a hashtable funnel (furthest state per message).
-    Target (issue 13): Measure-MMCampaign -Path at least 10 times faster than the hand-written way in wall-clock time,
+    Target: Measure-MMCampaign -Path at least 10 times faster than the hand-written way in wall-clock time,
     import included, same funnel. The CPU time of each process (JIT and GC threads included) is printed beside it:
     on a shared machine wall-clock time stretches with whatever else runs, CPU time much less.
     Also: Import-Module alone, the first call (and the JIT time in it), the best of four later calls in the same

@@ -1,4 +1,4 @@
-# The bad-input table (issue 8): every cmdlet, fed input it must refuse, answers with an ErrorRecord whose ErrorId
+# The bad-input table: every cmdlet, fed input it must refuse, answers with an ErrorRecord whose ErrorId
 # scripts can branch on and whose text names the field and says the fix; nothing is sent for that input, and
 # the rest of a batch still goes out.
 BeforeDiscovery {

@@ -46,7 +46,8 @@ Stop-MMEmulator
         $seen.Base | Should -Be (Join-Path $work "modules/Dialog360.MM/$version")
         $seen.Status | Should -Be 'Accepted'
         $seen.To | Should -Be '447911123456'
-        $seen.ReleaseNotes | Should -Match 'Packaged like a first-party module'
+        $seen.ReleaseNotes | Should -Be (Import-PowerShellDataFile (Get-TestModulePath)).PrivateData.PSData.ReleaseNotes
+        $seen.ReleaseNotes | Should -Not -BeNullOrEmpty
         $seen.ProjectUri | Should -Not -BeNullOrEmpty
         $seen.LicenseUri | Should -Not -BeNullOrEmpty
         $seen.HelpSynopsis | Should -Not -Match '^\s*Send-MarketingMessage '

@@ -1,4 +1,4 @@
-# The rules a runbook relies on (issue 9): send windows in the recipient's time, failures a rerun does not repeat,
+# The rules a runbook relies on: send windows in the recipient's time, failures a rerun does not repeat,
 # held and paused sends surfaced, values per recipient from objects.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force

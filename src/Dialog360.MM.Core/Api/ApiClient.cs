@@ -134,18 +134,18 @@ public sealed partial class ApiClient : IDisposable
                     isTimeout: false, requestMayHaveBeenSent: true, ex);
             }
             if (response.IsSuccessStatusCode) return bytes;
-            throw ApiErrorParser.Parse((int)response.StatusCode, System.Text.Encoding.UTF8.GetString(bytes), RetryAfterOf(response));
+            throw ApiErrorParser.Parse((int)response.StatusCode, System.Text.Encoding.UTF8.GetString(bytes), RetryAfterOf(response, _options.Time));
         }
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider time)
     {
         var header = response.Headers.RetryAfter;
         if (header is null) return null;
         if (header.Delta is TimeSpan delta) return delta;
         if (header.Date is DateTimeOffset date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - time.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;

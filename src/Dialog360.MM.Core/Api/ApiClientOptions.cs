@@ -17,4 +17,7 @@ public sealed class ApiClientOptions
 
     /// <summary>e.g. "Dialog360.MM/0.1.0 PowerShell/7.6.9".</summary>
     public string UserAgent { get; set; } = "Dialog360.MM";
+
+    /// <summary>The time a Retry-After date is measured from.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 }

@@ -21,30 +21,30 @@ public static class ApiErrorCatalog
         [130429] = new(ApiErrorKind.RateLimit, "The number's throughput limit was reached: lower -MessagesPerSecond, or ask 360dialog to raise the number's throughput."),
         [131056] = new(ApiErrorKind.RateLimit, "Too many messages to this one recipient in a short time (pair rate limit): wait before sending to this number again."),
         [131048] = new(ApiErrorKind.RateLimit, "Spam rate limit: too many recent messages were blocked or flagged; improve quality before sending more."),
-        [100] = new(ApiErrorKind.InvalidRequest, "A parameter of the request is wrong (on the Marketing Messages route: the message must be a template message): read the details, fix the input and send again.", neverRetry: true),
+        [100] = new(ApiErrorKind.InvalidRequest, "A parameter of the request is wrong (on the Marketing Messages route: the message must be a template message): read the details, fix the input and send again.", resend: Resend.NotInThisRun),
         [131008] = new(ApiErrorKind.InvalidRequest, "A required parameter is missing: read the details and add it."),
         [131009] = new(ApiErrorKind.InvalidRequest, "A parameter value is invalid: read the details and correct it."),
-        [131055] = new(ApiErrorKind.Template, "The MM API sends marketing templates only: use a template of category MARKETING, or -UseCloudApi for others.", neverRetry: true),
-        [134100] = new(ApiErrorKind.Template, "The template is not a MARKETING template (Meta may have moved it to another category): check it with Get-MMTemplate -Force; send it with -UseCloudApi or create a marketing template.", neverRetry: true),
+        [131055] = new(ApiErrorKind.Template, "The MM API sends marketing templates only: use a template of category MARKETING, or -UseCloudApi for others.", resend: Resend.NotInThisRun),
+        [134100] = new(ApiErrorKind.Template, "The template is not a MARKETING template (Meta may have moved it to another category): check it with Get-MMTemplate -Force; send it with -UseCloudApi or create a marketing template.", resend: Resend.NotInThisRun),
         // Meta's MM Lite support page: the template-to-ads sync takes up to 10 minutes after onboarding, after a template is
         // created, or after 7 unused days; sending at once only fails again.
         [134101] = new(ApiErrorKind.Template, "The template is still being synced for the Marketing Messages API (new, edited or unused for 7 days): wait up to 10 minutes, then send again.", retryAfterMinutes: 10),
         // Arrives as HTTP 500, but it is not transient: a 5xx retry cannot help (docs/reference/mm-api.md).
-        [134102] = new(ApiErrorKind.Template, "The template is unavailable for the Marketing Messages API, or the business is not eligible: check the template's status and the business's eligibility in WhatsApp Manager; do not retry.", neverRetry: true),
-        [131063] = new(ApiErrorKind.InvalidRequest, "Marketing messages are turned off on the Cloud API for this business: send through the Marketing Messages route (without -UseCloudApi).", neverRetry: true),
-        [131064] = new(ApiErrorKind.InvalidRequest, "Meta limited this business's marketing messages after templates were found in the wrong category: review the templates' categories in WhatsApp Manager; do not retry.", neverRetry: true),
+        [134102] = new(ApiErrorKind.Template, "The template is unavailable for the Marketing Messages API, or the business is not eligible: check the template's status and the business's eligibility in WhatsApp Manager; do not retry.", resend: Resend.NotInThisRun),
+        [131063] = new(ApiErrorKind.InvalidRequest, "Marketing messages are turned off on the Cloud API for this business: send through the Marketing Messages route (without -UseCloudApi).", resend: Resend.NotInThisRun),
+        [131064] = new(ApiErrorKind.InvalidRequest, "Meta limited this business's marketing messages after templates were found in the wrong category: review the templates' categories in WhatsApp Manager; do not retry.", resend: Resend.NotInThisRun),
         [132000] = new(ApiErrorKind.Template, "The number of parameters does not match the template: give exactly as many body parameters as the template has placeholders."),
         [132001] = new(ApiErrorKind.Template, "The template does not exist in that language: check the name and -LanguageCode against Get-MMTemplate."),
         [132005] = new(ApiErrorKind.Template, "The template text with its parameters is too long: shorten the parameter values."),
         [132007] = new(ApiErrorKind.Template, "The template text violates WhatsApp's formatting policy: change the parameter values."),
         [132012] = new(ApiErrorKind.Template, "A parameter's format does not match what the template expects (text, currency, date, media)."),
-        [132015] = new(ApiErrorKind.Template, "The template is paused for low quality (a send answered held_for_quality_assessment can lead here): stop the campaign, edit the template or wait until Meta unpauses it.", neverRetry: true),
+        [132015] = new(ApiErrorKind.Template, "The template is paused for low quality (a send answered held_for_quality_assessment can lead here): stop the campaign, edit the template or wait until Meta unpauses it.", resend: Resend.NotInThisRun),
         [132016] = new(ApiErrorKind.Template, "The template was disabled for low quality: create a new template."),
         [131026] = new(ApiErrorKind.Recipient, "The message could not be delivered to this number (not on WhatsApp, old app version, or terms not accepted): remove or verify the number."),
-        [131049] = new(ApiErrorKind.Recipient, "Meta held back this marketing message to keep engagement healthy (frequency cap: a per-person marketing limit): do not retry now; try this recipient again after at least 24 hours (Meta counts excessive retries against the business).", neverRetry: true, retryAfterMinutes: 24 * 60),
-        [131050] = new(ApiErrorKind.Recipient, "The recipient has stopped marketing messages from your business: remove the number from marketing audiences; never resend.", neverRetry: true),
+        [131049] = new(ApiErrorKind.Recipient, "Meta held back this marketing message to keep engagement healthy (frequency cap: a per-person marketing limit): do not retry now; try this recipient again after at least 24 hours (Meta counts excessive retries against the business).", resend: Resend.NotInThisRun, retryAfterMinutes: 24 * 60),
+        [131050] = new(ApiErrorKind.Recipient, "The recipient has stopped marketing messages from your business: remove the number from marketing audiences; never resend.", resend: Resend.NeverForThisRecipient, optsOut: true),
         [131047] = new(ApiErrorKind.Recipient, "More than 24 hours passed since the recipient last replied: only a template can be sent."),
-        [131021] = new(ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient."),
+        [131021] = new(ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient.", resend: Resend.NeverForThisRecipient),
         [133010] = new(ApiErrorKind.InvalidRequest, "The sending phone number is not registered with the Cloud API."),
         [131031] = new(ApiErrorKind.InvalidRequest, "The business account is locked or disabled: contact 360dialog support."),
         [131042] = new(ApiErrorKind.InvalidRequest, "There is a payment problem with the business account: check billing in the 360dialog Client Hub."),
@@ -76,6 +76,10 @@ public static class ApiErrorCatalog
     /// <summary>What the catalog knows about a code: kind, hint and whether (and when) a resend can help.</summary>
     public static ApiErrorInfo? Lookup(int? code) => code is int c && Codes.TryGetValue(c, out var info) ? info : null;
 
+    /// <summary>The same for a code as a journal or a result keeps it ("131050"); null for anything else ("Timeout").</summary>
+    public static ApiErrorInfo? Lookup(string? code) =>
+        int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? Lookup(c) : null;
+
     public static string? HintFor(int? code, ApiErrorKind kind)
     {
         if (kind == ApiErrorKind.NotOnboarded)
@@ -91,23 +95,42 @@ public static class ApiErrorCatalog
     }
 }
 
+/// <summary>Whether sending the same message again can help, as far as the code tells.</summary>
+public enum Resend
+{
+    /// <summary>The code says nothing against it: the retry policy decides by the kind of failure.</summary>
+    Allowed,
+    /// <summary>Not within this run (134102 even though it comes as HTTP 500; 131049, for a day): a later run may.</summary>
+    NotInThisRun,
+    /// <summary>Never to this recipient (131050: they stopped marketing; 131021: it is the sending number): a rerun
+    /// skips them unless told otherwise (-RetryFailed).</summary>
+    NeverForThisRecipient,
+}
+
 /// <summary>
-/// One catalogued code. <see cref="NeverRetry"/>: resending the same request cannot succeed (even when it came as HTTP 5xx,
-/// as 134102 does) and may count against the business. <see cref="RetryAfterMinutes"/>: the earliest a resend makes sense
-/// (134101: 10 minutes for the template sync; 131049: a day, for a later run, not this one).
+/// One catalogued code, the one place for what it means to a run: its kind and hint, whether a resend can help
+/// (<see cref="Resend"/>), how long to wait before one (<see cref="RetryAfterMinutes"/>: 134101, 10 minutes for the
+/// template sync; 131049, a day, for a later run), and whether it tells that the person stopped marketing messages
+/// (<see cref="OptsOut"/>: the suppression list learns it).
 /// </summary>
 public sealed class ApiErrorInfo
 {
-    public ApiErrorInfo(ApiErrorKind kind, string hint, bool neverRetry = false, int? retryAfterMinutes = null)
+    public ApiErrorInfo(ApiErrorKind kind, string hint, Resend resend = Resend.Allowed, int? retryAfterMinutes = null, bool optsOut = false)
     {
         Kind = kind;
         Hint = hint;
-        NeverRetry = neverRetry;
+        Resend = resend;
         RetryAfterMinutes = retryAfterMinutes;
+        OptsOut = optsOut;
     }
 
     public ApiErrorKind Kind { get; }
     public string Hint { get; }
-    public bool NeverRetry { get; }
+    public Resend Resend { get; }
+    /// <summary>Resending the same request cannot succeed in this run, whatever the HTTP status.</summary>
+    public bool NeverRetry => Resend != Resend.Allowed;
+    /// <summary>A later run skips the recipient too.</summary>
+    public bool PermanentForRecipient => Resend == Resend.NeverForThisRecipient;
     public int? RetryAfterMinutes { get; }
+    public bool OptsOut { get; }
 }

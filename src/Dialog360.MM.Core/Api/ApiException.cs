@@ -21,9 +21,7 @@ public sealed class ApiException : Exception
         RetryAfter = retryAfter;
         Kind = ApiErrorCatalog.Classify(httpStatus, code, message);
         Hint = ApiErrorCatalog.HintFor(code, Kind);
-        var info = Kind == ApiErrorKind.NotOnboarded ? null : ApiErrorCatalog.Lookup(code);
-        NeverRetry = info?.NeverRetry ?? false;
-        RetryAfterMinutes = info?.RetryAfterMinutes;
+        Info = Kind == ApiErrorKind.NotOnboarded ? null : ApiErrorCatalog.Lookup(code);
     }
 
     public int HttpStatus { get; }
@@ -39,10 +37,12 @@ public sealed class ApiException : Exception
     public ApiErrorKind Kind { get; }
     /// <summary>A sentence telling a person what to do about it, for the common codes.</summary>
     public string? Hint { get; }
-    /// <summary>Resending cannot succeed whatever the HTTP status (134102 comes as 500; 131050, 131049 …): for a retry policy.</summary>
-    public bool NeverRetry { get; }
+    /// <summary>What the catalog says of the code; null for a code it does not know.</summary>
+    public ApiErrorInfo? Info { get; }
+    /// <summary>Resending cannot succeed in this run whatever the HTTP status (134102 comes as 500; 131050, 131049 …).</summary>
+    public bool NeverRetry => Info?.NeverRetry ?? false;
     /// <summary>The catalog's earliest sensible resend, in minutes (134101: 10), when it names one; not the Retry-After header.</summary>
-    public int? RetryAfterMinutes { get; }
+    public int? RetryAfterMinutes => Info?.RetryAfterMinutes;
 
     /// <summary>One line for a person: code, message and details (the hint travels separately).</summary>
     public string Describe()

@@ -3,7 +3,7 @@ using Dialog360.MM.Core.Messages;
 
 namespace Dialog360.MM.Core.Campaigns;
 
-public sealed class CampaignOptions
+internal sealed class CampaignOptions
 {
     public const int DefaultThrottleLimit = 1000;
 

@@ -3,7 +3,7 @@ using System;
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>One finished recipient, handed back to the pipeline thread: the result and, when it failed, why.</summary>
-public sealed class CampaignOutcome
+internal sealed class CampaignOutcome
 {
     public CampaignOutcome(MMSendResult result, Exception? error, string input)
     {

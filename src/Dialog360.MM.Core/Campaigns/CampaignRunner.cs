@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
-
 using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Core.Campaigns;
@@ -15,42 +12,52 @@ namespace Dialog360.MM.Core.Campaigns;
 /// Sends a stream of messages on the account's one ApiClient: a bounded queue (memory stays flat however long the
 /// input), one dispatcher that paces every send to the configured rate (so no second holds more than the rate, give or
 /// take one), as many requests on the wire as the measured latency needs (<see cref="InFlightLimit"/>, -ThrottleLimit
-/// its ceiling), retries without duplicates, and the journal around every request. Nothing here touches PowerShell:
-/// outcomes and log lines queue up for the pipeline thread to write.
+/// its ceiling), retries without duplicates, and the journal around every request. Each finished message goes to
+/// the <c>finished</c> callback and each retry to <c>log</c>, on the worker that did it; <see cref="Campaign"/> turns
+/// them into its ordered stream of events.
 /// </summary>
-public sealed class CampaignRunner : IDisposable
+internal sealed class CampaignRunner : IDisposable
 {
     private readonly ApiClient _client;
     private readonly CampaignOptions _options;
     private readonly SendJournal? _journal;
+    private readonly TimeProvider _time;
+    private readonly Action<CampaignOutcome> _finished;
+    private readonly Action<string> _log;
     private readonly RateLimiter _limiter;
     private readonly RetryPolicy _retry;
-    private readonly ConcurrentQueue<(TemplateMessage Message, string Input)> _queue = new();
-    private readonly SemaphoreSlim _items = new(0);
-    private readonly SemaphoreSlim _space;
-    private readonly ConcurrentQueue<CampaignOutcome> _outcomes = new();
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly Channel<(TemplateMessage Message, string Input)> _queue;
     private readonly CancellationTokenSource _dispatch;
     private readonly CancellationTokenSource _requests = new();
     private readonly InFlightLimit _inFlight;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started;
+    // The queue only keeps the dispatcher fed between two turns of the pipeline thread: a few hundred messages do,
+    // whatever the ceiling on requests in flight, and memory stays flat however long the input.
     private const int QueueCapacity = 256;
     private int _completed, _accepted, _failed, _running, _heldForQuality, _paused;
     private Exception? _fault;
     private JournalException? _journalFailure;
 
-    public CampaignRunner(ApiClient client, CampaignOptions options, SendJournal? journal, CancellationToken stop)
+    public CampaignRunner(ApiClient client, CampaignOptions options, SendJournal? journal, CancellationToken stop,
+        Action<CampaignOutcome> finished, Action<string>? log = null, TimeProvider? time = null)
     {
         _client = client;
         _options = options;
         _journal = journal;
+        _finished = finished;
+        _log = log ?? (_ => { });
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
         Endpoint = client.RouteUri(SendRoutes.PathOf(options.Route));
-        _limiter = new RateLimiter(options.MessagesPerSecond);
+        _limiter = new RateLimiter(options.MessagesPerSecond, _time);
         _retry = new RetryPolicy(options.MaxRetries, options.RetryBaseDelay);
-        // The queue only keeps the dispatcher fed between two turns of the pipeline thread: a few hundred messages do,
-        // whatever the ceiling on requests in flight, and memory stays flat however long the input.
-        _space = new SemaphoreSlim(QueueCapacity);
+        _queue = Channel.CreateBounded<(TemplateMessage, string)>(new BoundedChannelOptions(QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _dispatch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // Ctrl+C stops dispatching at once; requests already on the wire get a grace period to answer and be journaled.
         _dispatch.Token.Register(() => _requests.CancelAfter(options.StopGrace));
@@ -74,29 +81,29 @@ public sealed class CampaignRunner : IDisposable
     public int HeldForQuality => Volatile.Read(ref _heldForQuality);
     /// <summary>Accepted with message_status paused (the template is paused): not on their way yet.</summary>
     public int Paused => Volatile.Read(ref _paused);
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
-    /// <summary>Queues a message, waiting up to <paramref name="wait"/> for room; false when the queue stayed full.</summary>
-    public bool TryAdd(TemplateMessage message, string input, TimeSpan wait)
-    {
-        if (!_space.Wait(wait)) return false;
-        _queue.Enqueue((message, input));
-        _items.Release();
-        return true;
-    }
+    /// <summary>Queues a message if there is room now.</summary>
+    public bool TryQueue(TemplateMessage message, string input) => _queue.Writer.TryWrite((message, input));
+
+    /// <summary>True when the queue has room again; false once it takes no more (after Complete or Stop).</summary>
+    public Task<bool> WaitForRoomAsync(CancellationToken cancellationToken) => _queue.Writer.WaitToWriteAsync(cancellationToken).AsTask();
 
     /// <summary>No more input: what is queued is sent, then the run ends.</summary>
-    public void Complete() => _items.Release();
+    public void Complete() => _queue.Writer.TryComplete();
 
     /// <summary>Stops dispatching (what is queued stays unsent); requests on the wire finish within the grace period.</summary>
-    public void Stop() => _dispatch.Cancel();
+    public void Stop()
+    {
+        _queue.Writer.TryComplete();
+        _dispatch.Cancel();
+    }
 
-    /// <summary>True once the dispatcher has ended and every request it started has finished, however they ended.</summary>
+    /// <summary>Completes once the dispatcher has ended and every request it started has finished, however they ended.</summary>
+    public Task Drained => _drained.Task;
+
+    /// <summary>True once <see cref="Drained"/> has completed.</summary>
     public bool WaitForAll(TimeSpan timeout) => _drained.Task.Wait(timeout);
-
-    public bool TryTakeOutcome(out CampaignOutcome outcome) => _outcomes.TryDequeue(out outcome!);
-
-    public bool TryTakeLog(out string line) => _log.TryDequeue(out line!);
 
     /// <summary>
     /// The journal could not be written: dispatching stopped, since a send that is not journaled could be repeated by
@@ -105,7 +112,7 @@ public sealed class CampaignRunner : IDisposable
     public JournalException? JournalFailure => Volatile.Read(ref _journalFailure);
 
     /// <summary>The dispatcher or a send ended with an exception (a defect: each message's failures are caught). The
-    /// pipeline thread checks this so that a run never waits on work that is gone.</summary>
+    /// campaign checks this so that a run never waits on work that is gone.</summary>
     public Exception? WorkerFault => Volatile.Read(ref _fault);
 
     /// <summary>
@@ -116,13 +123,16 @@ public sealed class CampaignRunner : IDisposable
     {
         try
         {
+            var reader = _queue.Reader;
             while (true)
             {
-                try { await _items.WaitAsync(_dispatch.Token).ConfigureAwait(false); }
+                try
+                {
+                    if (!await reader.WaitToReadAsync(_dispatch.Token).ConfigureAwait(false)) return; // completed and empty
+                }
                 catch (OperationCanceledException) { return; }
-                // A release without an item is Complete()'s signal.
-                if (!_queue.TryDequeue(out var work)) return;
-                _space.Release();
+                if (_dispatch.IsCancellationRequested) return; // stopped: what is queued stays unsent and unjournaled
+                if (!reader.TryRead(out var work)) continue;
                 try
                 {
                     await _inFlight.EnterAsync(_dispatch.Token).ConfigureAwait(false);
@@ -147,6 +157,8 @@ public sealed class CampaignRunner : IDisposable
         }
         finally
         {
+            // Nothing more leaves: whoever waits for room in the queue must not wait for ever.
+            _queue.Writer.TryComplete();
             if (Interlocked.Decrement(ref _running) == 0) _drained.TrySetResult(true);
         }
     }
@@ -164,7 +176,7 @@ public sealed class CampaignRunner : IDisposable
                 else Interlocked.Increment(ref _heldForQuality);
             }
             Interlocked.Increment(ref _completed);
-            _outcomes.Enqueue(outcome);
+            _finished(outcome);
         }
         catch (Exception ex)
         {
@@ -197,7 +209,7 @@ public sealed class CampaignRunner : IDisposable
     {
         var endpoint = Endpoint;
         var attempts = 0;
-        var sentAt = DateTimeOffset.Now;
+        var sentAt = _time.GetLocalNow();
         var intentWritten = false;
         MMSendResult result;
         Exception? error = null;
@@ -218,17 +230,17 @@ public sealed class CampaignRunner : IDisposable
                     intentWritten = true;
                 }
                 attempts++;
-                sentAt = DateTimeOffset.Now;
+                sentAt = _time.GetLocalNow();
                 onTheWire = true;
-                var started = _clock.Elapsed;
+                var started = _time.GetTimestamp();
                 SendResponse response;
                 try { response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token).ConfigureAwait(false); }
                 catch (ApiException)
                 {
-                    _inFlight.Observe(_clock.Elapsed - started); // an answer, if not a welcome one: it measures the latency too
+                    _inFlight.Observe(_time.GetElapsedTime(started)); // an answer, if not a welcome one: it measures the latency too
                     throw;
                 }
-                _inFlight.Observe(_clock.Elapsed - started);
+                _inFlight.Observe(_time.GetElapsedTime(started));
                 result = MMSendResult.Accepted(message, response, endpoint, sentAt);
                 break;
             }
@@ -256,13 +268,13 @@ public sealed class CampaignRunner : IDisposable
                 if (decision == FailureDecision.Retry)
                 {
                     var delay = _retry.DelayBefore(attempts, ex);
-                    _log.Enqueue($"{message.To}: attempt {attempts} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s.");
+                    _log($"{message.To}: attempt {attempts} failed ({ex.Message}); retrying in {delay.TotalSeconds:0.0} s.");
                     // Waiting out a Retry-After is not being on the wire: the place goes to the next message meanwhile.
                     _inFlight.Exit();
                     permit.Held = false;
                     try
                     {
-                        await Task.Delay(delay, _requests.Token).ConfigureAwait(false);
+                        await _time.Delay(delay, _requests.Token).ConfigureAwait(false);
                         await _inFlight.EnterAsync(_requests.Token).ConfigureAwait(false);
                         permit.Held = true;
                         continue;
@@ -281,7 +293,7 @@ public sealed class CampaignRunner : IDisposable
                 if (ex is ApiException { Hint: { } hint }) result.ErrorHint = hint;
                 // Codes with a known wait (131049, Meta's frequency cap: a day; 134101, a template still syncing: minutes): the
                 // result and the journal say when a new try makes sense, and a rerun waits until then.
-                if (ex is ApiException { RetryAfterMinutes: int minutes }) result.NotBefore = DateTimeOffset.Now.AddMinutes(minutes);
+                if (ex is ApiException { RetryAfterMinutes: int minutes }) result.NotBefore = _time.GetLocalNow().AddMinutes(minutes);
                 break;
             }
         }
@@ -289,7 +301,7 @@ public sealed class CampaignRunner : IDisposable
         result.CallbackData = message.CallbackData;
         if (intentWritten)
         {
-            try { _journal!.WriteOutcome(result); }
+            try { _journal!.WriteOutcome(result.ToJournal()); }
             catch (JournalException ex)
             {
                 // The result still reaches the pipeline; the journal keeps the intent, so a rerun holds this recipient back as in doubt.
@@ -322,10 +334,9 @@ public sealed class CampaignRunner : IDisposable
     {
         _dispatch.Cancel();
         _requests.Cancel();
+        _queue.Writer.TryComplete();
         _drained.Task.Wait(TimeSpan.FromSeconds(1));
         _dispatch.Dispose();
         _requests.Dispose();
-        _items.Dispose();
-        _space.Dispose();
     }
 }

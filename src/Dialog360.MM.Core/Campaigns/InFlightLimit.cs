@@ -10,7 +10,7 @@ namespace Dialog360.MM.Core.Campaigns;
 /// spread of latencies. So the configured rate is reached at any latency without tuning, and no more connections are
 /// opened than the rate needs. -ThrottleLimit is the ceiling.
 /// </summary>
-public sealed class InFlightLimit
+internal sealed class InFlightLimit
 {
     private const double Headroom = 1.25;
     private const double Smoothing = 0.1; // weight of the newest latency in the moving average

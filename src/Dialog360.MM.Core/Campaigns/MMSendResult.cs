@@ -1,6 +1,7 @@
 using System;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Core.Campaigns;
 
@@ -55,6 +56,20 @@ public sealed class MMSendResult
         TemplateName = templateName,
         Endpoint = endpoint?.ToString(),
         SentAt = sentAt,
+    };
+
+    /// <summary>The journal's outcome line for this result.</summary>
+    public JournalOutcome ToJournal() => new()
+    {
+        To = To,
+        TemplateName = TemplateName,
+        Status = Status.ToString(),
+        MessageId = MessageId,
+        CallbackData = CallbackData,
+        MessageStatus = MessageStatus,
+        ErrorCode = ErrorCode,
+        NotBefore = NotBefore,
+        Attempts = Attempts,
     };
 
     public override string ToString() => $"{To} {Status}";

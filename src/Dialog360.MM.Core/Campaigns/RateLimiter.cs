@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -12,20 +11,23 @@ namespace Dialog360.MM.Core.Campaigns;
 /// so after a pause the rate resumes instead of bursting. Any one second therefore holds at most the rate plus
 /// MaxLag's worth of slots (1 %): the API counts per second, and a burst would hit 130429. Slots are kept in TimeSpan
 /// ticks (100 ns): Stopwatch ticks are nanoseconds on Linux, and converting a wait of minutes from them overflowed a
-/// long (0.1 msg/s broke the workers). Written on the BCL rather than a package: every extra assembly can clash with
-/// another module's copy in a shared PowerShell session.
+/// long (0.1 msg/s broke the workers). Its own code rather than System.Threading.RateLimiting: that package's limiters
+/// replenish tokens per period, so a period's worth can leave at once, and a burst within a second is what 130429 punishes.
 /// </summary>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     /// <summary>How far behind the schedule a late caller may catch up.</summary>
     public static readonly TimeSpan MaxLag = TimeSpan.FromMilliseconds(10);
 
     private readonly long _interval;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _start;
     private long _nextSlot;
 
-    public RateLimiter(double perSecond)
+    public RateLimiter(double perSecond, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _start = _time.GetTimestamp();
         if (perSecond <= 0 || double.IsNaN(perSecond) || double.IsInfinity(perSecond))
             throw new ArgumentOutOfRangeException(nameof(perSecond), "The rate must be above 0.");
         PerSecond = perSecond;
@@ -42,13 +44,13 @@ public sealed class RateLimiter
         long slot;
         while (true)
         {
-            var now = _clock.Elapsed.Ticks;
+            var now = _time.GetElapsedTime(_start).Ticks;
             var next = Interlocked.Read(ref _nextSlot);
             // Late by a timer's slack: take the missed slot. Idle for longer: bank no more than MaxLag.
             slot = Math.Max(next, now - MaxLag.Ticks);
             if (Interlocked.CompareExchange(ref _nextSlot, slot + _interval, next) == next) break;
         }
-        var wait = slot - _clock.Elapsed.Ticks;
-        return wait <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromTicks(wait), cancellationToken);
+        var wait = slot - _time.GetElapsedTime(_start).Ticks;
+        return wait <= 0 ? Task.CompletedTask : _time.Delay(TimeSpan.FromTicks(wait), cancellationToken);
     }
 }

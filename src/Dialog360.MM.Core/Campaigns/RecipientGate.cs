@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Time;
+using Dialog360.MM.Core.Api;
 
 using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>What the gate decided for one recipient.</summary>
-public enum GateVerdict
+internal enum GateVerdict
 {
     /// <summary>Send it now.</summary>
     Send,
@@ -16,49 +17,35 @@ public enum GateVerdict
     Settled,
     /// <summary>Not sent; the result is Unknown and the caller writes a SendInDoubt error.</summary>
     InDoubt,
-    /// <summary>Not sent: the journal belongs to another campaign; the caller writes a JournalMismatch error.</summary>
-    JournalMismatch,
 }
 
 /// <summary>The gate's answer: send, or the result to write instead (nothing was sent).</summary>
-public readonly struct GateDecision
+internal readonly struct GateDecision
 {
-    private GateDecision(GateVerdict verdict, MMSendResult? result, Exception? error)
+    private GateDecision(GateVerdict verdict, MMSendResult? result)
     {
         Verdict = verdict;
         Result = result;
-        Error = error;
     }
 
     public GateVerdict Verdict { get; }
     public MMSendResult? Result { get; }
-    /// <summary>For <see cref="GateVerdict.JournalMismatch"/>: the exception to report.</summary>
-    public Exception? Error { get; }
 
-    internal static GateDecision Send => new(GateVerdict.Send, null, null);
-    internal static GateDecision Settle(MMSendResult result) => new(GateVerdict.Settled, result, null);
-    internal static GateDecision Doubt(MMSendResult result) => new(GateVerdict.InDoubt, result, null);
-    internal static GateDecision Mismatch(MMSendResult result, Exception error) => new(GateVerdict.JournalMismatch, result, error);
+    internal static GateDecision Send => new(GateVerdict.Send, null);
+    internal static GateDecision Settle(MMSendResult result) => new(GateVerdict.Settled, result);
+    internal static GateDecision Doubt(MMSendResult result) => new(GateVerdict.InDoubt, result);
 }
 
 /// <summary>
 /// Decides, for each recipient of a run, whether it is sent now: the one place for the rules that keep a campaign
 /// from messaging anybody twice, against their wish, or at night. In order: a number repeated in the input is sent
-/// once; a journal of another campaign refuses the row; the suppression list holds back who stopped marketing; the
-/// journal skips who already got it, holds back who may have got it (Unknown) and who cannot get it (131050 and other
-/// refusals a resend cannot change) or should not be tried yet (131049, 134101: the catalog's wait); the send window
-/// defers who is outside it.
-/// The cmdlet only binds, asks ShouldProcess and writes what this returns.
+/// once; the suppression list holds back who stopped marketing; the journal skips who already got it, holds back who
+/// may have got it (Unknown), who cannot get it (a refusal the error catalog marks permanent for the recipient:
+/// 131050, 131021) and who should not be tried yet (131049, 134101: the catalog's wait); the send window defers who
+/// is outside it. <see cref="Campaign"/> asks it once per recipient, after the journal is claimed for the template.
 /// </summary>
-public sealed class RecipientGate
+internal sealed class RecipientGate
 {
-    /// <summary>
-    /// Refusals that a resend of the same message cannot change (Meta, "WhatsApp Cloud API error codes"): 131050, the
-    /// person stopped marketing messages from this business (only their own "resume" undoes it); 131021, the recipient
-    /// is the sending number itself. A rerun skips them unless told otherwise (-RetryFailed).
-    /// </summary>
-    public static readonly ISet<string> PermanentFailureCodes = new HashSet<string>(StringComparer.Ordinal) { "131050", "131021" };
-
     /// <summary>The ErrorCode of a result deferred because the recipient's send window is closed.</summary>
     public const string OutsideSendWindow = nameof(OutsideSendWindow);
 
@@ -67,23 +54,14 @@ public sealed class RecipientGate
 
     public RecipientGate(GateOptions options) => _options = options;
 
-    public GateDecision Decide(TemplateMessage message, CampaignIdentity campaign)
+    public GateDecision Decide(TemplateMessage message)
     {
-        var now = _options.Clock.Now;
+        var now = _options.Time.GetLocalNow();
         if (!FirstTime(message))
             return GateDecision.Settle(Result(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only.", now));
 
         var journal = _options.Journal;
-        if (journal != null)
-        {
-            try { journal.Claim(campaign); }
-            catch (JournalMismatchException ex)
-            {
-                return GateDecision.Mismatch(Result(message, SendStatus.Failed, "JournalMismatch", ex.Message, now), ex);
-            }
-        }
-
-        if (_options.Suppressed?.Invoke(message.To) is { } reason)
+        if (_options.Suppressed?.Invoke(message) is { } reason)
             return GateDecision.Settle(Result(message, SendStatus.Suppressed, "Suppressed", reason, now));
 
         if (journal != null && Journaled(journal.Lookup(message.To, message.TemplateName), message, now) is { } settled)
@@ -113,7 +91,7 @@ public sealed class RecipientGate
             case JournalState.InDoubt when !_options.RetryUnknown:
                 return GateDecision.Doubt(Result(message, SendStatus.Unknown, "InDoubt",
                     "The journal has a request to this recipient with no answer: it may have been delivered. Not resent; use -RetryUnknown to send anyway.", now));
-            case JournalState.Failed when !_options.RetryFailed && record.ErrorCode is { } code && PermanentFailureCodes.Contains(code):
+            case JournalState.Failed when !_options.RetryFailed && ApiErrorCatalog.Lookup(record.ErrorCode)?.PermanentForRecipient == true && record.ErrorCode is { } code:
                 return GateDecision.Settle(Result(message, SendStatus.Skipped, code,
                     $"An earlier run was refused with {code}, which a resend cannot change: not sent again. Use -RetryFailed to send anyway.", now));
             case JournalState.Failed when !_options.RetryFailed && record.NotBefore is { } notBefore && notBefore > now:
@@ -142,13 +120,13 @@ public sealed class RecipientGate
 }
 
 /// <summary>What the gate consults.</summary>
-public sealed class GateOptions
+internal sealed class GateOptions
 {
     public SendJournal? Journal { get; set; }
-    /// <summary>The number (digits) → why it is suppressed, or null. Marketing sends only: the caller leaves it null otherwise.</summary>
-    public Func<string, string?>? Suppressed { get; set; }
+    /// <summary>The message → why its recipient is suppressed, or null (the suppression policy decides which sends it holds back).</summary>
+    public Func<TemplateMessage, string?>? Suppressed { get; set; }
     public SendWindow? Window { get; set; }
-    public Clock Clock { get; set; } = Clock.System;
+    public TimeProvider Time { get; set; } = TimeProvider.System;
     public bool RetryUnknown { get; set; }
     public bool RetryFailed { get; set; }
 }

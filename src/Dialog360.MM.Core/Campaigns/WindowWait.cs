@@ -8,7 +8,7 @@ namespace Dialog360.MM.Core.Campaigns;
 /// -WaitForWindow: recipients whose send window opens before <see cref="Until"/> are kept instead of deferred, and
 /// handed back, in the order their windows open, once the time has come. Those whose window opens later stay Deferred.
 /// </summary>
-public sealed class WindowWait
+internal sealed class WindowWait
 {
     private readonly List<(DateTimeOffset Opening, TemplateMessage Message, string Input)> _held = new();
     private bool _sorted;

@@ -242,6 +242,14 @@ public sealed class FileLockedException : IOException
         Holder = holder;
     }
 
+    /// <summary>The same refusal with a sentence more: what the caller knows of what to do, or of what was not done.</summary>
+    public FileLockedException(FileLockedException cause, string more)
+        : base(cause.Message + " " + more, cause)
+    {
+        Path = cause.Path;
+        Holder = cause.Holder;
+    }
+
     public string Path { get; }
     public LockHolder? Holder { get; }
 }

@@ -40,6 +40,12 @@ public sealed class TemplateMessage
         CallbackData = ValidateCallbackData(callbackData);
     }
 
+    public TemplateMessage(string to, MessageContent content)
+        : this(to, content.TemplateName, content.LanguageCode, content.BodyParameters, content.ActivitySharing,
+            content.HeaderParameters, content.Buttons, content.RawComponents, content.ProductPolicy, content.CallbackData)
+    {
+    }
+
     /// <summary>Digits only, international format.</summary>
     public string To { get; }
     public string TemplateName { get; }

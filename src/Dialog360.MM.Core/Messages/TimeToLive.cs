@@ -21,4 +21,14 @@ public static class TimeToLive
                 $"{field} {ttl} has a fraction of a second: the API takes whole seconds.");
         return checked((int)(ttl.Ticks / TimeSpan.TicksPerSecond));
     }
+
+    /// <summary>A send takes no time-to-live: Meta reads it from the template, and the send payload has no such field.</summary>
+    public static void RefuseOnSend(TimeSpan? ttl)
+    {
+        if (ttl is null) return;
+        throw new MessageValidationException("TimeToLive", ValidationReason.TimeToLiveOnTemplate,
+            "-TimeToLive is no longer sent with each message: Meta takes a marketing message's time-to-live from its template " +
+            "(message_send_ttl_seconds), and its send payload has no such field. Set it on the template: " +
+            "New-MMTemplate -Name <name> ... -TimeToLive (New-TimeSpan -Days 1), then send without -TimeToLive.");
+    }
 }

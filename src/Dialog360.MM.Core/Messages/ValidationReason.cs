@@ -16,6 +16,7 @@ public static class ValidationReason
     public const string CallbackDataTooLong = nameof(CallbackDataTooLong);
     public const string TimeToLiveOutOfRange = nameof(TimeToLiveOutOfRange);
     public const string TimeToLiveNotWholeSeconds = nameof(TimeToLiveNotWholeSeconds);
+    public const string TimeToLiveOnTemplate = nameof(TimeToLiveOnTemplate);
     public const string InvalidBodyParameter = nameof(InvalidBodyParameter);
     public const string InvalidHeaderParameter = nameof(InvalidHeaderParameter);
     public const string InvalidButtonParameter = nameof(InvalidButtonParameter);

@@ -28,9 +28,9 @@ public static class OnboardingProbe
         "(the 'Accept MM API terms' banner) or in WhatsApp Manager (Alerts: 'Accept terms to get started'). The acceptance covers " +
         "every WABA of that Business Manager; a client with several Business Managers repeats it for each.";
 
-    public static async Task<MMOnboardingStatus> CheckAsync(ApiClient client, string account, CancellationToken cancellationToken)
+    public static async Task<MMOnboardingStatus> CheckAsync(ApiClient client, string account, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var status = new MMOnboardingStatus { Account = account, CheckedAt = DateTimeOffset.Now };
+        var status = new MMOnboardingStatus { Account = account, CheckedAt = (time ?? TimeProvider.System).GetLocalNow() };
         try
         {
             await client.SendTemplateAsync(new TemplateMessage(ProbeRecipient, ProbeTemplate), SendRoute.MarketingMessages, cancellationToken)

@@ -5,8 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Dialog360.MM.Core.Files;
 
-using Dialog360.MM.Core.Campaigns;
-
 namespace Dialog360.MM.Core.State;
 
 /// <summary>
@@ -26,14 +24,16 @@ public sealed class SendJournal : IDisposable
     private readonly object _gate = new();
     private readonly FileLock _lock;
     private readonly Stream? _file;
+    private readonly TimeProvider _time;
     private readonly Dictionary<string, JournalRecord> _states = new(StringComparer.Ordinal);
     private CampaignIdentity? _campaign;
     private bool _hasEntries;
 
-    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend)
+    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend, TimeProvider time)
     {
         Path = path;
         _lock = held;
+        _time = time;
         if (File.Exists(path)) Load(path);
         if (openAppend is null) return; // read-only (-WhatIf): nothing is written
         _file = openAppend(path);
@@ -58,14 +58,14 @@ public sealed class SendJournal : IDisposable
     /// <summary>Takes the journal for this run, then reads it.</summary>
     /// <exception cref="FileLockedException">Another run holds it.</exception>
     /// <exception cref="JournalException">A line has the wrong shape.</exception>
-    public static SendJournal Open(string path, bool readOnly = false) =>
-        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096));
+    public static SendJournal Open(string path, bool readOnly = false, TimeProvider? time = null) =>
+        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096), time);
 
     /// <summary>Tests give a stream that fails the way a full disk does.</summary>
-    internal static SendJournal Open(string path, Func<string, Stream>? openAppend)
+    internal static SendJournal Open(string path, Func<string, Stream>? openAppend, TimeProvider? time = null)
     {
         var held = FileLock.Acquire(path, Purpose);
-        try { return new SendJournal(path, held, openAppend); }
+        try { return new SendJournal(path, held, openAppend, time ?? TimeProvider.System); }
         catch
         {
             held.Dispose();
@@ -138,7 +138,7 @@ public sealed class SendJournal : IDisposable
     }
 
     /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
-    public void WriteOutcome(MMSendResult result)
+    public void WriteOutcome(JournalOutcome result)
     {
         lock (_gate)
         {
@@ -146,7 +146,7 @@ public sealed class SendJournal : IDisposable
             {
                 w.WriteString("kind", "outcome");
                 w.WriteString("to", result.To);
-                w.WriteString("status", result.Status.ToString());
+                w.WriteString("status", result.Status);
                 if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
                 w.WriteString("templateName", result.TemplateName);
                 if (result.CallbackData != null) w.WriteString("callbackData", result.CallbackData);
@@ -155,7 +155,7 @@ public sealed class SendJournal : IDisposable
                 if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
                 w.WriteNumber("attempts", result.Attempts);
             });
-            _states[Key(result.To, result.TemplateName)] = new JournalRecord(StateFor(result.Status.ToString()), result.ErrorCode, result.NotBefore);
+            _states[Key(result.To, result.TemplateName)] = new JournalRecord(StateFor(result.Status), result.ErrorCode, result.NotBefore);
         }
     }
 
@@ -168,7 +168,7 @@ public sealed class SendJournal : IDisposable
         {
             w.WriteStartObject();
             body(w);
-            w.WriteString("time", DateTimeOffset.UtcNow);
+            w.WriteString("time", _time.GetUtcNow());
             w.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
@@ -273,6 +273,20 @@ public sealed class SendJournal : IDisposable
         lock (_gate) _file?.Dispose();
         _lock.Dispose();
     }
+}
+
+/// <summary>An outcome line: what a request to one recipient ended as (Status: Accepted, Failed, Unknown, …).</summary>
+public sealed class JournalOutcome
+{
+    public string To { get; set; } = string.Empty;
+    public string TemplateName { get; set; } = string.Empty;
+    public string Status { get; set; } = string.Empty;
+    public string? MessageId { get; set; }
+    public string? CallbackData { get; set; }
+    public string? MessageStatus { get; set; }
+    public string? ErrorCode { get; set; }
+    public DateTimeOffset? NotBefore { get; set; }
+    public int Attempts { get; set; }
 }
 
 /// <summary>What the journal knows of a recipient and template.</summary>

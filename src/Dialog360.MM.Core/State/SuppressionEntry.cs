@@ -1,5 +1,5 @@
 using System;
-using Dialog360.MM.Core.Campaigns;
+using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Webhooks;
 
@@ -44,40 +44,27 @@ public sealed class SuppressionEntry
     public static SuppressionEntry Unsuppress(string phone, string? reason, string source, DateTimeOffset time) =>
         new(SuppressionAction.Remove, phone, reason, source, time);
 
-    /// <summary>Meta's answer or failed status for a person who stopped marketing messages from the business.</summary>
-    public const int StoppedMarketingErrorCode = 131050;
-
     /// <summary>
-    /// What a webhook event says about the list: a marketing "stop" (user_preferences) or a failed status with
-    /// 131050 adds the number, a marketing "resume" removes it; anything else is null. The time is the event's own,
-    /// the source its file and line ("events.jsonl:12"), or "webhook" for an event that was not read from a file.
+    /// What a webhook event says about the list: a marketing "stop" (user_preferences) or a failed status whose code
+    /// means the person stopped marketing messages (131050, the error catalog's OptsOut) adds the number, a marketing
+    /// "resume" removes it; anything else is null. The time is the event's own (<paramref name="now"/> for an event
+    /// without one), the source its file and line ("events.jsonl:12"), or "webhook" for an event not read from a file.
     /// </summary>
     /// <exception cref="MessageValidationException">The event's wa_id or recipient_id is not an international number.</exception>
-    public static SuppressionEntry? FromWebhook(MMWebhookEvent e)
+    public static SuppressionEntry? FromWebhook(MMWebhookEvent e, DateTimeOffset now)
     {
         var source = e.Source is null ? "webhook" : $"{e.Source}:{e.Line}";
         switch (e)
         {
             case MMUserPreferenceEvent p when p.Category == "marketing_messages" && p.WaId != null && (p.Value == "stop" || p.Value == "resume"):
                 return new SuppressionEntry(p.Value == "stop" ? SuppressionAction.Add : SuppressionAction.Remove,
-                    p.WaId, p.Value, source, p.Timestamp ?? DateTimeOffset.UtcNow);
-            case MMStatusEvent s when s.Status == "failed" && s.ErrorCode == StoppedMarketingErrorCode && s.RecipientId != null:
-                return new SuppressionEntry(SuppressionAction.Add, s.RecipientId, "131050", source, s.Timestamp ?? DateTimeOffset.UtcNow);
+                    p.WaId, p.Value, source, p.Timestamp ?? now);
+            case MMStatusEvent s when s.Status == "failed" && ApiErrorCatalog.Lookup(s.ErrorCode)?.OptsOut == true && s.RecipientId != null:
+                return new SuppressionEntry(SuppressionAction.Add, s.RecipientId, s.ErrorCode!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), source, s.Timestamp ?? now);
             default:
                 return null;
         }
     }
-
-    /// <summary>
-    /// A send the API refused with 131050 (the person stopped marketing messages) as an add, with source
-    /// "Send-MarketingMessage &lt;template&gt;" and the time of the result; also a rerun's Skipped result that the
-    /// journal's earlier 131050 settled. Null for any other result.
-    /// </summary>
-    /// <exception cref="MessageValidationException">The result's number is not an international number.</exception>
-    public static SuppressionEntry? FromSendResult(MMSendResult result) =>
-        result.Status is SendStatus.Failed or SendStatus.Skipped && result.ErrorCode == "131050"
-            ? new SuppressionEntry(SuppressionAction.Add, result.To, "131050", "Send-MarketingMessage " + result.TemplateName, result.SentAt)
-            : null;
 
     public SuppressionAction Action { get; }
 

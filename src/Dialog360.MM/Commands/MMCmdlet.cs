@@ -22,12 +22,20 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
 
     internal ModuleSession ModuleSession => Session.ModuleSession.Current;
 
+    /// <summary>The one source of time for what a cmdlet decides or stamps.</summary>
+    protected static TimeProvider Time => TimeProvider.System;
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>-WhatIf given, or $WhatIfPreference set: ShouldProcess answers no, and nothing may change.</summary>
     protected bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
         ? ((SwitchParameter)w).IsPresent
         : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
+
+    /// <summary>-Verbose given, or $VerbosePreference set to show verbose lines: worth building them.</summary>
+    protected bool IsVerbose => MyInvocation.BoundParameters.TryGetValue("Verbose", out var v)
+        ? ((SwitchParameter)v).IsPresent
+        : GetVariableValue("VerbosePreference") is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
 
     /// <summary>Waits for an API call on the pipeline thread; a cancelled wait ends the pipeline as Ctrl+C should.</summary>
     protected T Wait<T>(Task<T> task)
@@ -50,8 +58,7 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
         {
             if (session.DefaultName != null && session.TryGet(session.DefaultName, out var def)) return def;
             ThrowTerminatingError(ErrorRecords.Create(
-                ErrorIds.AccountNotConnected, new InvalidOperationException("No account is connected in this session: run Connect-MMAccount first (e.g. Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key'))."), null,
-                "Run Connect-MMAccount. Each runspace (ForEach-Object -Parallel, thread jobs) connects on its own."));
+                ErrorIds.AccountNotConnected, new InvalidOperationException("No account is connected in this session: run Connect-MMAccount first (e.g. Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key'))."), null));
         }
         if (session.TryGet(name!, out var account)) return account;
         ThrowTerminatingError(ErrorRecords.Create(

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
+using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 
 namespace Dialog360.MM.Errors;
@@ -85,29 +86,29 @@ public static class ErrorIds
     public static readonly ErrorId TemplateNotApproved = Validation(ValidationReason.TemplateNotApproved, "Wait for Meta's review, or pick an approved template.");
     public static readonly ErrorId TemplateNotMarketing = Validation(ValidationReason.TemplateNotMarketing, "Pick a MARKETING template, or send this one with -UseCloudApi.");
     public static readonly ErrorId BodyParameterCountMismatch = Validation(ValidationReason.BodyParameterCountMismatch, "Give exactly as many body values as the template has placeholders.");
-    public static readonly ErrorId TemplateCheckFailed = new(nameof(TemplateCheckFailed), ErrorCategory.ResourceUnavailable,
+    public static readonly ErrorId TemplateCheckFailed = new(CampaignReason.TemplateCheckFailed, ErrorCategory.ResourceUnavailable,
         "Use -SkipTemplateCheck if this key cannot list templates.");
 
     // Sending: the journal and the run
-    public static readonly ErrorId JournalUnavailable = new(nameof(JournalUnavailable), ErrorCategory.OpenError,
-        "Give a -JournalPath in a folder you can write to; the journal is appended to, never rewritten.");
+    public static readonly ErrorId JournalUnavailable = new(CampaignReason.JournalUnavailable, ErrorCategory.OpenError,
+        "Give a -JournalPath in a folder you can write to, or free disk space, then run the same command again: what was journaled is skipped. Restore a damaged journal from a backup; a new -JournalPath would send again to everyone the old one recorded.");
     /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
-    public static readonly ErrorId SendInDoubt = new(nameof(SendInDoubt), ErrorCategory.OperationStopped,
+    public static readonly ErrorId SendInDoubt = new(CampaignReason.SendInDoubt, ErrorCategory.OperationStopped,
         "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived.");
-    public static readonly ErrorId SendStopped = new(nameof(SendStopped), ErrorCategory.OperationStopped,
+    public static readonly ErrorId SendStopped = new(CampaignReason.SendStopped, ErrorCategory.OperationStopped,
         "Run the same command again with the same -JournalPath: recipients already accepted are skipped.");
     /// <summary>Another run (this process or another, named in the message) holds the journal.</summary>
-    public static readonly ErrorId JournalInUse = new(nameof(JournalInUse), ErrorCategory.ResourceBusy,
+    public static readonly ErrorId JournalInUse = new(CampaignReason.JournalInUse, ErrorCategory.ResourceBusy,
         "Wait for that run to end, or stop it; two runs on one journal would message the same people twice. A killed run releases the journal by itself.");
     /// <summary>The journal belongs to another campaign (template, language, route or account).</summary>
-    public static readonly ErrorId JournalMismatch = new(nameof(JournalMismatch), ErrorCategory.InvalidArgument,
+    public static readonly ErrorId JournalMismatch = new(CampaignReason.JournalMismatch, ErrorCategory.InvalidArgument,
         "Give this campaign a -JournalPath of its own: one journal per template, language, route and account.");
     /// <summary>A worker of the send engine ended unexpectedly: a defect, reported instead of waiting forever.</summary>
-    public static readonly ErrorId SendEngineFailed = new(nameof(SendEngineFailed), ErrorCategory.NotSpecified,
+    public static readonly ErrorId SendEngineFailed = new(CampaignReason.SendEngineFailed, ErrorCategory.NotSpecified,
         "Run the same command again with the journal: what was sent is skipped. Please report this with the error's details.");
 
     /// <summary>Send-MarketingMessage -TimeToLive, retired: time-to-live is set on the template (New-MMTemplate -TimeToLive).</summary>
-    public static readonly ErrorId TimeToLiveOnTemplate = new(nameof(TimeToLiveOnTemplate), ErrorCategory.InvalidArgument,
+    public static readonly ErrorId TimeToLiveOnTemplate = Validation(ValidationReason.TimeToLiveOnTemplate,
         "Set the time-to-live on the template: New-MMTemplate -TimeToLive. Leave -TimeToLive off Send-MarketingMessage.");
 
     // Sending: send windows (ids shared with Core's ValidationReason)
@@ -152,7 +153,7 @@ public static class ErrorIds
 
     // Opt-outs: the suppression list
     /// <summary>No suppression list is named, its folder is missing, or its file cannot be read or written.</summary>
-    public static readonly ErrorId SuppressionListUnavailable = new(nameof(SuppressionListUnavailable), ErrorCategory.ResourceUnavailable,
+    public static readonly ErrorId SuppressionListUnavailable = new(CampaignReason.SuppressionListUnavailable, ErrorCategory.ResourceUnavailable,
         "Give -Path (or Connect-MMAccount -SuppressionPath) a file in an existing folder that can be read and written.");
     /// <summary>Another writer held the suppression list for longer than the few seconds a batch waits.</summary>
     public static readonly ErrorId SuppressionListInUse = new(nameof(SuppressionListInUse), ErrorCategory.ResourceBusy,
@@ -187,12 +188,13 @@ public static class ErrorIds
         .Select(f => (ErrorId)f.GetValue(null)!)
         .ToList();
 
-    private static readonly Dictionary<string, ErrorId> ByReason = All.ToDictionary(e => e.Id, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ErrorId> ById = All.ToDictionary(e => e.Id, StringComparer.Ordinal);
 
-    /// <summary>The entry for a Core validation cause; every <see cref="ValidationReason"/> has one (ErrorContractTests).</summary>
-    internal static ErrorId ForValidation(string reason) =>
-        ByReason.TryGetValue(reason, out var id) ? id
-            : throw new InvalidOperationException($"ValidationReason '{reason}' has no entry in ErrorIds.");
+    /// <summary>The entry for a reason Core gives: a <see cref="ValidationReason"/> or a <see cref="CampaignReason"/>;
+    /// every one of them has an entry (ErrorContractTests).</summary>
+    internal static ErrorId ForReason(string reason) =>
+        ById.TryGetValue(reason, out var id) ? id
+            : throw new InvalidOperationException($"The reason '{reason}' has no entry in ErrorIds.");
 
     /// <summary>A member of the <see cref="ApiError"/> family: "ApiError131050".</summary>
     internal static string ForApiCode(int code) => "ApiError" + code.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Webhooks;
 
@@ -10,17 +11,22 @@ namespace Dialog360.MM.Errors;
 internal static class ErrorRecords
 {
     /// <summary>
-    /// The record for one catalog entry: its id and category, and its recommended action unless a more specific
-    /// one is given. The ErrorId parameter type keeps ids out of strings built at the call site.
+    /// The record for one catalog entry: its id, category and recommended action, all from the catalog; what is
+    /// particular to this case belongs in the exception's message. The ErrorId parameter type keeps ids out of strings
+    /// built at the call site.
     /// </summary>
-    public static ErrorRecord Create(ErrorId id, Exception exception, object? target, string? recommendedAction = null)
+    public static ErrorRecord Create(ErrorId id, Exception exception, object? target)
     {
         if (id == ErrorIds.ApiError || id == ErrorIds.ApiHttp) throw new ArgumentException("A family id is written by FromApi only.", nameof(id));
         return new ErrorRecord(exception, id.Id, id.Category, target)
         {
-            ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction ?? id.RecommendedAction },
+            ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = id.RecommendedAction },
         };
     }
+
+    /// <summary>The record for an error Core reports with a reason (<see cref="CampaignReason"/>, <see cref="ValidationReason"/>).</summary>
+    public static ErrorRecord ForReason(string reason, Exception exception, object? target) =>
+        reason == CampaignReason.ApiRefused ? FromApiFailure(exception, target) : Create(ErrorIds.ForReason(reason), exception, target);
 
     public static ErrorRecord FromApi(ApiException ex, object? target)
     {
@@ -52,7 +58,7 @@ internal static class ErrorRecords
     public static bool IsApiFailure(Exception ex) => ex is ApiException || ex is ApiTransportException;
 
     public static ErrorRecord FromValidation(MessageValidationException ex, object? target) =>
-        Create(ErrorIds.ForValidation(ex.Reason), ex, target);
+        Create(ErrorIds.ForReason(ex.Reason), ex, target);
 
     /// <summary>A delivery in a webhook file or string that could not be read; the rest of it was.</summary>
     public static ErrorRecord FromWebhookRead(WebhookReadError error, object target) => Create(error.Problem switch

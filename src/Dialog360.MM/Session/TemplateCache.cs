@@ -15,15 +15,20 @@ internal sealed class TemplateCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private readonly ApiClient _client;
+    private readonly TimeProvider _time;
     private readonly object _gate = new();
     private IReadOnlyList<MMTemplate>? _templates;
-    private DateTime _fetchedAt;
+    private long _fetchedAt;
 
-    public TemplateCache(ApiClient client) => _client = client;
+    public TemplateCache(ApiClient client, TimeProvider? time = null)
+    {
+        _client = client;
+        _time = time ?? TimeProvider.System;
+    }
 
     public IReadOnlyList<MMTemplate>? Cached
     {
-        get { lock (_gate) return _templates != null && DateTime.UtcNow - _fetchedAt < Lifetime ? _templates : null; }
+        get { lock (_gate) return _templates != null && _time.GetElapsedTime(_fetchedAt) < Lifetime ? _templates : null; }
     }
 
     /// <summary>After a template was created or deleted: the next read lists afresh, so the pre-send check and completion see it.</summary>
@@ -39,7 +44,7 @@ internal sealed class TemplateCache
         lock (_gate)
         {
             _templates = fresh;
-            _fetchedAt = DateTime.UtcNow;
+            _fetchedAt = _time.GetTimestamp();
         }
         return fresh;
     }

@@ -64,7 +64,7 @@ public sealed class CampaignFaultTests : IDisposable
 
     private List<CampaignOutcome> Run(IEnumerable<string> numbers, CampaignOptions? options = null, SendJournal? journal = null)
     {
-        using var runner = new CampaignRunner(_client, options ?? Fast, journal, CancellationToken.None);
+        using var runner = new RunnerProbe(_client, options ?? Fast, journal, CancellationToken.None);
         foreach (var n in numbers)
             if (!runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, Bound)) break; // a stopped run takes no more
         runner.Complete();
@@ -139,7 +139,7 @@ public sealed class CampaignFaultTests : IDisposable
         var intents = new ConcurrentBag<string>();
         using var journal = SendJournal.Open(_journalPath, _ => new CountdownStream(allowedWrites: 6, intents));
         var numbers = Enumerable.Range(1, 50).Select(i => $"4479110002{i:D2}").ToList();
-        using var runner = new CampaignRunner(_client, Fast, journal, CancellationToken.None);
+        using var runner = new RunnerProbe(_client, Fast, journal, CancellationToken.None);
         var queued = numbers.TakeWhile(n => runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, TimeSpan.FromSeconds(2))).Count();
         runner.Complete();
         Assert.True(runner.WaitForAll(Bound), "the run did not end");
@@ -155,7 +155,7 @@ public sealed class CampaignFaultTests : IDisposable
         // The account's client disposed mid-run (Disconnect-MMAccount in another runspace): every later send throws
         // ObjectDisposedException, which no retry rule knows. Each message still gets one outcome, and the run ends.
         var numbers = Enumerable.Range(1, 60).Select(i => $"4479110004{i:D2}").ToList();
-        using var runner = new CampaignRunner(_client, new CampaignOptions { MessagesPerSecond = 200, ThrottleLimit = 4 }, null, CancellationToken.None);
+        using var runner = new RunnerProbe(_client, new CampaignOptions { MessagesPerSecond = 200, ThrottleLimit = 4 }, null, CancellationToken.None);
         foreach (var n in numbers) Assert.True(runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, Bound));
         runner.Complete();
         Assert.True(SpinWait.SpinUntil(() => runner.Completed >= 5, Bound));
@@ -175,7 +175,7 @@ public sealed class CampaignFaultTests : IDisposable
         var numbers = Enumerable.Range(1, 5).Select(i => $"4479110003{i:D2}").ToList();
         using (var journal = SendJournal.Open(_journalPath))
         {
-            using var runner = new CampaignRunner(_client, new CampaignOptions { MessagesPerSecond = 0.5, ThrottleLimit = 8 }, journal, CancellationToken.None);
+            using var runner = new RunnerProbe(_client, new CampaignOptions { MessagesPerSecond = 0.5, ThrottleLimit = 8 }, journal, CancellationToken.None);
             foreach (var n in numbers) Assert.True(runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, Bound));
             // The first slot is now; the next is two seconds later: stop once the first request has arrived.
             Assert.True(SpinWait.SpinUntil(() => !_requests.IsEmpty, Bound), "the first request never arrived");
@@ -203,14 +203,14 @@ public sealed class CampaignFaultTests : IDisposable
     }
 
     [Theory]
-    [InlineData(429, FailureDecision.Retry)]
-    [InlineData(503, FailureDecision.Retry)]
-    [InlineData(500, FailureDecision.InDoubt)]
-    [InlineData(502, FailureDecision.InDoubt)]
-    [InlineData(504, FailureDecision.InDoubt)]
-    [InlineData(400, FailureDecision.Fail)]
-    public void Failures_are_classified_by_whether_the_message_can_have_been_delivered(int status, FailureDecision expected) =>
-        Assert.Equal(expected, RetryPolicy.Classify(new ApiException(status, null, "m")));
+    [InlineData(429, "Retry")]
+    [InlineData(503, "Retry")]
+    [InlineData(500, "InDoubt")]
+    [InlineData(502, "InDoubt")]
+    [InlineData(504, "InDoubt")]
+    [InlineData(400, "Fail")]
+    public void Failures_are_classified_by_whether_the_message_can_have_been_delivered(int status, string expected) =>
+        Assert.Equal(Enum.Parse<FailureDecision>(expected), RetryPolicy.Classify(new ApiException(status, null, "m")));
 
     [Fact]
     public void Transport_failures_are_retried_only_when_the_request_never_left()

@@ -29,7 +29,7 @@ public sealed class CampaignRunnerTests : IDisposable
 
     private List<CampaignOutcome> Run(IEnumerable<string> numbers, CampaignOptions? options = null, SendJournal? journal = null)
     {
-        using var runner = new CampaignRunner(_client, options ?? new CampaignOptions { MessagesPerSecond = 1000, RetryBaseDelay = TimeSpan.FromMilliseconds(10) }, journal, CancellationToken.None);
+        using var runner = new RunnerProbe(_client, options ?? new CampaignOptions { MessagesPerSecond = 1000, RetryBaseDelay = TimeSpan.FromMilliseconds(10) }, journal, CancellationToken.None);
         foreach (var n in numbers) Assert.True(runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, TimeSpan.FromSeconds(10)));
         runner.Complete();
         Assert.True(runner.WaitForAll(TimeSpan.FromSeconds(30)));
@@ -72,7 +72,7 @@ public sealed class CampaignRunnerTests : IDisposable
     {
         _emulator.Options.Latency = TimeSpan.FromSeconds(2);
         using var slow = new ApiClient(_emulator.BaseUri, ApiKey.FromPlainText("k"), new ApiClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
-        using var runner = new CampaignRunner(slow, new CampaignOptions { MaxRetries = 3 }, null, CancellationToken.None);
+        using var runner = new RunnerProbe(slow, new CampaignOptions { MaxRetries = 3 }, null, CancellationToken.None);
         runner.TryAdd(new TemplateMessage("447911000009", "welcome_offer"), "447911000009", TimeSpan.FromSeconds(1));
         runner.Complete();
         Assert.True(runner.WaitForAll(TimeSpan.FromSeconds(10)));

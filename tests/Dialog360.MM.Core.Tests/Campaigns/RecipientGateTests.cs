@@ -7,16 +7,9 @@ using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialog360.MM.Core.Tests.Campaigns;
-
-/// <summary>A clock the test sets.</summary>
-internal sealed class FixedClock : Clock
-{
-    public FixedClock(DateTimeOffset now) => Now = now;
-    public override DateTimeOffset Now { get; }
-    public override Task DelayUntilAsync(DateTimeOffset until, CancellationToken cancellationToken) => Task.CompletedTask;
-}
 
 public sealed class RecipientGateTests : IDisposable
 {
@@ -32,20 +25,20 @@ public sealed class RecipientGateTests : IDisposable
 
     private static TemplateMessage Message(string to) => new(to, "spring_sale");
 
-    private static MMSendResult Outcome(string to, SendStatus status, string? code = null, DateTimeOffset? notBefore = null) =>
-        new() { To = to, Status = status, TemplateName = "spring_sale", ErrorCode = code, NotBefore = notBefore, Attempts = 1 };
+    private static JournalOutcome Outcome(string to, SendStatus status, string? code = null, DateTimeOffset? notBefore = null) =>
+        new MMSendResult { To = to, Status = status, TemplateName = "spring_sale", ErrorCode = code, NotBefore = notBefore, Attempts = 1 }.ToJournal();
 
     [Fact]
     public void A_number_repeated_in_the_input_is_sent_once()
     {
-        var gate = new RecipientGate(new GateOptions { Clock = new FixedClock(Noon) });
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000001"), Spring).Verdict);
-        var again = gate.Decide(Message("447911000001"), Spring);
+        var gate = new RecipientGate(new GateOptions { Time = new FakeTimeProvider(Noon) });
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000001")).Verdict);
+        var again = gate.Decide(Message("447911000001"));
         Assert.Equal(GateVerdict.Settled, again.Verdict);
         Assert.Equal(SendStatus.Skipped, again.Result!.Status);
         Assert.Equal("Duplicate", again.Result.ErrorCode);
         // Another template to the same number is another campaign's message.
-        Assert.Equal(GateVerdict.Send, gate.Decide(new TemplateMessage("447911000001", "autumn_sale"), Spring).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(new TemplateMessage("447911000001", "autumn_sale")).Verdict);
     }
 
     [Fact]
@@ -62,45 +55,34 @@ public sealed class RecipientGateTests : IDisposable
             journal.WriteOutcome(Outcome("447911000446", SendStatus.Failed, "132000"));
         }
         using var reopened = SendJournal.Open(_path);
-        var gate = new RecipientGate(new GateOptions { Journal = reopened, Clock = new FixedClock(Noon) });
-        Assert.Equal(SendStatus.Skipped, gate.Decide(Message("447911000441"), Spring).Result!.Status);
-        Assert.Equal(GateVerdict.InDoubt, gate.Decide(Message("447911000442"), Spring).Verdict);
-        var optedOut = gate.Decide(Message("447911000443"), Spring).Result!;
+        var gate = new RecipientGate(new GateOptions { Journal = reopened, Time = new FakeTimeProvider(Noon) });
+        Assert.Equal(SendStatus.Skipped, gate.Decide(Message("447911000441")).Result!.Status);
+        Assert.Equal(GateVerdict.InDoubt, gate.Decide(Message("447911000442")).Verdict);
+        var optedOut = gate.Decide(Message("447911000443")).Result!;
         Assert.Equal(SendStatus.Skipped, optedOut.Status);
         Assert.Equal("131050", optedOut.ErrorCode);
         Assert.Contains("-RetryFailed", optedOut.ErrorMessage);
-        var capped = gate.Decide(Message("447911000444"), Spring).Result!;
+        var capped = gate.Decide(Message("447911000444")).Result!;
         Assert.Equal(SendStatus.Deferred, capped.Status);
         Assert.Equal(Noon.AddHours(20), capped.NotBefore);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000445"), Spring).Verdict);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000446"), Spring).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000445")).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000446")).Verdict);
 
-        var insistent = new RecipientGate(new GateOptions { Journal = reopened, Clock = new FixedClock(Noon), RetryUnknown = true, RetryFailed = true });
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000442"), Spring).Verdict);
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000443"), Spring).Verdict);
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000444"), Spring).Verdict);
-        Assert.Equal(SendStatus.Skipped, insistent.Decide(Message("447911000441"), Spring).Result!.Status);
-    }
-
-    [Fact]
-    public void A_row_of_another_campaign_is_refused_by_the_journal()
-    {
-        using var journal = SendJournal.Open(_path);
-        var gate = new RecipientGate(new GateOptions { Journal = journal, Clock = new FixedClock(Noon) });
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000441"), Spring).Verdict);
-        var other = gate.Decide(new TemplateMessage("447911000442", "autumn_sale"), new CampaignIdentity("autumn_sale", "en", "MarketingMessages", "****abcd"));
-        Assert.Equal(GateVerdict.JournalMismatch, other.Verdict);
-        Assert.IsType<JournalMismatchException>(other.Error);
+        var insistent = new RecipientGate(new GateOptions { Journal = reopened, Time = new FakeTimeProvider(Noon), RetryUnknown = true, RetryFailed = true });
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000442")).Verdict);
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000443")).Verdict);
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000444")).Verdict);
+        Assert.Equal(SendStatus.Skipped, insistent.Decide(Message("447911000441")).Result!.Status);
     }
 
     [Fact]
     public void A_suppressed_number_is_not_sent_and_the_reason_is_kept()
     {
-        var gate = new RecipientGate(new GateOptions { Clock = new FixedClock(Noon), Suppressed = to => to == "447911000441" ? "stop (webhook, 2026-11-20)" : null });
-        var result = gate.Decide(Message("447911000441"), Spring).Result!;
+        var gate = new RecipientGate(new GateOptions { Time = new FakeTimeProvider(Noon), Suppressed = m => m.To == "447911000441" ? "stop (webhook, 2026-11-20)" : null });
+        var result = gate.Decide(Message("447911000441")).Result!;
         Assert.Equal(SendStatus.Suppressed, result.Status);
         Assert.Equal("stop (webhook, 2026-11-20)", result.ErrorMessage);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000442"), Spring).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000442")).Verdict);
     }
 
     [Fact]
@@ -110,16 +92,16 @@ public sealed class RecipientGateTests : IDisposable
         var night = new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero); // 03:00 in London (GMT in November)
         using (var journal = SendJournal.Open(_path))
         {
-            var gate = new RecipientGate(new GateOptions { Journal = journal, Window = window, Clock = new FixedClock(night) });
-            var deferred = gate.Decide(Message("447911000001"), Spring).Result!;
+            var gate = new RecipientGate(new GateOptions { Journal = journal, Window = window, Time = new FakeTimeProvider(night) });
+            var deferred = gate.Decide(Message("447911000001")).Result!;
             Assert.Equal(SendStatus.Deferred, deferred.Status);
             Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), deferred.NotBefore);
         }
         Assert.Contains("\"kind\":\"deferred\",\"to\":\"447911000001\"", File.ReadAllText(_path));
         using var reopened = SendJournal.Open(_path);
         // The scheduled task's next run, once the window is open, sends it.
-        var morning = new RecipientGate(new GateOptions { Journal = reopened, Window = window, Clock = new FixedClock(night.AddHours(7)) });
-        Assert.Equal(GateVerdict.Send, morning.Decide(Message("447911000001"), Spring).Verdict);
+        var morning = new RecipientGate(new GateOptions { Journal = reopened, Window = window, Time = new FakeTimeProvider(night.AddHours(7)) });
+        Assert.Equal(GateVerdict.Send, morning.Decide(Message("447911000001")).Verdict);
     }
 
     [Fact]

@@ -4,13 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Core.Tests.Errors;
 
 /// <summary>
-/// The ErrorId contract (issue 12): the catalog in ErrorIds.cs, the code that writes errors, and the two documents
+/// The ErrorId contract: the catalog in ErrorIds.cs, the code that writes errors, and the two documents
 /// that list them (README, about_Dialog360.MM) must agree. Reads only files inside the repository.
 /// </summary>
 public sealed class ErrorContractTests
@@ -61,6 +62,17 @@ public sealed class ErrorContractTests
         Assert.Equal(Catalog().OrderBy(p => p.Key), ReadmeIds().OrderBy(p => p.Key));
 
     [Fact]
+    public void The_README_gives_each_id_the_catalogs_recommended_action()
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var actions = Regex.Matches(text, @"^\| `([^`]+)` \| [^|]+? \| (.*) \|$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+        foreach (var id in ErrorIds.All)
+            Assert.True(actions.TryGetValue(id.Id, out var action) && action == id.RecommendedAction,
+                $"README.md's row for {id.Id} does not give the catalog's recommended action: {id.RecommendedAction}");
+    }
+
+    [Fact]
     public void About_Dialog360_MM_lists_every_id_the_code_can_write_with_its_category_and_no_other() =>
         Assert.Equal(Catalog().OrderBy(p => p.Key), AboutIds().OrderBy(p => p.Key));
 
@@ -84,12 +96,33 @@ public sealed class ErrorContractTests
             Assert.True(ids.ContainsKey((string)f.GetRawConstantValue()!), $"ValidationReason.{f.Name} has no entry in ErrorIds.");
     }
 
+    [Fact]
+    public void Every_reason_a_campaign_gives_is_a_catalog_entry()
+    {
+        var ids = Catalog();
+        foreach (var f in typeof(CampaignReason).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name != nameof(CampaignReason.ApiRefused)))
+            Assert.True(ids.ContainsKey((string)f.GetRawConstantValue()!), $"CampaignReason.{f.Name} has no entry in ErrorIds.");
+    }
+
+    /// <summary>What users read under RecommendedAction is the catalog's, as README and about_ show it: a call site
+    /// says what is particular to its case in the message, never with advice of its own.</summary>
+    [Fact]
+    public void Recommended_actions_come_only_from_the_catalog()
+    {
+        var create = typeof(ErrorRecords).GetMethod(nameof(ErrorRecords.Create), BindingFlags.Public | BindingFlags.Static)!;
+        Assert.Equal(new[] { typeof(ErrorId), typeof(Exception), typeof(object) }, create.GetParameters().Select(p => p.ParameterType));
+        foreach (var (path, text) in Sources().Where(s => !s.Path.EndsWith("Errors/ErrorRecords.cs", StringComparison.Ordinal)
+                                                          && !s.Path.EndsWith("Errors/ErrorIds.cs", StringComparison.Ordinal)))
+            Assert.False(Regex.IsMatch(text, @"RecommendedAction\s*="), $"{path} sets a RecommendedAction of its own.");
+    }
+
     /// <summary>An entry nothing writes would be documented but never emitted.</summary>
     [Fact]
     public void Every_entry_is_written_somewhere()
     {
         var sources = Sources().Where(s => !s.Path.EndsWith("Errors/ErrorIds.cs", StringComparison.Ordinal)
-                                           && !s.Path.EndsWith("Messages/ValidationReason.cs", StringComparison.Ordinal)).ToList();
+                                           && !s.Path.EndsWith("Messages/ValidationReason.cs", StringComparison.Ordinal)
+                                           && !s.Path.EndsWith("Campaigns/CampaignEvent.cs", StringComparison.Ordinal)).ToList();
         bool Used(string token) => sources.Any(s => Regex.IsMatch(s.Text, Regex.Escape(token) + @"\b"));
         foreach (var field in typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(ErrorId)))
         {
@@ -97,7 +130,7 @@ public sealed class ErrorContractTests
             {
                 nameof(ErrorIds.ApiError) => Used("ErrorIds.ForApiCode"),
                 nameof(ErrorIds.ApiHttp) => Used("ErrorIds.ForHttpStatus"),
-                _ => Used("ErrorIds." + field.Name) || Used("ValidationReason." + field.Name),
+                _ => Used("ErrorIds." + field.Name) || Used("ValidationReason." + field.Name) || Used("CampaignReason." + field.Name),
             };
             Assert.True(used, $"ErrorIds.{field.Name} is documented but nothing writes it.");
         }

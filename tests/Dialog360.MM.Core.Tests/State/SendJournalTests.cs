@@ -17,8 +17,8 @@ public sealed class SendJournalTests : IDisposable
 
     private static readonly CampaignIdentity Spring = new("spring_sale", "en", "MarketingMessages", "****abcd");
 
-    private static MMSendResult Result(string to, SendStatus status, string? id = null) =>
-        new() { To = to, Status = status, MessageId = id, TemplateName = "spring_sale", CallbackData = "spring", Attempts = 1 };
+    private static JournalOutcome Result(string to, SendStatus status, string? id = null) =>
+        new MMSendResult { To = to, Status = status, MessageId = id, TemplateName = "spring_sale", CallbackData = "spring", Attempts = 1 }.ToJournal();
 
     [Fact]
     public void A_reopened_journal_knows_accepted_failed_and_in_doubt_recipients()

@@ -226,7 +226,7 @@ public sealed class SuppressionListTests : IDisposable
         var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "webhooks", "optouts.jsonl");
         using var stream = File.OpenRead(fixture);
         var entries = Dialog360.MM.Core.Webhooks.WebhookReader.Read(stream, "optouts.jsonl", _ => throw new InvalidOperationException("unexpected read error"))
-            .Select(SuppressionEntry.FromWebhook).Where(e => e != null).Select(e => e!).ToList();
+            .Select(e => SuppressionEntry.FromWebhook(e, T0)).Where(e => e != null).Select(e => e!).ToList();
         Assert.Equal(
             new[] { "add 447700900001 stop optouts.jsonl:1", "add 447700900002 131050 optouts.jsonl:2", "remove 447700900004 resume optouts.jsonl:4",
                     "add 447700900004 stop optouts.jsonl:5", "add 447700900006 stop optouts.jsonl:7" },
@@ -242,16 +242,16 @@ public sealed class SuppressionListTests : IDisposable
     public void Only_a_send_refused_with_131050_becomes_an_entry()
     {
         var refused = Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131050", "stopped", null, T0);
-        var entry = SuppressionEntry.FromSendResult(refused)!;
+        var entry = Dialog360.MM.Core.Campaigns.SuppressionPolicy.Learned(refused)!;
         Assert.Equal((SuppressionAction.Add, "447911123456", "131050", "Send-MarketingMessage spring_sale", T0),
             (entry.Action, entry.Phone, entry.Reason, entry.Source, entry.Time));
         var skippedOnRerun = Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131050", "refused earlier", null, T0,
             Dialog360.MM.Core.Campaigns.SendStatus.Skipped);
-        Assert.Equal("131050", SuppressionEntry.FromSendResult(skippedOnRerun)!.Reason);
-        Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131049", "limit", null, T0)));
-        Assert.Null(SuppressionEntry.FromSendResult(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "Duplicate", "twice", null, T0,
+        Assert.Equal("131050", Dialog360.MM.Core.Campaigns.SuppressionPolicy.Learned(skippedOnRerun)!.Reason);
+        Assert.Null(Dialog360.MM.Core.Campaigns.SuppressionPolicy.Learned(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "131049", "limit", null, T0)));
+        Assert.Null(Dialog360.MM.Core.Campaigns.SuppressionPolicy.Learned(Dialog360.MM.Core.Campaigns.MMSendResult.Failed("447911123456", "spring_sale", "Duplicate", "twice", null, T0,
             Dialog360.MM.Core.Campaigns.SendStatus.Skipped)));
-        Assert.Null(SuppressionEntry.FromSendResult(new Dialog360.MM.Core.Campaigns.MMSendResult { To = "447911123456", Status = Dialog360.MM.Core.Campaigns.SendStatus.Accepted }));
+        Assert.Null(Dialog360.MM.Core.Campaigns.SuppressionPolicy.Learned(new Dialog360.MM.Core.Campaigns.MMSendResult { To = "447911123456", Status = Dialog360.MM.Core.Campaigns.SendStatus.Accepted }));
     }
 
     [Fact]

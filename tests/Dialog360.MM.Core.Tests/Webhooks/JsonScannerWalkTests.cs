@@ -8,7 +8,7 @@ namespace Dialog360.MM.Core.Tests.Webhooks;
 
 /// <summary>
 /// Random short inputs made of the pieces JSON turns on, walked by both readers with the same random mix of Read and
-/// Skip, comparing every token, its place and text, number and name checks, and decoding (found by a review; JsonScannerTests
+/// Skip, comparing every token, its place and text, number and name checks, and decoding (JsonScannerTests
 /// covers whole deliveries and damaged copies of them).
 /// </summary>
 public sealed class JsonScannerWalkTests

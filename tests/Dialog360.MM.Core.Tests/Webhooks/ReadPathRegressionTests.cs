@@ -47,7 +47,7 @@ public sealed class ReadPathRegressionTests
     public void A_failed_131050_status_without_recipient_id_is_no_suppression_entry()
     {
         var events = ReadAll(Stream(Delivery("{\"id\":\"wamid.A\",\"status\":\"failed\",\"timestamp\":\"1750263773\",\"errors\":[{\"code\":131050,\"title\":\"Stopped\"}]}")));
-        Assert.Null(SuppressionEntry.FromWebhook(Assert.Single(events)));
+        Assert.Null(SuppressionEntry.FromWebhook(Assert.Single(events), DateTimeOffset.UnixEpoch));
     }
 
     [Fact]

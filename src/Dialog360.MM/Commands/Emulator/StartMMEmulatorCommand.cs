@@ -179,8 +179,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         catch (InvalidOperationException ex)
         {
             var file = ex.InnerException is IOException || ex.InnerException is UnauthorizedAccessException;
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed, ex, file ? WebhookPath : Port,
-                file ? "Check that the -WebhookPath file can be written." : null));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.EmulatorStartFailed,
+                file ? new InvalidOperationException($"{ex.Message} Check that the -WebhookPath file can be written.", ex) : ex, file ? WebhookPath : Port));
         }
         var output = new MMEmulator(emulator);
         ModuleSession.Emulators.Add(output);

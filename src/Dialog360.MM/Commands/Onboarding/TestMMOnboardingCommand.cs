@@ -20,7 +20,7 @@ public sealed class TestMMOnboardingCommand : MMCmdlet
     {
         var account = ResolveAccount(Account);
         WriteVerbose($"Probing POST {account.Client.RouteUri("marketing_messages")} with template '{OnboardingProbe.ProbeTemplate}', which cannot exist: nothing can be delivered.");
-        var status = Wait(OnboardingProbe.CheckAsync(account.Client, account.Name, CancelToken));
+        var status = Wait(OnboardingProbe.CheckAsync(account.Client, account.Name, CancelToken, Time));
         WriteVerbose($"{account.Name}: {status.Status} ({status.Reason}).");
         if (Quiet) WriteObject(status.IsOnboarded);
         else WriteObject(status);

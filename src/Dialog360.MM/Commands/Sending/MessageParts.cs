@@ -72,4 +72,51 @@ internal sealed class MessageParts
                 return value;
         }
     }
+
+    /// <summary>-BodyParameterProperty: one body value from each named column of the record.</summary>
+    public static IReadOnlyList<TemplateParameter> FromColumns(PSObject? row, string[] columns)
+    {
+        var values = new List<TemplateParameter>(columns.Length);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var property = row?.Properties[columns[i]];
+            if (property is null)
+                throw new MessageValidationException("BodyParameterProperty", ValidationReason.MissingColumn,
+                    $"the input has no column '{columns[i]}' (BodyParameterProperty {i + 1}): check the CSV header.");
+            try { values.Add(TemplateValues.BodyParameter(Unwrap(property.Value), i + 1)); }
+            catch (MessageValidationException ex)
+            {
+                throw new MessageValidationException(ex.Field, ex.Reason, $"column '{columns[i]}': {ex.Message}");
+            }
+        }
+        return values;
+    }
+}
+
+/// <summary>
+/// -BodyParameter, -HeaderParameter and -ButtonParameter may come from each pipeline object's properties: the parts
+/// are converted again only when the bound values changed, so a run with the same values for all converts once.
+/// </summary>
+internal sealed class RecordParts
+{
+    private readonly object[]? _components;
+    private MessageParts _parts;
+    private (object[]? Body, object[]? Header, object[]? Buttons) _from;
+
+    /// <summary>Converts the values bound before the first record (a bad one stops the run there).</summary>
+    public RecordParts(object[]? body, object[]? header, object[]? buttons, object[]? components)
+    {
+        _components = components;
+        _parts = MessageParts.Create(body, header, buttons, components);
+        _from = (body, header, buttons);
+    }
+
+    public MessageParts For(object[]? body, object[]? header, object[]? buttons)
+    {
+        if (ReferenceEquals(_from.Body, body) && ReferenceEquals(_from.Header, header) && ReferenceEquals(_from.Buttons, buttons)) return _parts;
+        // Remembered only once converted: a row with bad values gets its own error, and so does the next row like it.
+        var parts = MessageParts.Create(body, header, buttons, _components);
+        (_parts, _from) = (parts, (body, header, buttons));
+        return parts;
+    }
 }

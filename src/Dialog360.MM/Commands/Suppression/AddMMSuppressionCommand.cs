@@ -71,9 +71,9 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             ReadFiles();
             return;
         }
-        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
+        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
         // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
-        else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionEntry.FromSendResult(result), result);
+        else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionPolicy.Learned(result), result);
         else foreach (var phone in Phone) Queue(phone);
         if (_batch.Count >= BatchSize) Flush();
     }
@@ -102,7 +102,7 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             {
                 foreach (var e in WebhookReader.Read(stream, file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes))
                 {
-                    QueueFrom(() => SuppressionEntry.FromWebhook(e), e);
+                    QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
                     if (_batch.Count >= BatchSize) Flush();
                 }
             }
@@ -130,7 +130,7 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         var reason = string.IsNullOrWhiteSpace(Reason) ? "manual" : Reason!.Trim();
         if (!ShouldProcess(digits, $"Add to the suppression list {List.Path} ({reason})")) return;
         var source = InputObject is null || InputObject.BaseObject is string ? "manual" : "csv";
-        _batch.Add(SuppressionEntry.Suppress(digits, reason, source, DateTimeOffset.UtcNow));
+        _batch.Add(SuppressionEntry.Suppress(digits, reason, source, Time.GetUtcNow()));
     }
 
     /// <summary>Queues what an event or a send result means; counts one that means nothing for the list.</summary>

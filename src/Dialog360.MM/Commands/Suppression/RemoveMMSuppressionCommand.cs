@@ -40,7 +40,7 @@ public sealed class RemoveMMSuppressionCommand : SuppressionCmdlet
                 continue;
             }
             if (!_queued.Add(digits) || !ShouldProcess(digits, $"Remove from the suppression list {List.Path}")) continue;
-            _batch.Add(SuppressionEntry.Unsuppress(digits, Reason, "manual", DateTimeOffset.UtcNow));
+            _batch.Add(SuppressionEntry.Unsuppress(digits, Reason, "manual", Time.GetUtcNow()));
         }
         if (_batch.Count >= BatchSize) Flush();
     }

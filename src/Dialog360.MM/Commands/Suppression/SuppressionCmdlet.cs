@@ -65,7 +65,7 @@ public abstract class SuppressionCmdlet : MMCmdlet
             new InvalidOperationException(account is null
                 ? "No suppression list: give -Path, or connect an account with Connect-MMAccount -SuppressionPath."
                 : $"The account '{account.Name}' has no suppression list: give -Path, or connect it with Connect-MMAccount -SuppressionPath."),
-            Account, "Add-MMSuppression -Path ./optouts.jsonl …, or Connect-MMAccount … -SuppressionPath ./optouts.jsonl once."));
+            Account));
         throw new InvalidOperationException("unreachable");
     }
 
@@ -88,14 +88,13 @@ public abstract class SuppressionCmdlet : MMCmdlet
         try { written = List.Append(batch); }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListInUse, ex, List.Path,
-                $"{batch.Count} record(s) were not written. Run the command again when the other writer is done."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListInUse,
+                new FileLockedException(ex, $"{batch.Count} record(s) were not written."), List.Path));
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
-                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message}", ex), List.Path,
-                $"{batch.Count} record(s) were not written. " + ErrorIds.SuppressionListUnavailable.RecommendedAction));
+                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message} {batch.Count} record(s) were not written.", ex), List.Path));
         }
         batch.Clear();
         if (passThru) WriteObject(written.Select(e => new MMSuppressionEntry(e, List.Path)), enumerateCollection: true);

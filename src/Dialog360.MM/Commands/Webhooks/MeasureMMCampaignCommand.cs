@@ -58,8 +58,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
             var file = GetUnresolvedProviderPathFromPSPath(JournalPath);
             if (!File.Exists(file))
             {
-                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalNotFound, new FileNotFoundException($"No send journal at '{file}'.", file), JournalPath,
-                    "Give the file Send-MarketingMessage -JournalPath wrote."));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalNotFound, new FileNotFoundException($"No send journal at '{file}'.", file), JournalPath));
             }
             var bad = 0;
             journal = SendJournalReader.ReadIndex(file, (line, message) =>
@@ -74,8 +73,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         else if (GroupBy == CampaignGrouping.Template)
         {
             ThrowTerminatingError(ErrorRecords.Create(
-                ErrorIds.JournalRequired, new ArgumentException("-GroupBy Template needs -JournalPath: statuses do not name the template, the send journal does."), GroupBy,
-                "Add -JournalPath with the file Send-MarketingMessage -JournalPath wrote, or use -GroupBy CallbackData."));
+                ErrorIds.JournalRequired, new ArgumentException("-GroupBy Template needs -JournalPath: statuses do not name the template, the send journal does."), GroupBy));
         }
         _funnel = new Funnel(GroupBy, journal, rateCard);
     }
@@ -158,7 +156,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
     {
         var file = GetUnresolvedProviderPathFromPSPath(path);
         if (!File.Exists(file))
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.RateCardNotFound, new FileNotFoundException($"No rate card at '{file}'.", file), path, "Give a CSV with the columns Market, Category, Price, Currency."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.RateCardNotFound, new FileNotFoundException($"No rate card at '{file}'.", file), path));
         try
         {
             var card = Core.Reporting.RateCard.Load(file);

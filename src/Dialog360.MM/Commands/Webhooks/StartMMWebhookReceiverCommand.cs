@@ -58,14 +58,14 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex, Path, ex.Holder is null
-                    ? "Another receiver writes this file: stop it, or give this one another -Path."
-                    : $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host}), or give this one another -Path."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex.Holder is null ? ex
+                : new FileLockedException(ex, $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host})."), Path));
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex, Path,
-                ex is InvalidOperationException ? "Choose another -Port, or leave it out to take a free one." : "Check that the file can be written."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex is InvalidOperationException
+                ? new InvalidOperationException(ex.Message + " Choose another -Port, or leave it out to take a free one.", ex)
+                : new IOException(ex.Message + " Check that the file can be written.", ex), Path));
         }
         var output = new MMWebhookReceiver(receiver);
         ModuleSession.WebhookReceivers.Add(output);

@@ -44,8 +44,7 @@ public sealed class TestMMWebhookSignatureCommand : MMCmdlet
                 catch (PSInvalidCastException ex)
                 {
                     WriteError(ErrorRecords.Create(
-                        ErrorIds.InvalidWebhookPayload, new ArgumentException($"-Payload must be the body as a string or a byte array, not {payload?.GetType().Name ?? "null"}.", ex), payload,
-                        "Pass the raw body: a string, or [IO.File]::ReadAllBytes('body.json')."));
+                        ErrorIds.InvalidWebhookPayload, new ArgumentException($"-Payload must be the body as a string or a byte array, not {payload?.GetType().Name ?? "null"}.", ex), payload));
                     return;
                 }
                 break;

@@ -10,14 +10,13 @@ namespace Dialog360.MM.Commands.Webhooks;
 /// <summary>-Path / -LiteralPath of webhook files, shared by the cmdlets that read them.</summary>
 internal static class WebhookFiles
 {
-    private const string PathHint = "Check the path; -Path takes wildcards (logs/*.jsonl), -LiteralPath takes the name as written.";
 
     /// <summary>
     /// The files named; a missing one, a wildcard that matches no file and a folder named as such are each a
     /// non-terminating WebhookFileNotFound, and the rest go on (an empty funnel must not pass for a quiet campaign).
     /// </summary>
-    /// <param name="hint">What to check, naming the cmdlet's own parameters.</param>
-    public static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, string hint = PathHint)
+    /// <param name="hint">For a cmdlet whose path parameters are not -Path and -LiteralPath: what to check, naming its own.</param>
+    public static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, string? hint = null)
     {
         foreach (var path in paths)
         {
@@ -80,6 +79,7 @@ internal static class WebhookFiles
         }
     }
 
-    private static ErrorRecord FileNotFound(string message, string target, Exception? inner, string hint) =>
-        ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException(message, inner), target, hint);
+    /// <summary>The catalog's advice names -Path and -LiteralPath; a cmdlet whose parameters are named otherwise says so in the message.</summary>
+    private static ErrorRecord FileNotFound(string message, string target, Exception? inner, string? hint) =>
+        ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException(hint is null ? message : message + " " + hint, inner), target);
 }

@@ -1,10 +1,9 @@
 using System;
-using Dialog360.MM.Core.Api;
 
-namespace Dialog360.MM.Core.Campaigns;
+namespace Dialog360.MM.Core.Api;
 
 /// <summary>What to do after a failed attempt.</summary>
-public enum FailureDecision
+internal enum FailureDecision
 {
     /// <summary>The request cannot have been delivered and may succeed later: send it again.</summary>
     Retry,
@@ -21,9 +20,9 @@ public enum FailureDecision
 /// message on, and a timeout or a connection broken after the body left proves nothing either way: those are in doubt,
 /// and a resend could message someone twice. 134102 (template unavailable, business not eligible) arrives as HTTP 500
 /// but is Meta's clear refusal (360dialog, MM API expected errors): Failed, never retried, like every code
-/// <see cref="ApiErrorCatalog"/> marks NeverRetry.
+/// <see cref="ApiErrorCatalog"/> says cannot be resent in this run.
 /// </summary>
-public sealed class RetryPolicy
+internal sealed class RetryPolicy
 {
     private readonly Random _random = new();
 
@@ -60,7 +59,8 @@ public sealed class RetryPolicy
     }
 
     /// <summary>The wait before attempt <paramref name="attempt"/>+1: Retry-After when the API gave one, else
-    /// exponential backoff with full jitter (so that many workers do not retry in step).</summary>
+    /// exponential backoff with equal jitter (half the backoff, plus a random share of the other half), so that many
+    /// workers do not retry in step and none retries at once.</summary>
     public TimeSpan DelayBefore(int attempt, Exception error)
     {
         if (error is ApiException { RetryAfter: TimeSpan after }) return after < MaxDelay ? after : MaxDelay;

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.Templates;
+using Dialog360.MM.Core.Time;
+
+namespace Dialog360.MM.Core.Campaigns;
+
+/// <summary>What one run of Send-MarketingMessage was told, bound once before the first recipient.</summary>
+internal sealed class CampaignSettings
+{
+    public SendRoute Route { get; set; } = SendRoute.MarketingMessages;
+
+    /// <summary>The template and language when they are the same for every record (given as parameters, not by
+    /// property name): the journal is claimed for them before anything is sent.</summary>
+    public string? TemplateName { get; set; }
+    public string LanguageCode { get; set; } = "en";
+
+    /// <summary>-WhatIf: nothing is sent or written; an existing journal is still read, so the preview skips as a run would.</summary>
+    public bool WhatIf { get; set; }
+
+    /// <summary>A full file path, or null for a run without a journal.</summary>
+    public string? JournalPath { get; set; }
+
+    /// <summary>A full file path, or null when no suppression list applies.</summary>
+    public string? SuppressionPath { get; set; }
+
+    public SendWindow? Window { get; set; }
+
+    /// <summary>-WaitForWindow: how long the run may keep recipients whose window opens later.</summary>
+    public TimeSpan? WaitForWindow { get; set; }
+
+    public bool RetryUnknown { get; set; }
+    public bool RetryFailed { get; set; }
+
+    /// <summary>-DefaultRegion for numbers written without their country code.</summary>
+    public string? DefaultRegion { get; set; }
+
+    /// <summary>The account's templates, for the pre-send check; null skips the check (-SkipTemplateCheck).</summary>
+    public Func<CancellationToken, Task<IReadOnlyList<MMTemplate>>>? ListTemplates { get; set; }
+
+    /// <summary>Pacing, requests in flight, retries.</summary>
+    public CampaignOptions Engine { get; set; } = new();
+
+    /// <summary>-Verbose: per-message log lines are built only when someone reads them.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>The send window from -SendWindow, -TimeZone and -WaitForWindow, which go together.</summary>
+    /// <exception cref="MessageValidationException">A time zone or a wait without a window, or a window or zone that cannot be read.</exception>
+    public static SendWindow? ParseWindow(string? window, string? timeZone, TimeSpan? waitForWindow)
+    {
+        if (timeZone != null && window is null)
+            throw new MessageValidationException("TimeZone", ValidationReason.InvalidTimeZone, "-TimeZone goes with -SendWindow: give the window too, e.g. -SendWindow '09:00-20:00'.");
+        if (waitForWindow != null && window is null)
+            throw new MessageValidationException("WaitForWindow", ValidationReason.InvalidSendWindow, "-WaitForWindow goes with -SendWindow: give the window too.");
+        return window is null ? null : SendWindow.Parse(window, timeZone is null ? null : SendWindow.FindZone(timeZone));
+    }
+}
