@@ -58,7 +58,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
             return;
         }
 
-        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath);
+        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath));
         var key = ResolveKey();
         var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
         if (!SkipValidation)
@@ -75,8 +75,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
                 if (ex.Kind == ApiErrorKind.Authentication)
                 {
                     record = ErrorRecords.Create(ErrorIds.InvalidApiKey, new UnauthorizedAccessException(
-                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex), Name,
-                        "Give a valid key, or -SkipValidation if the key may not read templates.");
+                            $"{baseUri} refused the API key ending in {key.Hint} (HTTP {ex.HttpStatus}: {ex.Message}). Check the key in the 360dialog Client Hub, or create a new one.", ex), Name);
                 }
                 ThrowTerminatingError(record);
             }
@@ -107,8 +106,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         }
 
         ThrowTerminatingError(ErrorRecords.Create(
-            ErrorIds.NoApiKey, new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."), Name,
-            "Connect-MMAccount -ApiKey (Read-Host -AsSecureString 'API key')"));
+            ErrorIds.NoApiKey, new ArgumentException($"No API key: give -ApiKey (a SecureString), -Credential (the password is the key), or set the {EnvironmentVariable} environment variable."), Name));
         throw new InvalidOperationException("unreachable");
     }
 
@@ -119,8 +117,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         catch (ArgumentException ex)
         {
             // The message says where the bad character is, never the key or any part of it.
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidApiKeyFormat, new ArgumentException($"The API key from {source} is not usable. {ex.Message}", ex), Name,
-                "Give the key without line breaks, tabs or other control characters: copy it again from the 360dialog Client Hub."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidApiKeyFormat, new ArgumentException($"The API key from {source} is not usable. {ex.Message}", ex), Name));
             throw new InvalidOperationException("unreachable");
         }
     }

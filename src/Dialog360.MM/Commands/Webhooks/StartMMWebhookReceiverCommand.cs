@@ -5,7 +5,6 @@ using System.Security;
 using Dialog360.MM.Core.Files;
 using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Errors;
-
 using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Webhooks;
@@ -35,7 +34,7 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
 
     protected override void EndProcessing()
     {
-        var file = GetUnresolvedProviderPathFromPSPath(Path);
+        var file = FileSystemPath(Path!, nameof(Path));
         var folder = System.IO.Path.GetDirectoryName(file);
         if (Directory.Exists(file) || (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)))
         {
@@ -58,14 +57,15 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         }
         catch (FileLockedException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex, Path, ex.Holder is null
-                    ? "Another receiver writes this file: stop it, or give this one another -Path."
-                    : $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host}), or give this one another -Path."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, new IOException(ex.Holder is null
+                    ? $"{ex.Message} Another receiver writes this file: stop it, or give this one another -Path."
+                    : $"{ex.Message} Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host}), or give this one another -Path.", ex), Path));
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex, Path,
-                ex is InvalidOperationException ? "Choose another -Port, or leave it out to take a free one." : "Check that the file can be written."));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, new IOException(ex is InvalidOperationException
+                ? $"{ex.Message} Choose another -Port, or leave it out to take a free one."
+                : $"{ex.Message} Check that '{file}' can be written.", ex), Path));
         }
         var output = new MMWebhookReceiver(receiver);
         ModuleSession.WebhookReceivers.Add(output);
