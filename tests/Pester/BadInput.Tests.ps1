@@ -27,6 +27,18 @@ BeforeDiscovery {
         @{ Name = 'Connect: -MessagesPerSecond 0'; ErrorId = 'ParameterArgumentValidationError'; Field = 'MessagesPerSecond'; Fix = 'greater than or equal to 0.1'; NoRequest = $true
             Run = { param($c) Connect-MMAccount -Name x -BaseUri $c.Emulator.BaseUri -ApiKey $c.Key -MessagesPerSecond 0 } }
 
+        @{ Name = 'Connect: -SuppressionPath on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-SuppressionPath 'Env:inputs-optouts.jsonl'"; Fix = 'file system'; NoRequest = $true
+            Run = { param($c) Connect-MMAccount -Name x -BaseUri $c.Emulator.BaseUri -ApiKey $c.Key -SuppressionPath 'Env:inputs-optouts.jsonl' } }
+
+        # --- The suppression list ------------------------------------------------------------------------------
+        @{ Name = 'Add-MMSuppression: a list on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-Path 'Env:inputs-list.jsonl'.*Environment provider"; Fix = 'file system'
+            Absent = 'inputs-list.jsonl'
+            Run = { param($c) Add-MMSuppression '+447911123456' -Path 'Env:inputs-list.jsonl' } }
+        @{ Name = 'Get-MMSuppression: a list on the Function: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-Path 'Function:inputs-list.jsonl'"; Fix = 'file system'
+            Run = { param($c) Get-MMSuppression -Path 'Function:inputs-list.jsonl' } }
+        @{ Name = 'Add-MMSuppression: -WebhookFile on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-WebhookFile 'Env:\*'"; Fix = 'file system'
+            Run = { param($c) Add-MMSuppression -WebhookFile 'Env:*' -Path (Join-Path $c.Temp 'optouts.jsonl') } }
+
         # --- Send-MarketingMessage: one bad recipient in a batch (the rest goes out) -------------------------
         @{ Name = 'Send: letters in a number'; ErrorId = 'InvalidPhoneNumber'; Field = "To '\+44 7911 CALL'"; Fix = 'only digits'; Good = (Good 101), (Good 102)
             Run = { param($c) (Good 101), '+44 7911 CALL', (Good 102) | Send-MarketingMessage -TemplateName welcome_offer -Account bad } }
@@ -94,6 +106,12 @@ BeforeDiscovery {
             Run = { param($c) Good 137 | Send-MarketingMessage -TemplateName spring_sale -BodyParameter 'only-one' -Account bad } }
         @{ Name = 'Send: an account that is not connected'; ErrorId = 'AccountNotFound'; Field = "account named 'nobody'"; Fix = 'Connect-MMAccount -Name nobody'
             Run = { param($c) Good 138 | Send-MarketingMessage -TemplateName welcome_offer -Account nobody } }
+        @{ Name = 'Send: a journal on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-JournalPath 'Env:inputs-journal.jsonl'.*Environment provider"; Fix = 'file system'
+            Absent = 'inputs-journal.jsonl'
+            Run = { param($c) Good 185 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath 'Env:inputs-journal.jsonl' -Account bad } }
+        @{ Name = 'Send: a suppression list on the Variable: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-SuppressionPath 'Variable:inputs-optouts.jsonl'"; Fix = 'file system'
+            Absent = 'inputs-optouts.jsonl'
+            Run = { param($c) Good 186 | Send-MarketingMessage -TemplateName welcome_offer -SuppressionPath 'Variable:inputs-optouts.jsonl' -Account bad } }
         @{ Name = 'Send: a journal in a missing folder'; ErrorId = 'JournalUnavailable'; Field = 'JournalPath'; Fix = 'folder you can write to'
             Run = { param($c) Good 139 | Send-MarketingMessage -TemplateName welcome_offer -JournalPath (Join-Path $c.Temp 'no/such/folder/j.jsonl') -Account bad } }
         @{ Name = 'Send: a journal of another campaign'; ErrorId = 'JournalMismatch'; Field = 'JournalPath'; Fix = 'a -JournalPath of its own'; Good = @(Good 141)
@@ -142,6 +160,26 @@ BeforeDiscovery {
             Run = { param($c) $c.Delivery | ConvertFrom-MMWebhook | Measure-MMCampaign -GroupBy Template } }
         @{ Name = 'Measure-MMCampaign: a missing journal'; ErrorId = 'JournalNotFound'; Field = 'send journal'; Fix = 'Send-MarketingMessage -JournalPath wrote'
             Run = { param($c) $c.Delivery | ConvertFrom-MMWebhook | Measure-MMCampaign -JournalPath (Join-Path $c.Temp 'none.jsonl') } }
+        @{ Name = 'Measure-MMCampaign: a price no market charges'; ErrorId = 'InvalidRateCard'; Field = "line 2: Price '79228162514264337593543950335'"; Fix = 'price of one message'
+            Run = { param($c)
+                $card = Join-Path $c.Temp 'huge.csv'
+                Set-Content -LiteralPath $card "Market,Category,Price,Currency`n44,marketing_lite,79228162514264337593543950335,EUR"
+                $c.Priced | ConvertFrom-MMWebhook | Measure-MMCampaign -RateCard $card
+            } }
+        @{ Name = 'Measure-MMCampaign: a market in Arabic-Indic digits'; ErrorId = 'InvalidRateCard'; Field = "line 2: market '\u0664\u0664'"; Fix = 'calling code \(44\)'
+            Run = { param($c)
+                $card = Join-Path $c.Temp 'arabic.csv'
+                Set-Content -LiteralPath $card "Market,Category,Price,Currency`n$([char]0x664)$([char]0x664),marketing_lite,0.038,EUR" -Encoding utf8
+                $c.Priced | ConvertFrom-MMWebhook | Measure-MMCampaign -RateCard $card
+            } }
+        @{ Name = 'Measure-MMCampaign: a journal on the Variable: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-JournalPath 'Variable:inputs-journal.jsonl'.*Variable provider"; Fix = 'file system'
+            Absent = 'inputs-journal.jsonl'
+            Run = { param($c) $c.Delivery | ConvertFrom-MMWebhook | Measure-MMCampaign -JournalPath 'Variable:inputs-journal.jsonl' } }
+        @{ Name = 'Measure-MMCampaign: a rate card on the Function: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-RateCard 'Function:inputs-rates.csv'"; Fix = 'file system'
+            Absent = 'inputs-rates.csv'
+            Run = { param($c) $c.Delivery | ConvertFrom-MMWebhook | Measure-MMCampaign -RateCard 'Function:inputs-rates.csv' } }
+        @{ Name = 'ConvertFrom-MMWebhook: a -LiteralPath on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-LiteralPath 'Env:PATH'.*Environment provider"; Fix = 'file system'
+            Run = { param($c) ConvertFrom-MMWebhook -LiteralPath 'Env:PATH' } }
         @{ Name = 'Test-MMWebhookSignature: a payload that is neither text nor bytes'; ErrorId = 'InvalidWebhookPayload'; Field = '-Payload'; Fix = 'ReadAllBytes'; Outputs = 1
             Run = { param($c) 'body', @{ a = 1 } | Test-MMWebhookSignature -Signature ('0' * 64) -Secret $c.Key } }
 
@@ -156,6 +194,11 @@ BeforeDiscovery {
             Run = { param($c) Start-MMEmulator -Port $c.Emulator.Port } }
         @{ Name = 'Start-MMWebhookReceiver: a folder that does not exist'; ErrorId = 'WebhookReceiverStartFailed'; Field = '-Path'; Fix = 'create it first'
             Run = { param($c) Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'no/such/events.jsonl') -Secret $c.Key } }
+        @{ Name = 'Start-MMWebhookReceiver: a file on the Env: drive'; ErrorId = 'NotAFileSystemPath'; Field = "-Path 'Env:inputs-events.jsonl'.*Environment provider"; Fix = 'file system'
+            Absent = 'inputs-events.jsonl'
+            Run = { param($c) Start-MMWebhookReceiver -Path 'Env:inputs-events.jsonl' -Secret $c.Key } }
+        @{ Name = 'Start-MMWebhookReceiver: a drive that does not exist'; ErrorId = 'NotAFileSystemPath'; Field = "-Path 'NoSuchDrive:/events.jsonl'.*'NoSuchDrive'"; Fix = 'file system'
+            Run = { param($c) Start-MMWebhookReceiver -Path 'NoSuchDrive:/events.jsonl' -Secret $c.Key } }
         @{ Name = 'Start-MMWebhookReceiver: a file another receiver writes'; ErrorId = 'WebhookFileInUse'; Field = 'shared.jsonl'; Fix = 'Stop-MMWebhookReceiver|another -Path'
             Run = { param($c)
                 $first = Start-MMWebhookReceiver -Path (Join-Path $c.Temp 'shared.jsonl') -Secret $c.Key
@@ -176,6 +219,10 @@ BeforeAll {
         Key      = ConvertTo-SecureString 'a-secret-of-some-length' -AsPlainText -Force
         Temp     = "$TestDrive"
         Delivery = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1"},"statuses":[{"id":"wamid.A","status":"sent","timestamp":"1700000000","recipient_id":"447911000001"}]}}]}]}'
+        # Two billable messages to one market: a sum of two prices.
+        Priced   = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1"},"statuses":[' +
+            '{"id":"wamid.P1","status":"delivered","timestamp":"1700000000","recipient_id":"447911000001","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing_lite"}},' +
+            '{"id":"wamid.P2","status":"delivered","timestamp":"1700000000","recipient_id":"447911000002","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing_lite"}}]}}]}]}'
     }
 
     # Runs one case: every ErrorRecord it produced, terminating or not, and its other output.
@@ -220,12 +267,16 @@ Describe 'Bad input' {
         if ($NoRequest) { $emulator.RequestCount | Should -Be $requestsBefore -Because 'refused before any request' }
         if ($Outputs) { @($result.Output).Count | Should -Be $Outputs -Because 'the rest of the input is still processed' }
         @(Get-MMAccount -Name x -ErrorAction SilentlyContinue).Count | Should -Be 0 -Because 'a refused Connect-MMAccount keeps no account'
+        if ($Absent) {
+            Join-Path ([Environment]::CurrentDirectory) $Absent | Should -Not -Exist -Because 'a path off the file system never lands in the process''s folder'
+            Join-Path (Get-Location).ProviderPath $Absent | Should -Not -Exist
+        }
     }
 
     It 'has at least 30 cases and covers every cmdlet that takes input' -ForEach @{ All = $cases } {
         $All.Count | Should -BeGreaterOrEqual 30
         $covered = $All.Name | ForEach-Object { ($_ -split ':')[0] } | Sort-Object -Unique
         foreach ($c in 'Connect', 'Send', 'Get-MMTemplate', 'Set-MMWebhookUrl', 'Test-MMOnboarding', 'ConvertFrom-MMWebhook', 'Measure-MMCampaign',
-            'Test-MMWebhookSignature', 'Start-MMEmulator', 'Start-MMWebhookReceiver') { $covered | Should -Contain $c }
+            'Test-MMWebhookSignature', 'Start-MMEmulator', 'Start-MMWebhookReceiver', 'Add-MMSuppression', 'Get-MMSuppression') { $covered | Should -Contain $c }
     }
 }

@@ -43,6 +43,22 @@ Describe 'Get-MMTemplate' {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
     }
 
+    # A console 80 wide (Windows PowerShell's default, 79 usable) up to 120: the heading stays one line, each
+    # template one row, and the body shows more than a word.
+    It 'shows one row per template and the BodyText heading whole at <Width> columns' -ForEach @{ Width = 79 }, @{ Width = 120 } {
+        $templates = @(Get-MMTemplate)
+        foreach ($wrap in $false, $true) {
+            $lines = @((Get-MMTemplate | Format-Table -Wrap:$wrap | Out-String -Width $Width) -split '\r?\n' | Where-Object { $_.Trim() })
+            $lines[0] | Should -Match '^Name\s+Language\s+Category\s+Status\s+Params\s+BodyText$'
+            $lines[1] | Should -Match '^-+( +-+)+$' -Because 'the heading is one line, underlined on the next'
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width }
+            if (-not $wrap) {
+                $lines.Count | Should -Be ($templates.Count + 2)
+                $lines | Where-Object { $_ -match '^order_update\s' } | Should -Match 'Your order \{\{1\}\} has'
+            }
+        }
+    }
+
     It 'reads every page of the listing' {
         $before = @($emulator.Requests | Where-Object Path -eq '/v1/configs/templates').Count
         $null = Get-MMTemplate -Force

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 
 namespace Dialog360.MM.Core.Reporting;
@@ -75,7 +77,13 @@ internal sealed class CostTally
         var market = Market.Of(recipient);
         if (cat.Length > 0 && _card.TryGetPrice(market, cat, out var price))
         {
-            Cost += price;
+            // RateCard.MaxPrice keeps this far from decimal's limit; should the two ever meet, the cmdlet reports InvalidRateCard.
+            try { Cost += price; }
+            catch (OverflowException ex)
+            {
+                throw new InvalidDataException($"The estimated cost is more than {decimal.MaxValue.ToString("N0", CultureInfo.InvariantCulture)} {_card.Currency}, the most a sum can hold: " +
+                    $"check the rate card's price for {market} {cat} ({price.ToString(CultureInfo.InvariantCulture)}).", ex);
+            }
             return;
         }
         Unpriced++;

@@ -16,9 +16,16 @@ namespace Dialog360.MM.Core.Reporting;
 /// </summary>
 public sealed class RateCard
 {
+    /// <summary>
+    /// The highest price per message a card may hold, in any currency: WhatsApp's dearest market costs under one US
+    /// dollar a message (under 20,000 rupiah), so a higher price is a misplaced decimal point or a total pasted in. It also
+    /// keeps every sum far from decimal's limit: int.MaxValue messages at this price are about 2e15.
+    /// </summary>
+    public const decimal MaxPrice = 1_000_000m;
+
     private readonly Dictionary<(string Market, string Category), decimal> _prices;
 
-    private RateCard(Dictionary<(string, string), decimal> prices, string currency)
+    internal RateCard(Dictionary<(string, string), decimal> prices, string currency)
     {
         _prices = prices;
         Currency = currency;
@@ -67,13 +74,10 @@ public sealed class RateCard
             if (key is null) throw new InvalidDataException($"{source}, line {lineNumber}: market '{Cell(market)}' is neither a two-letter region (GB) nor a calling code (44).");
             var cat = Cell(category).ToLowerInvariant();
             if (cat.Length == 0) throw new InvalidDataException($"{source}, line {lineNumber}: the category is empty (marketing_lite or marketing).");
-            // A dot and nothing else: NumberStyles.Number would read "0,0380" (a decimal comma, as European spreadsheets
-            // write it) as 380 with the comma taken for a thousands separator.
-            if (!decimal.TryParse(Cell(price), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p))
-                throw new InvalidDataException($"{source}, line {lineNumber}: price '{Cell(price)}' is not a number such as 0.0437 " +
-                    "(a dot before the decimals, no thousands separator, no currency sign).");
+            var p = Price(Cell(price), source, lineNumber);
             var cur = Cell(currency).ToUpperInvariant();
-            if (cur.Length != 3) throw new InvalidDataException($"{source}, line {lineNumber}: currency '{Cell(currency)}' is not a code such as USD or EUR.");
+            if (cur.Length != 3 || !cur.All(c => c is >= 'A' and <= 'Z'))
+                throw new InvalidDataException($"{source}, line {lineNumber}: currency '{Cell(currency)}' is not a code such as USD or EUR.");
             cardCurrency ??= cur;
             if (cur != cardCurrency)
                 throw new InvalidDataException($"{source}, line {lineNumber}: currency {cur} differs from {cardCurrency}; costs in two currencies cannot be added up. Use one rate card per currency.");
@@ -96,10 +100,25 @@ public sealed class RateCard
         return false;
     }
 
+    // A dot and nothing else: NumberStyles.Number would read "0,0380" (a decimal comma, as European spreadsheets write
+    // it) as 380 with the comma taken for a thousands separator.
+    private static decimal Price(string text, string source, int lineNumber)
+    {
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var price) && price <= MaxPrice) return price;
+        // Digits that failed to parse are past decimal's range (about 7.9e28): a price too large, like one that parsed.
+        var plain = text.Any(c => c is >= '0' and <= '9') && text.All(c => c is >= '0' and <= '9' or '.') && text.Count(c => c == '.') <= 1;
+        if (price > MaxPrice || plain)
+            throw new InvalidDataException($"{source}, line {lineNumber}: Price '{text}' is more than {MaxPrice.ToString(CultureInfo.InvariantCulture)} per message, " +
+                "which no market charges: give the price of one message, with a dot before its decimals (0.0437).");
+        throw new InvalidDataException($"{source}, line {lineNumber}: price '{text}' is not a number such as 0.0437 " +
+            "(a dot before the decimals, no thousands separator, no currency sign).");
+    }
+
     private static string? MarketKey(string text)
     {
-        var t = text.TrimStart('+');
-        if (t.Length >= 1 && t.Length <= 3 && t.All(char.IsDigit)) return t.TrimStart('0').Length == 0 ? null : t.TrimStart('0');
+        // One optional '+', then ASCII digits: char.IsDigit would take Arabic-Indic or fullwidth digits for a calling code.
+        var t = text.StartsWith("+", StringComparison.Ordinal) ? text.Substring(1) : text;
+        if (t.Length >= 1 && t.Length <= 3 && t.All(c => c is >= '0' and <= '9')) return t.TrimStart('0').Length == 0 ? null : t.TrimStart('0');
         if (t.Length == 2 && t.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z')) return t.ToUpperInvariant();
         return null;
     }

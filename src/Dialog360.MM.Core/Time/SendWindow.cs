@@ -11,9 +11,11 @@ namespace Dialog360.MM.Core.Time;
 /// <summary>
 /// The hours of the recipient's own day in which a campaign may reach them (-SendWindow '09:00-20:00'). Each number's
 /// time zones come from libphonenumber's time-zone map (PhoneNumberToTimeZonesMapper: the zones of the number's
-/// area, or of its whole country); where a number maps to several zones, the window must be open in all of them, so
+/// area, or of its whole country), and for a number that is no fixed line in a country of <see cref="CountryZones"/>
+/// every zone of that country; where a number maps to several zones, the window must be open in all of them, so
 /// nobody is woken in the country's other half. -TimeZone forces one zone for every recipient. A window may run past
-/// midnight ('20:00-02:00').
+/// midnight ('20:00-02:00'). The window is open while the local clock reads a time inside it, so at a clock change it
+/// opens with the jump that skips its opening time, and on the first of two passes of it.
 /// </summary>
 public sealed class SendWindow
 {
@@ -68,23 +70,53 @@ public sealed class SendWindow
     {
         var zones = ZonesOf(digits);
         if (zones.All(z => IsOpen(z, now))) return now;
-        // The shared open time starts where the last zone opens: the earliest such opening that is open everywhere.
+        // The window opens in a zone only when its clock comes to read a time inside it: at the opening time (both
+        // passes of it when the clock goes back, the jump when the clock skips it), or when the clock goes back over
+        // the closing time. The shared open time starts at the first such instant that is open in every zone.
         var candidates = new List<DateTimeOffset>();
         foreach (var zone in zones)
         {
             var local = TimeZoneInfo.ConvertTime(now, zone);
             for (var day = -1; day <= 2; day++)
             {
-                var start = new DateTime(local.Date.AddDays(day).Ticks, DateTimeKind.Unspecified) + Opens;
-                if (zone.IsInvalidTime(start)) start = start.AddHours(1); // the clock jumped over the opening: open at once after
-                var at = new DateTimeOffset(start, zone.GetUtcOffset(start));
-                if (at > now) candidates.Add(at);
+                var date = new DateTime(local.Date.AddDays(day).Ticks, DateTimeKind.Unspecified);
+                candidates.AddRange(Instants(zone, date + Opens));
+                if (zone.IsAmbiguousTime(date + Closes)) candidates.Add(ClockChange(zone, date + Closes));
             }
         }
-        foreach (var at in candidates.OrderBy(c => c))
+        foreach (var at in candidates.Where(c => c > now).OrderBy(c => c))
             if (zones.All(z => IsOpen(z, at))) return at;
         throw new MessageValidationException("SendWindow", ValidationReason.SendWindowNeverOpen,
             $"+{digits} spans time zones ({string.Join(", ", zones.Select(z => z.Id))}) where {Opens:hh\\:mm}-{Closes:hh\\:mm} is never open at once: widen -SendWindow or give -TimeZone.");
+    }
+
+    /// <summary>
+    /// The instants at which the zone's clock first reads <paramref name="local"/> or later: one on a plain day, two when
+    /// the clock passes that time twice (it goes back), and the jump when the clock skips it (an hour, or Lord Howe's 30 minutes).
+    /// </summary>
+    private static IEnumerable<DateTimeOffset> Instants(TimeZoneInfo zone, DateTime local)
+    {
+        if (zone.IsAmbiguousTime(local)) return zone.GetAmbiguousTimeOffsets(local).Select(offset => new DateTimeOffset(local, offset));
+        if (zone.IsInvalidTime(local)) return new[] { ClockChange(zone, local) };
+        return new[] { new DateTimeOffset(local, zone.GetUtcOffset(local)) };
+    }
+
+    /// <summary>
+    /// The instant the clock changes at <paramref name="local"/>, a time it skips or passes twice: searched to the tick
+    /// over the 28 hours in which any UTC offset (-12 to +14) can put that local time, where the zone changes once.
+    /// </summary>
+    private static DateTimeOffset ClockChange(TimeZoneInfo zone, DateTime local)
+    {
+        var before = zone.GetUtcOffset(local.AddDays(-1));
+        var lo = new DateTimeOffset(local.Ticks, TimeSpan.Zero).AddHours(-15);
+        var hi = lo.AddHours(28);
+        while (hi.Ticks - lo.Ticks > 1)
+        {
+            var mid = lo.AddTicks((hi.Ticks - lo.Ticks) / 2);
+            if (zone.GetUtcOffset(mid) == before) lo = mid;
+            else hi = mid;
+        }
+        return hi;
     }
 
     private bool IsOpen(TimeZoneInfo zone, DateTimeOffset at)
@@ -93,7 +125,8 @@ public sealed class SendWindow
         return Opens < Closes ? time >= Opens && time < Closes : time >= Opens || time < Closes;
     }
 
-    private TimeZoneInfo[] ZonesOf(string digits)
+    /// <summary>The zones the window must be open in for this number (or the forced one).</summary>
+    internal TimeZoneInfo[] ZonesOf(string digits)
     {
         if (_forced != null) return new[] { _forced };
         // libphonenumber maps zones by leading digits (country code and area, a handful of digits); caching by the first
@@ -104,13 +137,17 @@ public sealed class SendWindow
 
     private static TimeZoneInfo[] Lookup(string digits)
     {
+        var util = PhoneNumberUtil.GetInstance();
         PhoneNumbers.PhoneNumber number;
-        try { number = PhoneNumberUtil.GetInstance().Parse("+" + digits, null); }
+        try { number = util.Parse("+" + digits, null); }
         catch (NumberParseException ex)
         {
             throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown, $"+{digits}: no time zone can be found ({ex.Message}); give -TimeZone.");
         }
         var ids = Mapper.Value.GetTimeZonesForNumber(number).Where(id => id != Mapper.Value.GetUnknownTimeZone()).ToList();
+        // A fixed line's area code says where it is; any other number in a country of CountryZones may be anywhere in it.
+        if (util.GetNumberType(number) != PhoneNumberType.FIXED_LINE)
+            ids = ids.Union(CountryZones.Of(util.GetRegionCodeForNumber(number)), StringComparer.Ordinal).ToList();
         if (ids.Count == 0)
             throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
                 $"+{digits}: libphonenumber knows no time zone for this number, so its local time is unknown; give -TimeZone.");

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Errors;
+using Microsoft.PowerShell.Commands;
 using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands;
@@ -84,6 +85,49 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
             matched.AddRange(hits);
         }
         return matched;
+    }
+
+    /// <summary>
+    /// The file a path parameter names, as a full file-system path: a PowerShell path (relative to the current
+    /// location, ~, a drive such as Temp:, FileSystem::) is resolved; the file need not exist, and wildcards stay as
+    /// written. A path of another provider (Env:, Variable:, Function:, HKLM:), of a drive or provider that does not
+    /// exist, or with a character no path can hold is a terminating NotAFileSystemPath error naming the parameter
+    /// (System.IO would otherwise take "Env:x" as the file "x" in the process's own folder).
+    /// </summary>
+    internal string FileSystemPath(string path, string parameterName)
+    {
+        if (!TryFileSystemPath(path, parameterName, out var file, out var error)) ThrowTerminatingError(error!);
+        return file;
+    }
+
+    /// <summary>As <see cref="FileSystemPath"/>, for a cmdlet that reports a bad path and goes on with the next.</summary>
+    internal bool TryFileSystemPath(string path, string parameterName, out string file, out ErrorRecord? error)
+    {
+        string problem;
+        try
+        {
+            file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.ImplementingType != typeof(FileSystemProvider))
+                problem = $"it is on the {provider.Name} provider, which holds no files";
+            else if (file.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
+                problem = "it holds a character that no file path can (a control character such as NUL)";
+            else
+            {
+                error = null;
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is NotSupportedException || ex is ArgumentException)
+        {
+            problem = ex.Message.TrimEnd('.');
+        }
+        file = string.Empty;
+        // The example keeps the name that was given, so the fix can be copied.
+        var name = path.Substring(path.LastIndexOfAny(new[] { ':', '/', '\\' }) + 1);
+        if (name.Length == 0 || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || WildcardPattern.ContainsWildcardCharacters(name)) name = "file.jsonl";
+        error = ErrorRecords.Create(ErrorIds.NotAFileSystemPath, new ArgumentException(
+            $"-{parameterName} '{path}' is not a file-system path: {problem}. Give a file such as ./{name}, ~/{name} or C:\\data\\{name}."), path);
+        return false;
     }
 
     /// <summary>"Dialog360.MM/0.1.0 (PowerShell 7.6.9; Core)": tells 360dialog's support which client sent a request.</summary>

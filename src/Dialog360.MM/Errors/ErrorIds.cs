@@ -61,6 +61,11 @@ public static class ErrorIds
     public static readonly ErrorId ApiHttp = new("ApiHttp<status>", ErrorCategory.NotSpecified,
         "Read the message for the API's answer; retry later if the status is 5xx.");
 
+    // Paths
+    /// <summary>A path parameter names no file-system path (Env:, Variable:, Function:, a drive that does not exist); the message names the parameter.</summary>
+    public static readonly ErrorId NotAFileSystemPath = new(nameof(NotAFileSystemPath), ErrorCategory.InvalidArgument,
+        "Give a path on the file system, e.g. ./events.jsonl or C:\\data\\events.jsonl; Env:, Variable:, Function: and registry drives hold no files.");
+
     // Sending: input checked before anything is sent (ids shared with Core's ValidationReason)
     public static readonly ErrorId MissingRecipient = Validation(ValidationReason.MissingRecipient, "Give the number in international format, e.g. +447911123456.");
     public static readonly ErrorId InvalidPhoneNumber = Validation(ValidationReason.InvalidPhoneNumber, "Write the number internationally with its country code (+44 7911 123456), or give -DefaultRegion for national numbers.");

@@ -177,6 +177,37 @@ public class CostTests
     // Unquoted, the decimal comma splits the price: "0" and "038" must not pass as a price of 0.
     [InlineData("Market,Category,Currency,Price\nGB,marketing_lite,EUR,0,038\n", "line 2: 5 fields where the header has 4")]
     [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,0.038,EUR\ngb,MARKETING_LITE,0.05,EUR\n", "line 3: market gb and category marketing_lite already have a price on line 2")]
+    // A price no market charges (a misplaced decimal point, a total pasted in) is refused before it can overflow a sum.
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,79228162514264337593543950335,EUR\n", "line 2: Price '79228162514264337593543950335' is more than 1000000 per message")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,1000000.01,EUR\n", "line 2: Price '1000000.01' is more than 1000000 per message")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,123456789012345678901234567890123,EUR\n", "line 2: Price '123456789012345678901234567890123' is more than 1000000 per message")]
+    // Digits of other scripts are not a calling code: Arabic-Indic and fullwidth 44.
+    [InlineData("Market,Category,Price,Currency\n\u0664\u0664,marketing_lite,0.038,EUR\n", "line 2: market '\u0664\u0664' is neither")]
+    [InlineData("Market,Category,Price,Currency\n\uFF14\uFF14,marketing_lite,0.038,EUR\n", "line 2: market '\uFF14\uFF14' is neither")]
+    [InlineData("Market,Category,Price,Currency\n++44,marketing_lite,0.038,EUR\n", "line 2: market '++44' is neither")]
+    [InlineData("Market,Category,Price,Currency\nGB,marketing_lite,0.038,\u20AC\u20AC\u20AC\n", "line 2: currency '\u20AC\u20AC\u20AC' is not a code")]
     public void A_bad_rate_card_says_what_and_where(string csv, string says) =>
         Assert.Contains(says, Assert.Throws<InvalidDataException>(() => RateCard.Parse(new StringReader(csv), "card.csv")).Message);
+
+    [Fact]
+    public void The_highest_price_a_card_takes_adds_up_without_overflow()
+    {
+        var card = RateCard.Parse(new StringReader("Market,Category,Price,Currency\n44,marketing_lite,1000000,IDR\n"), "card.csv");
+        var tally = new CostTally(card);
+        for (var i = 0; i < 1000; i++) tally.Add("447911123456", "marketing_lite");
+        Assert.Equal((0, 1_000_000_000m), (tally.Unpriced, tally.Cost));
+    }
+
+    [Fact]
+    public void A_cost_too_large_for_a_decimal_is_an_InvalidDataException_that_names_the_sum()
+    {
+        // Prices past RateCard.MaxPrice never come from a file; this card stands for a limit that was raised too far.
+        var card = new RateCard(new Dictionary<(string, string), decimal> { [("44", "marketing_lite")] = decimal.MaxValue }, "EUR");
+        var tally = new CostTally(card);
+        tally.Add("447911123456", "marketing_lite");
+        var refused = Assert.Throws<InvalidDataException>(() => tally.Add("447911123457", "marketing_lite"));
+        Assert.Contains("estimated cost", refused.Message);
+        Assert.Contains("EUR", refused.Message);
+        Assert.IsType<OverflowException>(refused.InnerException);
+    }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Files;
@@ -174,7 +173,7 @@ public sealed class SuppressionListTests : IDisposable
     }
 
     [Fact]
-    public void Two_writers_on_two_threads_lose_no_line_and_interleave_none()
+    public async Task Two_writers_on_two_threads_lose_no_line_and_interleave_none()
     {
         var path = PathOf("j.jsonl");
         var first = SuppressionList.Load(path);
@@ -188,7 +187,7 @@ public sealed class SuppressionListTests : IDisposable
             Task.Run(() => Write(first, 0)), Task.Run(() => Write(second, 1000)),
             Task.Run(() => Write(shared, 2000)), Task.Run(() => Write(shared, 3000)), // one list, two worker threads
         };
-        Assert.True(Task.WaitAll(tasks, TimeSpan.FromSeconds(60)), "the writers did not finish in 60 s");
+        Assert.True(await Finishes(Task.WhenAll(tasks), TimeSpan.FromSeconds(60)), "the writers did not finish in 60 s");
 
         var lines = File.ReadAllLines(path);
         Assert.Equal(2000, lines.Length);
@@ -201,7 +200,7 @@ public sealed class SuppressionListTests : IDisposable
     }
 
     [Fact]
-    public void A_writer_waits_for_a_short_batch_and_gives_up_with_FileLockedException_after_LockTimeout()
+    public async Task A_writer_waits_for_a_short_batch_and_gives_up_with_FileLockedException_after_LockTimeout()
     {
         var path = PathOf("k.jsonl");
         var list = SuppressionList.Load(path);
@@ -217,7 +216,7 @@ public sealed class SuppressionListTests : IDisposable
         var holder = FileLock.Acquire(path, "short batch");
         var release = Task.Run(async () => { await Task.Delay(200); holder.Dispose(); });
         Assert.Single(list.Add(new[] { Stop("447911123456", 1) }));
-        Assert.True(release.Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(await Finishes(release, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -255,7 +254,7 @@ public sealed class SuppressionListTests : IDisposable
     }
 
     [Fact]
-    public void A_lookup_does_not_wait_while_a_writer_waits_for_the_file()
+    public async Task A_lookup_does_not_wait_while_a_writer_waits_for_the_file()
     {
         var path = PathOf("l.jsonl");
         var list = SuppressionList.Load(path);
@@ -266,14 +265,22 @@ public sealed class SuppressionListTests : IDisposable
         try
         {
             writer = Task.Run(() => list.Add(new[] { Stop("447911000001", 2) }));
-            Thread.Sleep(200); // the writer is now waiting for the FileLock
+            await Task.Delay(200); // the writer is now waiting for the FileLock
             var lookup = Task.Run(() => list.TryGet("447911123456", out _));
-            Assert.True(lookup.Wait(TimeSpan.FromSeconds(2)), "TryGet waited for the file");
-            Assert.True(lookup.Result);
+            Assert.True(await Finishes(lookup, TimeSpan.FromSeconds(2)), "TryGet waited for the file");
+            Assert.True(await lookup);
             Assert.False(writer.IsCompleted);
         }
         finally { holder.Dispose(); }
-        Assert.True(writer.Wait(TimeSpan.FromSeconds(20)), "the writer did not finish after the lock was released");
+        Assert.True(await Finishes(writer, TimeSpan.FromSeconds(20)), "the writer did not finish after the lock was released");
         Assert.True(list.TryGet("447911000001", out _));
+    }
+
+    /// <summary>Whether the task ends within the time, awaited rather than blocked on; its failure, if any, is thrown.</summary>
+    private static async Task<bool> Finishes(Task task, TimeSpan within)
+    {
+        if (await Task.WhenAny(task, Task.Delay(within)) != task) return false;
+        await task;
+        return true;
     }
 }

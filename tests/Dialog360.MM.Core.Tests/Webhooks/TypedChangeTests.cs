@@ -42,7 +42,7 @@ public class TypedChangeTests
             "{\"wa_id\":\"1\",\"category\":\"marketing_messages\",\"value\":\"resume\",\"timestamp\":\"1739321024\"}," +
             "{\"wa_id\":\"2\",\"category\":\"marketing_messages\",\"value\":\"stop\"}]}}]}]}");
         var preferences = events.Cast<MMUserPreferenceEvent>().ToList();
-        Assert.Equal(new[] { ("1", false), ("2", true) }, preferences.Select(p => (p.WaId, p.IsStop)));
+        Assert.Equal(new (string?, bool)[] { ("1", false), ("2", true) }, preferences.Select(p => (p.WaId, p.IsStop)));
         Assert.All(preferences, p => Assert.Equal("PN", p.PhoneNumberId));
         Assert.Null(preferences[0].ContactName);
     }

@@ -58,7 +58,7 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
             return;
         }
 
-        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath);
+        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath));
         var key = ResolveKey();
         var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
         if (!SkipValidation)

@@ -195,7 +195,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorWebhookUrl, new ArgumentException($"-WebhookUrl {WebhookUrl} is not on this machine: the emulator posts to http(s)://127.0.0.1 or localhost only, e.g. a Start-MMWebhookReceiver's BaseUri."), WebhookUrl));
         var webhooks = options.Webhooks;
         webhooks.Url = WebhookUrl;
-        if (WebhookPath != null) webhooks.Path = GetUnresolvedProviderPathFromPSPath(WebhookPath);
+        if (WebhookPath != null) webhooks.Path = FileSystemPath(WebhookPath, nameof(WebhookPath));
         if (WebhookSecret is { Length: > 0 }) webhooks.Secret = WebhookSignature.SecretBytes(WebhookSecret);
         webhooks.DeliveredRate = DeliveredRate;
         webhooks.ReadRate = ReadRate;

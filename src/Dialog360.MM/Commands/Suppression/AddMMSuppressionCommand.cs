@@ -92,8 +92,8 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     /// </summary>
     private void ReadFiles()
     {
-        foreach (var file in WebhookFiles.Resolve(this, WebhookFile, literal: false,
-            "Check the path; -WebhookFile takes wildcards (logs/*.jsonl); -Path is the suppression list."))
+        foreach (var file in WebhookFiles.Resolve(this, WebhookFile, literal: false, nameof(WebhookFile),
+            " -WebhookFile takes wildcards (logs/*.jsonl); -Path is the suppression list."))
         {
             using var stream = WebhookFiles.Open(this, file);
             if (stream is null) continue;

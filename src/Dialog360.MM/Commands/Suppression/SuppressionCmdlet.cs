@@ -31,7 +31,7 @@ public abstract class SuppressionCmdlet : MMCmdlet
 
     protected override void BeginProcessing()
     {
-        var path = Path != null ? ResolveListPath(this, Path) : AccountListPath();
+        var path = Path != null ? ResolveListPath(this, Path, nameof(Path)) : AccountListPath();
         try { List = SuppressionList.Load(path); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
@@ -42,16 +42,19 @@ public abstract class SuppressionCmdlet : MMCmdlet
             WriteError(ErrorRecords.Create(ErrorIds.InvalidSuppressionEntry, new FormatException(problem.ToString()), problem.Path));
     }
 
-    /// <summary>A full file path in an existing folder; the file itself may not exist yet (the first record creates it).</summary>
-    internal static string ResolveListPath(PSCmdlet cmdlet, string path)
+    /// <summary>
+    /// A full file-system path in an existing folder; the file itself may not exist yet (the first record creates it).
+    /// Otherwise a terminating error that names <paramref name="parameterName"/>.
+    /// </summary>
+    internal static string ResolveListPath(MMCmdlet cmdlet, string path, string parameterName)
     {
-        var full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        var full = cmdlet.FileSystemPath(path, parameterName);
         var folder = System.IO.Path.GetDirectoryName(full);
         var problem = Directory.Exists(full) ? "it is a folder"
             : folder != null && !Directory.Exists(folder) ? $"the folder '{folder}' does not exist" : null;
         if (problem != null)
             cmdlet.ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
-                new DirectoryNotFoundException($"'{full}' cannot be a suppression list: {problem}."), path));
+                new DirectoryNotFoundException($"-{parameterName} '{full}' cannot be a suppression list: {problem}."), path));
         return full;
     }
 
@@ -63,8 +66,8 @@ public abstract class SuppressionCmdlet : MMCmdlet
         if (account?.SuppressionPath is { } path) return path;
         ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
             new InvalidOperationException(account is null
-                ? "No suppression list: give -Path, or connect an account with Connect-MMAccount -SuppressionPath."
-                : $"The account '{account.Name}' has no suppression list: give -Path, or connect it with Connect-MMAccount -SuppressionPath."),
+                ? "No suppression list: give -Path (Add-MMSuppression -Path ./optouts.jsonl …), or connect an account with Connect-MMAccount … -SuppressionPath ./optouts.jsonl once."
+                : $"The account '{account.Name}' has no suppression list: give -Path, or connect it with Connect-MMAccount -SuppressionPath ./optouts.jsonl."),
             Account));
         throw new InvalidOperationException("unreachable");
     }

@@ -50,7 +50,7 @@ public sealed class ConvertFromMMWebhookCommand : MMCmdlet
             return;
         }
         var literal = ParameterSetName == LiteralPathSet;
-        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal))
+        foreach (var file in WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal, literal ? nameof(LiteralPath) : nameof(Path)))
         {
             var stream = WebhookFiles.Open(this, file);
             if (stream is null) continue;

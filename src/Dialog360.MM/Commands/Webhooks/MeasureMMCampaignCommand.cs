@@ -55,11 +55,9 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         Dictionary<string, SendJournalEntry>? journal = null;
         if (JournalPath != null)
         {
-            var file = GetUnresolvedProviderPathFromPSPath(JournalPath);
+            var file = FileSystemPath(JournalPath, nameof(JournalPath));
             if (!File.Exists(file))
-            {
                 ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalNotFound, new FileNotFoundException($"No send journal at '{file}'.", file), JournalPath));
-            }
             var bad = 0;
             journal = SendJournalReader.ReadIndex(file, (line, message) =>
             {
@@ -91,7 +89,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
             return;
         }
         var literal = ParameterSetName == LiteralPathSet;
-        var files = WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal).ToList();
+        var files = WebhookFiles.Resolve(this, (literal ? LiteralPath : Path) ?? Array.Empty<string>(), literal, literal ? nameof(LiteralPath) : nameof(Path)).ToList();
         // A month of logs (logs/*.jsonl) takes a while: progress by bytes, file by file. One file is quick enough.
         var sizes = files.Select(SizeOf).ToList();
         var total = sizes.Sum();
@@ -136,7 +134,13 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
     protected override void EndProcessing()
     {
         WriteVerbose($"Folded {_events:N0} events.");
-        var rows = _funnel!.Summarize();
+        IReadOnlyList<MMCampaignSummary> rows = Array.Empty<MMCampaignSummary>();
+        try { rows = _funnel!.Summarize(); }
+        catch (InvalidDataException ex)
+        {
+            // A cost past decimal's range (RateCard.MaxPrice keeps every real card far from it): the card's prices are wrong.
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidRateCard, ex, RateCard));
+        }
         foreach (var row in rows) WriteObject(row);
         // One total per market and category over all rows: grouped by campaign, the same gap shows in several rows.
         var missing = rows.SelectMany(r => r.MissingRateCounts)
@@ -154,7 +158,7 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
 
     private Core.Reporting.RateCard LoadRateCard(string path)
     {
-        var file = GetUnresolvedProviderPathFromPSPath(path);
+        var file = FileSystemPath(path, nameof(RateCard));
         if (!File.Exists(file))
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.RateCardNotFound, new FileNotFoundException($"No rate card at '{file}'.", file), path));
         try

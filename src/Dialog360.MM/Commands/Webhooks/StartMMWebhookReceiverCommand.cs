@@ -5,7 +5,6 @@ using System.Security;
 using Dialog360.MM.Core.Files;
 using Dialog360.MM.Core.Receiving;
 using Dialog360.MM.Errors;
-
 using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Webhooks;
@@ -35,7 +34,7 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
 
     protected override void EndProcessing()
     {
-        var file = GetUnresolvedProviderPathFromPSPath(Path);
+        var file = FileSystemPath(Path!, nameof(Path));
         var folder = System.IO.Path.GetDirectoryName(file);
         if (Directory.Exists(file) || (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)))
         {
@@ -65,7 +64,7 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         {
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex is InvalidOperationException
                 ? new InvalidOperationException(ex.Message + " Choose another -Port, or leave it out to take a free one.", ex)
-                : new IOException(ex.Message + " Check that the file can be written.", ex), Path));
+                : new IOException($"{ex.Message} Check that '{file}' can be written.", ex), Path));
         }
         var output = new MMWebhookReceiver(receiver);
         ModuleSession.WebhookReceivers.Add(output);

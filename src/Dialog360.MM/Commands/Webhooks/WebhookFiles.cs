@@ -10,39 +10,38 @@ namespace Dialog360.MM.Commands.Webhooks;
 /// <summary>-Path / -LiteralPath of webhook files, shared by the cmdlets that read them.</summary>
 internal static class WebhookFiles
 {
-
     /// <summary>
-    /// The files named; a missing one, a wildcard that matches no file and a folder named as such are each a
-    /// non-terminating WebhookFileNotFound, and the rest go on (an empty funnel must not pass for a quiet campaign).
+    /// The files named; a path off the file system is a non-terminating NotAFileSystemPath, and a missing file, a wildcard
+    /// that matches no file and a folder named as such are each a non-terminating WebhookFileNotFound; the rest go on
+    /// (an empty funnel must not pass for a quiet campaign).
     /// </summary>
-    /// <param name="hint">For a cmdlet whose path parameters are not -Path and -LiteralPath: what to check, naming its own.</param>
-    public static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, string? hint = null)
+    /// <param name="parameterName">The parameter the paths came from, named in the errors.</param>
+    /// <param name="notFoundNote">Added to a not-found message: what the cmdlet's own parameters take.</param>
+    public static IEnumerable<string> Resolve(MMCmdlet cmdlet, IEnumerable<string> paths, bool literal, string parameterName, string notFoundNote = "")
     {
         foreach (var path in paths)
         {
-            var files = new List<string>();
-            try
+            if (!cmdlet.TryFileSystemPath(path, parameterName, out var full, out var error))
             {
-                if (literal)
-                {
-                    files.Add(cmdlet.GetUnresolvedProviderPathFromPSPath(path));
-                }
-                else
-                {
-                    files.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out var provider));
-                    if (provider.Name != "FileSystem") throw new ItemNotFoundException($"'{path}' is not a file system path.");
-                }
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
-            {
-                cmdlet.WriteError(FileNotFound($"No webhook file at '{path}'.", path, ex, hint));
+                cmdlet.WriteError(error!);
                 continue;
+            }
+            var files = new List<string>();
+            if (literal) files.Add(full);
+            else
+            {
+                try { files.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out _)); }
+                catch (ItemNotFoundException ex)
+                {
+                    cmdlet.WriteError(FileNotFound($"No webhook file at '{path}'.{notFoundNote}", path, ex));
+                    continue;
+                }
             }
             if (files.Count == 0)
             {
                 // Brackets are wildcards to -Path: a file literally named x[1].jsonl matches nothing there.
                 var brackets = path.IndexOf('[') >= 0 ? " [ ] are wildcards here: give a name with brackets to -LiteralPath." : "";
-                cmdlet.WriteError(FileNotFound($"No webhook file matches '{path}'.{brackets}", path, null, hint));
+                cmdlet.WriteError(FileNotFound($"No webhook file matches '{path}'.{brackets}{notFoundNote}", path, null));
                 continue;
             }
             var yielded = 0;
@@ -53,12 +52,12 @@ internal static class WebhookFiles
                     yielded++;
                     yield return file;
                 }
-                else if (!Directory.Exists(file)) cmdlet.WriteError(FileNotFound($"No webhook file at '{file}'.", file, null, hint));
-                else if (literal) cmdlet.WriteError(FileNotFound($"'{file}' is a folder, not a webhook file; give the files in it (folder/*.jsonl).", file, null, hint));
+                else if (!Directory.Exists(file)) cmdlet.WriteError(FileNotFound($"No webhook file at '{file}'.{notFoundNote}", file, null));
+                else if (literal) cmdlet.WriteError(FileNotFound($"'{file}' is a folder, not a webhook file; give the files in it (folder/*.jsonl).", file, null));
                 // A folder matched by a wildcard (logs/*) is passed over: it holds no deliveries itself.
             }
             if (yielded == 0 && !literal && files.TrueForAll(Directory.Exists))
-                cmdlet.WriteError(FileNotFound($"'{path}' matches only folders, no webhook file.", path, null, hint));
+                cmdlet.WriteError(FileNotFound($"'{path}' matches only folders, no webhook file.", path, null));
         }
     }
 
@@ -79,7 +78,6 @@ internal static class WebhookFiles
         }
     }
 
-    /// <summary>The catalog's advice names -Path and -LiteralPath; a cmdlet whose parameters are named otherwise says so in the message.</summary>
-    private static ErrorRecord FileNotFound(string message, string target, Exception? inner, string? hint) =>
-        ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException(hint is null ? message : message + " " + hint, inner), target);
+    private static ErrorRecord FileNotFound(string message, string target, Exception? inner) =>
+        ErrorRecords.Create(ErrorIds.WebhookFileNotFound, new ItemNotFoundException(message, inner), target);
 }

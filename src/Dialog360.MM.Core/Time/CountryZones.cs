@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+
+namespace Dialog360.MM.Core.Time;
+
+/// <summary>
+/// Every time zone of the countries that span zones where libphonenumber maps a number that does not say where it is
+/// (a mobile, not a fixed line with its area code) to fewer zones than the country has: Indonesian mobiles to Jakarta
+/// only, so Jayapura (two hours ahead) was messaged after its window closed.
+/// </summary>
+/// <remarks>
+/// Built by comparison, not by hand: for every region of IANA tzdata 2025b's zone.tab whose zones keep more than one
+/// UTC-offset history (sampled every 6 hours through 2025 and 2026), every valid mobile number formed from the
+/// region's example mobile by varying its first three national digits was mapped with libphonenumber-csharp 9.0.43's
+/// PhoneNumberToTimeZonesMapper. Where all of a region's mobiles got one zone list and that list missed an offset
+/// history of the region, the region is below with one zone per history. Regions whose mobiles map to different zones
+/// by prefix (US, CA, MX, BR, FM: the area code is in the number) or already to all of them (CD, EC, ES, KI, MN, NZ,
+/// PF, PT) are not. CN keeps Asia/Urumqi and GL Danmarkshavn because tzdata lists them, though few people live by them.
+/// Names are libphonenumber's where it has one (America/Godthab, which tzdata now calls America/Nuuk).
+/// </remarks>
+internal static class CountryZones
+{
+    private static readonly Dictionary<string, string[]> ByRegion = new(StringComparer.Ordinal)
+    {
+        ["AU"] = new[] { "Australia/Perth", "Australia/Eucla", "Australia/Darwin", "Australia/Adelaide", "Australia/Brisbane", "Australia/Sydney", "Australia/Lord_Howe" },
+        ["CL"] = new[] { "America/Santiago", "America/Punta_Arenas", "Pacific/Easter" },
+        ["CN"] = new[] { "Asia/Shanghai", "Asia/Urumqi" },
+        ["GL"] = new[] { "America/Godthab", "America/Danmarkshavn", "America/Thule" },
+        ["ID"] = new[] { "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura" },
+        ["PG"] = new[] { "Pacific/Port_Moresby", "Pacific/Bougainville" },
+        ["RU"] = new[]
+        {
+            "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
+            "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka",
+        },
+        ["UA"] = new[] { "Europe/Kyiv", "Europe/Simferopol" },
+    };
+
+    /// <summary>Every zone of the region, for a number that does not say where in it it is; empty for a region not listed.</summary>
+    public static IReadOnlyList<string> Of(string? region) =>
+        region != null && ByRegion.TryGetValue(region, out var zones) ? zones : Array.Empty<string>();
+}
