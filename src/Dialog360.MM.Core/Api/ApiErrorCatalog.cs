@@ -44,6 +44,9 @@ public static class ApiErrorCatalog
         [131049] = new(ApiErrorKind.Recipient, "Meta held back this marketing message to keep engagement healthy (frequency cap: a per-person marketing limit): do not retry now; try this recipient again after at least 24 hours (Meta counts excessive retries against the business).", resend: Resend.NotInThisRun, retryAfterMinutes: 24 * 60),
         [131050] = new(ApiErrorKind.Recipient, "The recipient has stopped marketing messages from your business: remove the number from marketing audiences; never resend.", resend: Resend.NeverForThisRecipient, optsOut: true),
         [131047] = new(ApiErrorKind.Recipient, "More than 24 hours passed since the recipient last replied: only a template can be sent."),
+        // Meta, "Business-scoped user IDs": a BSUID recipient is not supported for this message (authentication
+        // templates with one-tap, zero-tap or copy-code buttons). The same message to the person's number can go.
+        [131062] = new(ApiErrorKind.Recipient, "This template cannot be sent to a business-scoped user ID (authentication templates with one-tap, zero-tap or copy-code buttons): send it to the person's phone number (the To column), or use another template.", resend: Resend.NotInThisRun),
         [131021] = new(ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient.", resend: Resend.NeverForThisRecipient),
         [133010] = new(ApiErrorKind.InvalidRequest, "The sending phone number is not registered with the Cloud API."),
         [131031] = new(ApiErrorKind.InvalidRequest, "The business account is locked or disabled: contact 360dialog support."),

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -7,6 +8,7 @@ using System.Threading.Tasks;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Files;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Templates;
 
@@ -42,6 +44,13 @@ internal sealed class Campaign : IDisposable
     private readonly Dictionary<(string Name, string Language), string?> _checked = new();
     private SendJournal? _journal;
     private SuppressionList? _suppression;
+    // Who is who: the list's pairs when a list is in use (so what this run learns is kept for later runs), shared with
+    // the journal, which learns from its own lines.
+    private Identities _identities = new();
+    // Pairs learned from send answers that the list does not hold yet: written in batches, not one write per answer.
+    private readonly ConcurrentQueue<IdentityPair> _learned = new();
+    private int _learnedCount;
+    private const int PairBatch = 500;
     private RecipientGate _gate = null!;
     private WindowWait? _windowWait;
     private CampaignRunner _runner = null!;
@@ -87,10 +96,10 @@ internal sealed class Campaign : IDisposable
     private void Open()
     {
         _settings.Engine.Route = _settings.Route;
+        if (_settings.SuppressionPath is { } listPath) OpenSuppressionList(listPath);
         var journalPath = _settings.JournalPath;
         // -WhatIf changes nothing, so it creates no journal; an existing one is still read.
         if (journalPath != null && !(_settings.WhatIf && !File.Exists(journalPath))) OpenJournal(journalPath);
-        if (_settings.SuppressionPath is { } listPath) OpenSuppressionList(listPath);
         _gate = new RecipientGate(new GateOptions
         {
             Journal = _journal,
@@ -110,7 +119,7 @@ internal sealed class Campaign : IDisposable
     {
         try
         {
-            _journal = SendJournal.Open(path, _settings.WhatIf, _time);
+            _journal = SendJournal.Open(path, _settings.WhatIf, _time, _identities);
         }
         catch (FileLockedException ex)
         {
@@ -145,7 +154,9 @@ internal sealed class Campaign : IDisposable
         {
             throw new CampaignStartException(CampaignReason.SuppressionListUnavailable, $"SuppressionPath '{path}' cannot be read: {ex.Message}", path, ex);
         }
-        Emit(CampaignEvent.Log($"Suppression list {path}: {_suppression.Entries.Count} number(s) held back from marketing sends."));
+        _identities = _suppression.Identities;
+        Emit(CampaignEvent.Log($"Suppression list {path}: {_suppression.Entries.Count} people held back from marketing sends; " +
+                               $"{_identities.Count} numbers and user IDs known to name someone by another key too."));
     }
 
     /// <summary>
@@ -153,12 +164,15 @@ internal sealed class Campaign : IDisposable
     /// cannot be converted fails alone). Returns the events to write: a result for every record that is not sent now,
     /// an error for those that failed a check, and whatever the engine finished meanwhile.
     /// </summary>
+    /// <param name="input">The number as given (the results' To when the row is refused).</param>
+    /// <param name="userId">The person's business-scoped user ID, when the record has one.</param>
     /// <param name="templateName">The record's template, for its result when its content cannot be read.</param>
     /// <param name="confirm">ShouldProcess: (target, action) → send it?</param>
-    public IEnumerable<CampaignEvent> Add(string input, string templateName, Func<MessageContent> content, Func<string, string, bool> confirm)
+    public IEnumerable<CampaignEvent> Add(string? input, string? userId, string templateName, Func<MessageContent> content, Func<string, string, bool> confirm)
     {
         _row++;
-        var message = _fatal is null && !_ended ? Prepare(input, templateName, content) : null;
+        var message = _fatal is null && !_ended ? Prepare(input, userId, templateName, content) : null;
+        input ??= userId ?? string.Empty;
         if (message != null && Admit(message, input, confirm)) return Queue(message, input);
         return Drain();
     }
@@ -170,6 +184,11 @@ internal sealed class Campaign : IDisposable
     /// returns the rest of the stream, ending with the run's summary (or its fatal error).</summary>
     public IEnumerable<CampaignEvent> Complete()
     {
+        // Called with nothing to send (no -To, no -UserId, nothing piped): say so rather than end quietly.
+        if (ExpectedTotal == 0 && _row == 0 && _fatal is null)
+            SetFatal(CampaignEvent.Fatal(ValidationReason.MissingRecipient, new MessageValidationException("To", ValidationReason.MissingRecipient,
+                "No recipient: give -To (numbers in international format, e.g. +447911123456) or -UserId (business-scoped user IDs), " +
+                "or pipe records with a phone or UserId column."), "To"));
         foreach (var e in SendHeld()) yield return e;
         _runner.Complete();
         while (!_runner.Drained.IsCompleted && _fatal is null)
@@ -177,6 +196,7 @@ internal sealed class Campaign : IDisposable
             foreach (var e in Drain()) yield return e;
             WaitForEvents(_runner.Drained);
         }
+        KeepPairs();
         foreach (var e in Drain()) yield return e;
         if (_ended) yield break;
         _ended = true;
@@ -192,21 +212,23 @@ internal sealed class Campaign : IDisposable
     }
 
     /// <summary>The message for one record, or null after emitting why it cannot be sent (the batch goes on).</summary>
-    private TemplateMessage? Prepare(string input, string templateName, Func<MessageContent> content)
+    private TemplateMessage? Prepare(string? input, string? userId, string templateName, Func<MessageContent> content)
     {
         TemplateMessage message;
         try
         {
             var values = content();
-            var to = PhoneNumber.Normalize(input, "To", _settings.DefaultRegion);
+            var person = Person.From(input, userId, _settings.DefaultRegion);
             // The message validates its name and language; only a valid one is checked against the account.
-            message = new TemplateMessage(to, values);
+            message = new TemplateMessage(person.Phone, person.UserId, values);
         }
         catch (MessageValidationException ex)
         {
             var error = new MessageValidationException(ex.Field, ex.Reason, $"Row {_row}: {ex.Message}");
-            Emit(CampaignEvent.Refusal(ex.Reason, error, input));
-            Emit(CampaignEvent.ForResult(MMSendResult.Failed(input ?? string.Empty, templateName, ex.Reason, error.Message, null, _time.GetLocalNow())));
+            Emit(CampaignEvent.Refusal(ex.Reason, error, string.IsNullOrEmpty(input) ? userId : input));
+            var failed = MMSendResult.Failed(input ?? string.Empty, templateName, ex.Reason, error.Message, null, _time.GetLocalNow());
+            failed.UserId = userId;
+            Emit(CampaignEvent.ForResult(failed));
             return null;
         }
         return CheckTemplate(message) ? message : null;
@@ -268,7 +290,7 @@ internal sealed class Campaign : IDisposable
             }
         }
         GateDecision decision;
-        try { decision = _gate.Decide(message); }
+        try { decision = _gate.Decide(message, _identities.KeysOf(new Person(message.To, message.UserId))); }
         catch (MessageValidationException ex)
         {
             // A number whose local time cannot be known: that row alone is not sent.
@@ -279,13 +301,13 @@ internal sealed class Campaign : IDisposable
         switch (decision.Verdict)
         {
             case GateVerdict.Send:
-                return confirm($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {_runner.Endpoint}");
+                return confirm(Target(message), $"Send template '{message.TemplateName}' ({message.LanguageCode}) via {_runner.Endpoint}");
             case GateVerdict.InDoubt:
-                Emit(CampaignEvent.Refusal(CampaignReason.SendInDoubt, new InvalidOperationException($"{message.To}: {decision.Result!.ErrorMessage}"), input));
+                Emit(CampaignEvent.Refusal(CampaignReason.SendInDoubt, new InvalidOperationException($"{message.Address}: {decision.Result!.ErrorMessage}"), input));
                 break;
             case GateVerdict.Settled when _windowWait?.CanHold(decision.Result!) == true:
                 // -WaitForWindow: confirmed now, sent when its window opens (Complete).
-                if (confirm($"+{message.To}", $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result!.NotBefore:u}"))
+                if (confirm(Target(message), $"Send template '{message.TemplateName}' ({message.LanguageCode}) at {decision.Result!.NotBefore:u}"))
                     _windowWait.Hold(decision.Result, message, input);
                 return false;
         }
@@ -302,18 +324,21 @@ internal sealed class Campaign : IDisposable
     }
 
     /// <summary>Suppressed marketing sends: the list's reason, or null (the gate asks only when a list is in use).</summary>
-    private string? IsSuppressed(TemplateMessage message)
+    private string? IsSuppressed(TemplateMessage message, IReadOnlyList<string> keys)
     {
         _checked.TryGetValue((message.TemplateName, message.LanguageCode), out var category);
         if (!SuppressionPolicy.HoldsBack(_settings.Route, category)) return null;
-        return _suppression!.TryGet(message.To, out var entry) ? entry.Describe() : null;
+        return _suppression!.Latest(keys) is { Action: SuppressionAction.Add } entry ? entry.Describe() : null;
     }
+
+    /// <summary>ShouldProcess's target: "+447911123456", or the BSUID for a person known only by one.</summary>
+    private static string Target(TemplateMessage message) => message.To != null ? "+" + message.To : message.UserId!;
 
     /// <summary>Queues a message for the engine, writing what comes meanwhile while the queue is full.</summary>
     private IEnumerable<CampaignEvent> Queue(TemplateMessage message, string input)
     {
         // Built only when -Verbose is on: at 1,000 messages a second the strings alone are worth sparing.
-        if (_settings.Verbose) Emit(CampaignEvent.Log($"POST {_runner.Endpoint} to {message.To}: template {message.TemplateName} ({message.LanguageCode})."));
+        if (_settings.Verbose) Emit(CampaignEvent.Log($"POST {_runner.Endpoint} to {message.Address}: template {message.TemplateName} ({message.LanguageCode})."));
         while (!_runner.TryQueue(message, input))
         {
             foreach (var e in Drain()) yield return e;
@@ -431,6 +456,7 @@ internal sealed class Campaign : IDisposable
     {
         Emit(CampaignEvent.ForResult(outcome.Result));
         Learn(outcome.Result);
+        LearnWhoIsWho(outcome.Result);
         var reason = outcome.Error switch
         {
             SendInDoubtException => CampaignReason.SendInDoubt,
@@ -456,7 +482,33 @@ internal sealed class Campaign : IDisposable
         try { _suppression.Add(new[] { entry }); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
-            Emit(CampaignEvent.Warning($"+{result.To} refused with {result.ErrorCode} could not be added to the suppression list {_suppression.Path}: {ex.Message} Add it with Add-MMSuppression."));
+            Emit(CampaignEvent.Warning($"{(result.To.Length > 0 ? "+" + result.To : result.UserId)} refused with {result.ErrorCode} could not be added to the suppression list {_suppression.Path}: {ex.Message} Add it with Add-MMSuppression."));
+        }
+    }
+
+    /// <summary>
+    /// A send answer names the person by the number WhatsApp knows (wa_id) and their BSUID (user_id): the run knows
+    /// them by those keys from now on, and the list keeps the pair for later runs, in batches.
+    /// </summary>
+    private void LearnWhoIsWho(MMSendResult result)
+    {
+        var pair = new IdentityPair(result.To, result.UserId, waId: result.WaId);
+        if (!pair.IsPair || !_identities.Learn(pair) || _suppression is null || _settings.WhatIf) return;
+        _learned.Enqueue(pair);
+        if (Interlocked.Increment(ref _learnedCount) % PairBatch == 0) KeepPairs();
+    }
+
+    /// <summary>Writes the pairs learned so far to the list; a list that cannot be written costs a warning, not the run.</summary>
+    private void KeepPairs()
+    {
+        var batch = new List<IdentityPair>();
+        while (_learned.TryDequeue(out var pair)) batch.Add(pair);
+        if (batch.Count == 0 || _suppression is null) return;
+        try { _suppression.Learn(batch, "Send-MarketingMessage", _time.GetUtcNow()); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            Emit(CampaignEvent.Warning($"{batch.Count} number/user ID pair(s) from send answers could not be kept in the suppression list {_suppression.Path}: {ex.Message} " +
+                                       "A stop that comes with only a user ID may not hold back a send by number until Add-MMSuppression reads the webhooks."));
         }
     }
 
@@ -471,16 +523,15 @@ internal sealed class Campaign : IDisposable
 
     private void Emit(CampaignEvent e) => _events.Writer.TryWrite(e);
 
-    private MMSendResult Settled(TemplateMessage message, SendStatus status, string code, string text)
-    {
-        var result = MMSendResult.Failed(message.To, message.TemplateName, code, text, null, _time.GetLocalNow(), status);
-        result.CallbackData = message.CallbackData;
-        return result;
-    }
+    private MMSendResult Settled(TemplateMessage message, SendStatus status, string code, string text) =>
+        MMSendResult.NotAccepted(message, status, code, text, null, _time.GetLocalNow());
 
     public void Dispose()
     {
         _runner?.Dispose();
+        // A run that ended early (a fatal error, Ctrl+C) still keeps what it learned of who is who.
+        try { KeepPairs(); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { }
         _journal?.Dispose();
         _events.Writer.TryComplete();
     }

@@ -226,7 +226,7 @@ internal sealed class CampaignRunner : IDisposable
                 if (attempts == 0 && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
                 if (!intentWritten && _journal != null)
                 {
-                    _journal.WriteIntent(message.To, message.TemplateName);
+                    _journal.WriteIntent(message.To, message.UserId, message.TemplateName);
                     intentWritten = true;
                 }
                 attempts++;
@@ -286,7 +286,7 @@ internal sealed class CampaignRunner : IDisposable
                         break;
                     }
                 }
-                error = decision == FailureDecision.InDoubt ? new SendInDoubtException(message.To, ex) : ex;
+                error = decision == FailureDecision.InDoubt ? new SendInDoubtException(message.Address, ex) : ex;
                 result = decision == FailureDecision.InDoubt
                     ? Result(message, SendStatus.Unknown, CodeOf(ex), error.Message, endpoint, sentAt)
                     : Result(message, SendStatus.Failed, CodeOf(ex), ex is ApiException api ? api.Describe() : ex.Message, endpoint, sentAt);
@@ -328,7 +328,7 @@ internal sealed class CampaignRunner : IDisposable
     };
 
     private static MMSendResult Result(TemplateMessage message, SendStatus status, string code, string text, Uri endpoint, DateTimeOffset at) =>
-        MMSendResult.Failed(message.To, message.TemplateName, code, text, endpoint, at, status);
+        MMSendResult.NotAccepted(message, status, code, text, endpoint, at);
 
     public void Dispose()
     {

@@ -8,7 +8,11 @@ namespace Dialog360.MM.Core.Campaigns;
 /// <summary>One recipient's outcome: exactly one per input record, whatever happened.</summary>
 public sealed class MMSendResult
 {
+    /// <summary>The number sent to, digits only; empty for a person known only by a BSUID.</summary>
     public string To { get; set; } = string.Empty;
+    /// <summary>The person's business-scoped user ID, as given or as the send answer named it.</summary>
+    public string? UserId { get; set; }
+    /// <summary>The number as WhatsApp knows the person (the answer's wa_id).</summary>
     public string? WaId { get; set; }
     public string? MessageId { get; set; }
     /// <summary>The API's message_status: accepted, held_for_quality_assessment or paused.</summary>
@@ -36,7 +40,8 @@ public sealed class MMSendResult
     public static MMSendResult Accepted(TemplateMessage message, SendResponse response, Uri endpoint, DateTimeOffset sentAt) => new()
     {
         CallbackData = message.CallbackData,
-        To = message.To,
+        To = message.To ?? string.Empty,
+        UserId = response.UserId ?? message.UserId,
         WaId = response.WaId,
         MessageId = response.MessageId,
         MessageStatus = response.MessageStatus,
@@ -45,6 +50,15 @@ public sealed class MMSendResult
         Endpoint = endpoint.ToString(),
         SentAt = sentAt,
     };
+
+    /// <summary>A result for a message that was not accepted (or not sent at all): its recipient, template and callback data.</summary>
+    public static MMSendResult NotAccepted(TemplateMessage message, SendStatus status, string errorCode, string errorMessage, Uri? endpoint, DateTimeOffset at)
+    {
+        var result = Failed(message.To ?? string.Empty, message.TemplateName, errorCode, errorMessage, endpoint, at, status);
+        result.UserId = message.UserId;
+        result.CallbackData = message.CallbackData;
+        return result;
+    }
 
     public static MMSendResult Failed(string to, string templateName, string errorCode, string errorMessage, Uri? endpoint,
         DateTimeOffset sentAt, SendStatus status = SendStatus.Failed) => new()
@@ -62,6 +76,8 @@ public sealed class MMSendResult
     public JournalOutcome ToJournal() => new()
     {
         To = To,
+        UserId = UserId,
+        WaId = WaId,
         TemplateName = TemplateName,
         Status = Status.ToString(),
         MessageId = MessageId,
@@ -72,5 +88,5 @@ public sealed class MMSendResult
         Attempts = Attempts,
     };
 
-    public override string ToString() => $"{To} {Status}";
+    public override string ToString() => $"{(To.Length > 0 ? To : UserId)} {Status}";
 }

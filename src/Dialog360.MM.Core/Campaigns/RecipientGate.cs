@@ -39,7 +39,7 @@ internal readonly struct GateDecision
 /// <summary>
 /// Decides, for each recipient of a run, whether it is sent now: the one place for the rules that keep a campaign
 /// from messaging anybody twice, against their wish, or at night. In order: a number repeated in the input is sent
-/// once; the suppression list holds back who stopped marketing; the journal skips who already got it, holds back who
+/// once; the suppression list holds back who stopped marketing (under any of their keys); the journal skips who already got it, holds back who
 /// may have got it (Unknown), who cannot get it (a refusal the error catalog marks permanent for the recipient:
 /// 131050, 131021) and who should not be tried yet (131049, 134101: the catalog's wait); the send window defers who
 /// is outside it. <see cref="Campaign"/> asks it once per recipient, after the journal is claimed for the template.
@@ -49,30 +49,36 @@ internal sealed class RecipientGate
     /// <summary>The ErrorCode of a result deferred because the recipient's send window is closed.</summary>
     public const string OutsideSendWindow = nameof(OutsideSendWindow);
 
-    private readonly Dictionary<string, HashSet<ulong>> _seen = new(StringComparer.Ordinal);
+    // Per template, the people already seen in this input: numbers' keys as ulongs (at most 15 digits, so a 100,000-row
+    // audience costs ~2 MB here), BSUIDs as they are.
+    private readonly Dictionary<string, (HashSet<ulong> Numbers, HashSet<string> UserIds)> _seen = new(StringComparer.Ordinal);
     private readonly GateOptions _options;
 
     public RecipientGate(GateOptions options) => _options = options;
 
-    public GateDecision Decide(TemplateMessage message)
+    /// <param name="keys">Every key known for the message's person (<see cref="People.Identities.KeysOf"/>): a
+    /// duplicate, a journal entry or a stop under any of them is the same person's.</param>
+    public GateDecision Decide(TemplateMessage message, IReadOnlyList<string> keys)
     {
         var now = _options.Time.GetLocalNow();
-        if (!FirstTime(message))
-            return GateDecision.Settle(Result(message, SendStatus.Skipped, "Duplicate", "This number came earlier in the input: sent once only.", now));
+        if (!FirstTime(message.TemplateName, keys))
+            return GateDecision.Settle(Result(message, SendStatus.Skipped, "Duplicate", "This person came earlier in the input: sent once only.", now));
 
         var journal = _options.Journal;
-        if (_options.Suppressed?.Invoke(message) is { } reason)
+        if (_options.Suppressed?.Invoke(message, keys) is { } reason)
             return GateDecision.Settle(Result(message, SendStatus.Suppressed, "Suppressed", reason, now));
 
-        if (journal != null && Journaled(journal.Lookup(message.To, message.TemplateName), message, now) is { } settled)
+        if (journal != null && Journaled(journal.Lookup(keys, message.TemplateName), message, now) is { } settled)
             return settled;
 
         if (_options.Window != null)
         {
-            var opening = _options.Window.NextOpening(message.To, now);
+            var opening = message.To != null
+                ? _options.Window.NextOpening(message.To, now)
+                : _options.Window.NextOpeningInCountry(UserId.CountryOf(message.UserId!), message.UserId!, now);
             if (opening > now)
             {
-                journal?.WriteDeferred(message.To, message.TemplateName, opening);
+                journal?.WriteDeferred(message.To, message.UserId, message.TemplateName, opening);
                 var deferred = Result(message, SendStatus.Deferred, OutsideSendWindow,
                     $"Outside the send window ({_options.Window.Opens:hh\\:mm}-{_options.Window.Closes:hh\\:mm} the recipient's time): not sent; it opens at {opening:u}. Run the same command again then.", now);
                 deferred.NotBefore = opening;
@@ -104,27 +110,30 @@ internal sealed class RecipientGate
         }
     }
 
-    /// <summary>Numbers are at most 15 digits (E.164), so each fits a ulong: a 100,000-row audience costs ~2 MB here.</summary>
-    private bool FirstTime(TemplateMessage message)
+    private bool FirstTime(string template, IReadOnlyList<string> keys)
     {
-        if (!_seen.TryGetValue(message.TemplateName, out var numbers)) _seen[message.TemplateName] = numbers = new HashSet<ulong>();
-        return numbers.Add(ulong.Parse(message.To, System.Globalization.CultureInfo.InvariantCulture));
+        if (!_seen.TryGetValue(template, out var seen)) _seen[template] = seen = (new HashSet<ulong>(), new HashSet<string>(StringComparer.Ordinal));
+        foreach (var key in keys)
+            if (IsNumber(key, out var n) ? seen.Numbers.Contains(n) : seen.UserIds.Contains(key)) return false;
+        foreach (var key in keys)
+            if (IsNumber(key, out var n)) seen.Numbers.Add(n);
+            else seen.UserIds.Add(key);
+        return true;
     }
 
-    private static MMSendResult Result(TemplateMessage message, SendStatus status, string code, string text, DateTimeOffset at)
-    {
-        var result = MMSendResult.Failed(message.To, message.TemplateName, code, text, null, at, status);
-        result.CallbackData = message.CallbackData;
-        return result;
-    }
+    private static bool IsNumber(string key, out ulong number) =>
+        ulong.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number);
+
+    private static MMSendResult Result(TemplateMessage message, SendStatus status, string code, string text, DateTimeOffset at) =>
+        MMSendResult.NotAccepted(message, status, code, text, null, at);
 }
 
 /// <summary>What the gate consults.</summary>
 internal sealed class GateOptions
 {
     public SendJournal? Journal { get; set; }
-    /// <summary>The message → why its recipient is suppressed, or null (the suppression policy decides which sends it holds back).</summary>
-    public Func<TemplateMessage, string?>? Suppressed { get; set; }
+    /// <summary>The message and its person's keys → why they are suppressed, or null (the suppression policy decides which sends it holds back).</summary>
+    public Func<TemplateMessage, IReadOnlyList<string>, string?>? Suppressed { get; set; }
     public SendWindow? Window { get; set; }
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public bool RetryUnknown { get; set; }

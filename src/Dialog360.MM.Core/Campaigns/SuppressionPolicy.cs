@@ -1,5 +1,6 @@
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Core.Campaigns;
@@ -25,6 +26,6 @@ internal static class SuppressionPolicy
     /// <exception cref="MessageValidationException">The result's number is not an international number.</exception>
     public static SuppressionEntry? Learned(MMSendResult result) =>
         result.Status is SendStatus.Failed or SendStatus.Skipped && ApiErrorCatalog.Lookup(result.ErrorCode)?.OptsOut == true
-            ? SuppressionEntry.Suppress(result.To, result.ErrorCode, "Send-MarketingMessage " + result.TemplateName, result.SentAt)
+            ? new SuppressionEntry(SuppressionAction.Add, new Person(result.To, result.UserId), result.ErrorCode, "Send-MarketingMessage " + result.TemplateName, result.SentAt)
             : null;
 }

@@ -11,7 +11,9 @@ namespace Dialog360.MM.Core.Messages;
 /// A marketing template message, validated on construction so that nothing half-built is ever sent.
 /// Its JSON is schema MarketingMessageRequestPayload of Meta's OpenAPI file (tests/fixtures/meta-openapi). No time-to-live: Meta sets
 /// message_send_ttl_seconds on the template ("Configure message time-to-live": POST …/message_templates), the v23 send
-/// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive).
+/// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive). A person known
+/// only by a BSUID is addressed with a top-level <c>recipient</c> instead of <c>to</c> (Meta, "Business-scoped user IDs",
+/// 2026: both routes take it; not yet in the v23 schema).
 /// </summary>
 public sealed class TemplateMessage
 {
@@ -27,27 +29,45 @@ public sealed class TemplateMessage
         IReadOnlyList<TemplateParameter>? bodyParameters = null, bool activitySharing = false,
         IReadOnlyList<TemplateParameter>? headerParameters = null, IReadOnlyList<TemplateButton>? buttons = null,
         IReadOnlyList<string>? rawComponents = null, ProductPolicy? productPolicy = null, string? callbackData = null)
-    {
-        To = PhoneNumber.Normalize(to);
-        TemplateName = ValidateTemplateName(templateName);
-        LanguageCode = ValidateLanguage(languageCode);
-        BodyParameters = bodyParameters ?? Array.Empty<TemplateParameter>();
-        HeaderParameters = headerParameters ?? Array.Empty<TemplateParameter>();
-        Buttons = buttons ?? Array.Empty<TemplateButton>();
-        RawComponents = rawComponents ?? Array.Empty<string>();
-        ActivitySharing = activitySharing;
-        ProductPolicy = productPolicy;
-        CallbackData = ValidateCallbackData(callbackData);
-    }
-
-    public TemplateMessage(string to, MessageContent content)
-        : this(to, content.TemplateName, content.LanguageCode, content.BodyParameters, content.ActivitySharing,
-            content.HeaderParameters, content.Buttons, content.RawComponents, content.ProductPolicy, content.CallbackData)
+        : this(PhoneNumber.Normalize(to), null, new MessageContent
+        {
+            TemplateName = templateName, LanguageCode = languageCode, BodyParameters = bodyParameters, ActivitySharing = activitySharing,
+            HeaderParameters = headerParameters, Buttons = buttons, RawComponents = rawComponents, ProductPolicy = productPolicy,
+            CallbackData = callbackData,
+        })
     {
     }
 
-    /// <summary>Digits only, international format.</summary>
-    public string To { get; }
+    /// <summary>
+    /// A message to a person known by a number (digits, international), a business-scoped user ID, or both: it goes to
+    /// the number when there is one, and to the BSUID as <c>recipient</c> otherwise, never as <c>to</c> (WhatsApp
+    /// drops a BSUID put there, with HTTP 200).
+    /// </summary>
+    /// <exception cref="MessageValidationException">Neither is given, or either is not what it says.</exception>
+    public TemplateMessage(string? to, string? userId, MessageContent content)
+    {
+        if (string.IsNullOrEmpty(to) && string.IsNullOrEmpty(userId)) PhoneNumber.Normalize(to); // the empty-recipient error
+        To = string.IsNullOrEmpty(to) ? null : PhoneNumber.Normalize(to);
+        UserId = string.IsNullOrEmpty(userId) ? null : Messages.UserId.Validate(userId);
+        TemplateName = ValidateTemplateName(content.TemplateName);
+        LanguageCode = ValidateLanguage(content.LanguageCode);
+        BodyParameters = content.BodyParameters ?? Array.Empty<TemplateParameter>();
+        HeaderParameters = content.HeaderParameters ?? Array.Empty<TemplateParameter>();
+        Buttons = content.Buttons ?? Array.Empty<TemplateButton>();
+        RawComponents = content.RawComponents ?? Array.Empty<string>();
+        ActivitySharing = content.ActivitySharing;
+        ProductPolicy = content.ProductPolicy;
+        CallbackData = ValidateCallbackData(content.CallbackData);
+    }
+
+    /// <summary>The number, digits only, international format; null for a message to a BSUID only.</summary>
+    public string? To { get; }
+
+    /// <summary>The person's business-scoped user ID, when known: the send's <c>recipient</c> when there is no number.</summary>
+    public string? UserId { get; }
+
+    /// <summary>Where the message goes: the number, else the BSUID.</summary>
+    public string Address => To ?? UserId!;
     public string TemplateName { get; }
     public string LanguageCode { get; }
     public IReadOnlyList<TemplateParameter> BodyParameters { get; }
@@ -96,7 +116,8 @@ public sealed class TemplateMessage
         w.WriteStartObject();
         w.WriteString("messaging_product", "whatsapp");
         w.WriteString("recipient_type", "individual");
-        w.WriteString("to", To);
+        if (To != null) w.WriteString("to", To);
+        else w.WriteString("recipient", UserId);
         w.WriteString("type", "template");
         w.WriteStartObject("template");
         w.WriteString("name", TemplateName);

@@ -9,6 +9,7 @@ public static class ValidationReason
 {
     public const string MissingRecipient = nameof(MissingRecipient);
     public const string InvalidPhoneNumber = nameof(InvalidPhoneNumber);
+    public const string InvalidUserId = nameof(InvalidUserId);
     public const string InvalidDefaultRegion = nameof(InvalidDefaultRegion);
     public const string MissingTemplateName = nameof(MissingTemplateName);
     public const string InvalidTemplateName = nameof(InvalidTemplateName);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using Dialog360.MM.Core.Files;
+using Dialog360.MM.Core.People;
 
 namespace Dialog360.MM.Core.State;
 
@@ -25,15 +26,19 @@ public sealed class SendJournal : IDisposable
     private readonly FileLock _lock;
     private readonly Stream? _file;
     private readonly TimeProvider _time;
+    // Per person key (a number's key, a BSUID) and template: what the last line about it said.
     private readonly Dictionary<string, JournalRecord> _states = new(StringComparer.Ordinal);
+    private readonly Identities _identities;
+    private long _sequence;
     private CampaignIdentity? _campaign;
     private bool _hasEntries;
 
-    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend, TimeProvider time)
+    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend, TimeProvider time, Identities? identities)
     {
         Path = path;
         _lock = held;
         _time = time;
+        _identities = identities ?? new Identities();
         if (File.Exists(path)) Load(path);
         if (openAppend is null) return; // read-only (-WhatIf): nothing is written
         _file = openAppend(path);
@@ -58,14 +63,16 @@ public sealed class SendJournal : IDisposable
     /// <summary>Takes the journal for this run, then reads it.</summary>
     /// <exception cref="FileLockedException">Another run holds it.</exception>
     /// <exception cref="JournalException">A line has the wrong shape.</exception>
-    public static SendJournal Open(string path, bool readOnly = false, TimeProvider? time = null) =>
-        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096), time);
+    /// <param name="identities">Who is who: the journal learns from its lines (a send answer's wa_id and user_id) and
+    /// looks people up by every key known for them.</param>
+    public static SendJournal Open(string path, bool readOnly = false, TimeProvider? time = null, Identities? identities = null) =>
+        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096), time, identities);
 
     /// <summary>Tests give a stream that fails the way a full disk does.</summary>
-    internal static SendJournal Open(string path, Func<string, Stream>? openAppend, TimeProvider? time = null)
+    internal static SendJournal Open(string path, Func<string, Stream>? openAppend, TimeProvider? time = null, Identities? identities = null)
     {
         var held = FileLock.Acquire(path, Purpose);
-        try { return new SendJournal(path, held, openAppend, time ?? TimeProvider.System); }
+        try { return new SendJournal(path, held, openAppend, time ?? TimeProvider.System, identities); }
         catch
         {
             held.Dispose();
@@ -100,40 +107,53 @@ public sealed class SendJournal : IDisposable
         }
     }
 
-    public JournalState StateOf(string to, string templateName) => Lookup(to, templateName).State;
+    public JournalState StateOf(string to, string templateName) => Lookup(new[] { PhoneKey.Of(to) }, templateName).State;
 
-    /// <summary>What the journal knows of this recipient and template: state, last error code, not-before time.</summary>
-    public JournalRecord Lookup(string to, string templateName)
+    /// <summary>
+    /// What the journal knows of a person (by every key known for them) and a template: accepted under any key is
+    /// accepted; otherwise the latest line about them decides (state, last error code, not-before time).
+    /// </summary>
+    public JournalRecord Lookup(IEnumerable<string> keys, string templateName)
     {
-        lock (_gate) return _states.TryGetValue(Key(to, templateName), out var s) ? s : JournalRecord.None;
+        var latest = JournalRecord.None;
+        lock (_gate)
+        {
+            foreach (var key in keys)
+            {
+                if (!_states.TryGetValue(Key(key, templateName), out var s)) continue;
+                if (s.State == JournalState.Accepted) return s;
+                if (s.Sequence > latest.Sequence) latest = s;
+            }
+        }
+        return latest;
     }
 
     /// <summary>Not sent now (outside the send window, or not before a time Meta asked for): recorded for the report;
     /// the recipient stays sendable for the next run.</summary>
-    public void WriteDeferred(string to, string templateName, DateTimeOffset notBefore)
+    public void WriteDeferred(string? to, string? userId, string templateName, DateTimeOffset notBefore)
     {
         if (IsReadOnly) return;
         WriteLine(w =>
         {
             w.WriteString("kind", "deferred");
-            w.WriteString("to", to);
+            WriteRecipient(w, to, userId, null);
             w.WriteString("templateName", templateName);
             w.WriteString("notBefore", notBefore);
         });
     }
 
     /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
-    public void WriteIntent(string to, string templateName)
+    public void WriteIntent(string? to, string? userId, string templateName)
     {
         lock (_gate)
         {
             WriteLine(w =>
             {
                 w.WriteString("kind", "intent");
-                w.WriteString("to", to);
+                WriteRecipient(w, to, userId, null);
                 w.WriteString("templateName", templateName);
             });
-            _states[Key(to, templateName)] = new JournalRecord(JournalState.InDoubt, null, null);
+            Record(to, userId, null, templateName, JournalState.InDoubt, null, null);
         }
     }
 
@@ -145,7 +165,7 @@ public sealed class SendJournal : IDisposable
             WriteLine(w =>
             {
                 w.WriteString("kind", "outcome");
-                w.WriteString("to", result.To);
+                WriteRecipient(w, result.To, result.UserId, result.WaId);
                 w.WriteString("status", result.Status);
                 if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
                 w.WriteString("templateName", result.TemplateName);
@@ -155,11 +175,31 @@ public sealed class SendJournal : IDisposable
                 if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
                 w.WriteNumber("attempts", result.Attempts);
             });
-            _states[Key(result.To, result.TemplateName)] = new JournalRecord(StateFor(result.Status), result.ErrorCode, result.NotBefore);
+            Record(result.To, result.UserId, result.WaId, result.TemplateName, StateFor(result.Status), result.ErrorCode, result.NotBefore);
         }
     }
 
-    private static string Key(string to, string? templateName) => to + "\n" + templateName;
+    private static void WriteRecipient(Utf8JsonWriter w, string? to, string? userId, string? waId)
+    {
+        if (!string.IsNullOrEmpty(to)) w.WriteString("to", to);
+        if (!string.IsNullOrEmpty(userId)) w.WriteString("userId", userId);
+        if (!string.IsNullOrEmpty(waId) && waId != to) w.WriteString("waId", waId);
+    }
+
+    /// <summary>A line about a person: under each of its keys (accepted stays accepted), and what it says of who is who.</summary>
+    private void Record(string? to, string? userId, string? waId, string? templateName, JournalState state, string? errorCode, DateTimeOffset? notBefore)
+    {
+        var pair = new IdentityPair(string.IsNullOrEmpty(to) ? null : to, userId, waId: waId);
+        var record = new JournalRecord(state, errorCode, notBefore, ++_sequence);
+        foreach (var key in pair.Keys)
+        {
+            var at = Key(key, templateName);
+            if (!_states.TryGetValue(at, out var known) || known.State != JournalState.Accepted) _states[at] = record;
+        }
+        if (pair.IsPair) _identities.Learn(pair);
+    }
+
+    private static string Key(string personKey, string? templateName) => personKey + "\n" + templateName;
 
     private void WriteLine(Action<Utf8JsonWriter> body)
     {
@@ -233,16 +273,31 @@ public sealed class SendJournal : IDisposable
                 Text(root, "route") ?? "", Text(root, "account") ?? "");
             return;
         }
-        if (Text(root, "to") is not { } to) return;
+        var to = Digits(Text(root, "to"));
+        var userId = Text(root, "userId");
+        if (to is null && userId is null) return;
         _hasEntries = true;
         if (kind == "deferred") return; // a report line: the recipient's state is what came before it
         var state = kind == "intent" ? JournalState.InDoubt : StateFor(Text(root, "status"));
         DateTimeOffset? notBefore = Text(root, "notBefore") is { } nb && DateTimeOffset.TryParse(nb, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.None, out var at) ? at : null;
-        var key = Key(to, Text(root, "templateName"));
-        // Accepted is final: a later line never undoes it.
-        if (!_states.TryGetValue(key, out var known) || known.State != JournalState.Accepted)
-            _states[key] = new JournalRecord(state, Text(root, "errorCode"), notBefore);
+        Record(to, userId, Digits(Text(root, "waId")), Text(root, "templateName"), state, Text(root, "errorCode"), notBefore);
+    }
+
+    /// <summary>
+    /// A number as the journal wrote it, or as someone edited it ("+44 7911 …"): its digits, so it finds the same
+    /// person; anything that is not written like a number is kept as it is.
+    /// </summary>
+    private static string? Digits(string? number)
+    {
+        if (string.IsNullOrWhiteSpace(number)) return null;
+        var digits = new StringBuilder(number!.Length);
+        foreach (var c in number)
+        {
+            if (c >= '0' && c <= '9') digits.Append(c);
+            else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') return number;
+        }
+        return digits.Length > 0 ? digits.ToString() : number;
     }
 
     private static string? Text(JsonElement root, string name)
@@ -278,7 +333,11 @@ public sealed class SendJournal : IDisposable
 /// <summary>An outcome line: what a request to one recipient ended as (Status: Accepted, Failed, Unknown, …).</summary>
 public sealed class JournalOutcome
 {
+    /// <summary>The number sent to (digits), or empty for a person known only by a BSUID.</summary>
     public string To { get; set; } = string.Empty;
+    public string? UserId { get; set; }
+    /// <summary>The number as the send answer named the person.</summary>
+    public string? WaId { get; set; }
     public string TemplateName { get; set; } = string.Empty;
     public string Status { get; set; } = string.Empty;
     public string? MessageId { get; set; }
@@ -292,14 +351,18 @@ public sealed class JournalOutcome
 /// <summary>What the journal knows of a recipient and template.</summary>
 public readonly struct JournalRecord
 {
-    public static readonly JournalRecord None = new(JournalState.New, null, null);
+    public static readonly JournalRecord None = new(JournalState.New, null, null, 0);
 
-    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore)
+    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore, long sequence)
     {
         State = state;
         ErrorCode = errorCode;
         NotBefore = notBefore;
+        Sequence = sequence;
     }
+
+    /// <summary>The line's place among the journal's lines: a later line about the same person decides.</summary>
+    public long Sequence { get; }
 
     public JournalState State { get; }
     /// <summary>The last refusal's code, for a Failed recipient.</summary>

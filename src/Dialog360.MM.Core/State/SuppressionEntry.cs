@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Core.Webhooks;
 
 namespace Dialog360.MM.Core.State;
@@ -13,23 +15,34 @@ public enum SuppressionAction
 }
 
 /// <summary>
-/// One record of a suppression list: a number put on it (reason "stop", "131050", "manual", or the admin's words) or
+/// One record of a suppression list: a person put on it (reason "stop", "131050", "manual", or the admin's words) or
 /// taken off it, where that came from ("events.jsonl:12", "webhook", "manual", "csv", a campaign) and when it happened.
+/// A person is named by a number, a business-scoped user ID, or both: a stop that came with only a BSUID is kept by
+/// the BSUID, and holds back a send to the number once the list knows they belong together.
 /// </summary>
 public sealed class SuppressionEntry
 {
     /// <summary>A record for <paramref name="phone"/> in any format <see cref="PhoneNumber.Normalize(string?, string)"/> takes.</summary>
     /// <exception cref="MessageValidationException">The number is empty or not an international number (Reason InvalidPhoneNumber).</exception>
     public SuppressionEntry(SuppressionAction action, string phone, string? reason, string source, DateTimeOffset time)
-        : this(action, PhoneNumber.Normalize(phone, "Phone"), reason, source, time, 0)
+        : this(action, PhoneNumber.Normalize(phone, "Phone"), null, reason, source, time, 0)
+    {
+    }
+
+    /// <summary>A record for a person known by a number (digits), a BSUID, or both.</summary>
+    /// <exception cref="ArgumentException">Neither is given.</exception>
+    public SuppressionEntry(SuppressionAction action, Person person, string? reason, string source, DateTimeOffset time)
+        : this(action, person.Phone, person.UserId ?? person.ParentUserId, reason, source, time, 0)
     {
     }
 
     // From the file: the number was normalised when it was written, so libphonenumber is not asked again on every load.
-    internal SuppressionEntry(SuppressionAction action, string digits, string? reason, string source, DateTimeOffset time, long line)
+    internal SuppressionEntry(SuppressionAction action, string? digits, string? userId, string? reason, string source, DateTimeOffset time, long line)
     {
+        if (digits is null && userId is null) throw new ArgumentException("A suppression record names a number or a business-scoped user ID.");
         Action = action;
         Phone = digits;
+        UserId = userId;
         Reason = reason;
         Source = source ?? throw new ArgumentNullException(nameof(source));
         Time = time.ToUniversalTime();
@@ -68,8 +81,17 @@ public sealed class SuppressionEntry
 
     public SuppressionAction Action { get; }
 
-    /// <summary>Digits only, international, without '+' (as sent in "to").</summary>
-    public string Phone { get; }
+    /// <summary>Digits only, international, without '+' (as sent in "to"); null for a record by BSUID only.</summary>
+    public string? Phone { get; }
+
+    /// <summary>The person's business-scoped user ID (or parent ID), when the record came with one.</summary>
+    public string? UserId { get; }
+
+    /// <summary>The keys the record is filed under: the number's key and the BSUID.</summary>
+    public IReadOnlyList<string> Keys => new IdentityPair(Phone, UserId).Keys;
+
+    /// <summary>Who the record is about: the number, else the BSUID.</summary>
+    public string Display => Phone is null ? UserId! : "+" + Phone;
 
     public string? Reason { get; }
 
@@ -81,11 +103,12 @@ public sealed class SuppressionEntry
     /// <summary>The line of the list file this record was read from or written to; 0 before it is stored.</summary>
     public long Line { get; }
 
-    internal SuppressionEntry AtLine(long line) => new(Action, Phone, Reason, Source, Time, line);
+    internal SuppressionEntry AtLine(long line) => new(Action, Phone, UserId, Reason, Source, Time, line);
 
     /// <summary>Why a send skips the number, for a result: "stop on 2026-11-25 09:30 UTC (events.jsonl:12)".</summary>
     public string Describe() =>
         $"{Reason ?? "suppressed"} on {Time.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC ({Source})";
 
-    public override string ToString() => $"{Action.ToString().ToLowerInvariant()} {Phone} ({Reason}, {Source}, {Time:u})";
+    public override string ToString() =>
+        $"{Action.ToString().ToLowerInvariant()} {Phone ?? UserId}{(Phone != null && UserId != null ? " " + UserId : "")} ({Reason}, {Source}, {Time:u})";
 }

@@ -3,19 +3,25 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Dialog360.MM.Core.Files;
+using Dialog360.MM.Core.People;
 
 namespace Dialog360.MM.Core.State;
 
 /// <summary>
-/// The numbers that must not get marketing messages: a file the admin names, in JSON lines, only ever appended to.
+/// The people who must not get marketing messages: a file the admin names, in JSON lines, only ever appended to.
 /// <c>{"action":"add","phone":"447911123456","reason":"stop","source":"events.jsonl:12","time":"2026-11-25T09:30:00+00:00"}</c>
-/// puts a number on the list, <c>{"action":"remove",…}</c> takes it off. Per number the record with the latest
-/// <c>time</c> wins, because webhook events arrive out of order: a resume older than a stop must not lift it, whichever
-/// is read first. A stop and a resume of the same time tie in favour of the stop, whatever their order, so that reading
-/// the same events again changes nothing. The history stays in the file for the admin to read.
+/// puts a number on the list, <c>{"action":"remove",…}</c> takes it off; a record may name the person by
+/// <c>userId</c> (a business-scoped user ID) instead of, or as well as, <c>phone</c>. Per person the record with the
+/// latest <c>time</c> wins, because webhook events arrive out of order: a resume older than a stop must not lift it,
+/// whichever is read first. A stop and a resume of the same time tie in favour of the stop, whatever their order, so
+/// that reading the same events again changes nothing. The history stays in the file for the admin to read.
+/// The list also keeps who is who: <c>{"action":"pair","phone":…,"userId":…,"source":…,"time":…}</c> says a number and a
+/// BSUID (or two BSUIDs, or two forms of a number) name one person, learned from send answers and webhooks, so that a
+/// stop that came with only a BSUID holds back a send to the number (<see cref="Identities"/>).
 /// </summary>
 /// <remarks>
 /// Writers take <see cref="FileLock"/> for one batch at a time (waiting up to <see cref="LockTimeout"/>), catch up with
@@ -35,7 +41,8 @@ public sealed class SuppressionList
     // the file; _writeGate keeps this list's writers (and Refresh) in turn, including while one waits for the FileLock.
     private readonly object _gate = new();
     private readonly object _writeGate = new();
-    // Per number the record that wins the fold so far, an add or a remove: a later-read older record is compared with it.
+    // Per person key (a number's key, a BSUID) the record that wins the fold so far, an add or a remove: a later-read
+    // older record is compared with it.
     private readonly Dictionary<string, SuppressionEntry> _latest = new(StringComparer.Ordinal);
     private readonly List<SuppressionLineError> _problems = new();
     private long _position; // bytes of complete lines folded
@@ -45,6 +52,9 @@ public sealed class SuppressionList
 
     /// <summary>The list file, as a full path.</summary>
     public string Path { get; }
+
+    /// <summary>Who is who, as the list's pair records and every caller that shares this object have learned it.</summary>
+    public Identities Identities { get; } = new();
 
     /// <summary>How long an append waits for another writer (a campaign or an Add-MMSuppression) to finish its batch.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -69,13 +79,13 @@ public sealed class SuppressionList
         }
     }
 
-    /// <summary>The numbers on the list now, each with the record that put it there, oldest first.</summary>
+    /// <summary>The records that put someone on the list and still decide them, oldest first.</summary>
     public IReadOnlyList<SuppressionEntry> Entries
     {
         get
         {
             lock (_gate)
-                return _latest.Values.Where(e => e.Action == SuppressionAction.Add).OrderBy(e => e.Time).ThenBy(e => e.Line).ToList();
+                return _latest.Values.Where(e => e.Action == SuppressionAction.Add).Distinct().OrderBy(e => e.Time).ThenBy(e => e.Line).ToList();
         }
     }
 
@@ -86,24 +96,39 @@ public sealed class SuppressionList
     }
 
     /// <summary>Whether <paramref name="digits"/> (normalised: digits only, international) is on the list, and why.</summary>
-    public bool TryGet(string digits, out SuppressionEntry entry)
+    public bool TryGet(string digits, out SuppressionEntry entry) => TryGet(new Person(digits, null), out entry);
+
+    /// <summary>Whether the person is on the list under any key known for them, and why.</summary>
+    public bool TryGet(Person person, out SuppressionEntry entry)
     {
-        lock (_gate)
-        {
-            if (_latest.TryGetValue(digits, out var latest) && latest.Action == SuppressionAction.Add)
-            {
-                entry = latest;
-                return true;
-            }
-        }
-        entry = null!;
-        return false;
+        var latest = Latest(person);
+        entry = latest!;
+        return latest?.Action == SuppressionAction.Add;
     }
 
     /// <summary>The record that decides <paramref name="digits"/> now (a stop or a resume), or null when the list has none.</summary>
-    public SuppressionEntry? Latest(string digits)
+    public SuppressionEntry? Latest(string digits) => Latest(new Person(digits, null));
+
+    /// <summary>The record that decides the person now, over every key known for them; null when the list has none.</summary>
+    public SuppressionEntry? Latest(Person person) => Latest(Identities.KeysOf(person));
+
+    /// <summary>The record that decides a person known by these keys (all of theirs: <see cref="People.Identities.KeysOf"/>).</summary>
+    public SuppressionEntry? Latest(IReadOnlyList<string> keys)
     {
-        lock (_gate) return _latest.TryGetValue(digits, out var latest) ? latest : null;
+        lock (_gate) return Decider(keys, null);
+    }
+
+    /// <summary>Of the records filed under these keys (and those pending in a batch), the one that decides.</summary>
+    private SuppressionEntry? Decider(IEnumerable<string> keys, Dictionary<string, SuppressionEntry>? pending)
+    {
+        SuppressionEntry? decider = null;
+        foreach (var key in keys)
+        {
+            SuppressionEntry? record = null;
+            if (pending?.TryGetValue(key, out record) != true && !_latest.TryGetValue(key, out record)) continue;
+            if (Supersedes(record!, decider)) decider = record;
+        }
+        return decider;
     }
 
     /// <summary>
@@ -145,15 +170,16 @@ public sealed class SuppressionList
             lock (_gate)
             {
                 tail = CatchUp(stream);
-                // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged.
+                // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged,
+                // against whatever decides the person now under any key known for them.
                 var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
                 firstLine = _lines + (tail == Tail.Record ? 2 : 1);
                 foreach (var entry in batch)
                 {
-                    if (!pending.TryGetValue(entry.Phone, out var current)) _latest.TryGetValue(entry.Phone, out current);
-                    if (!Supersedes(entry, current)) continue;
+                    var keys = Identities.KeysOf(new Person(entry.Phone, entry.UserId));
+                    if (!Supersedes(entry, Decider(keys, pending))) continue;
                     var stored = entry.AtLine(firstLine + appended.Count);
-                    pending[entry.Phone] = stored;
+                    foreach (var key in stored.Keys) pending[key] = stored;
                     appended.Add(stored);
                 }
             }
@@ -177,6 +203,56 @@ public sealed class SuppressionList
             }
             return appended;
         }
+    }
+
+    /// <summary>
+    /// Keeps who is who: appends, as one batch, the pairs that tell the list something it did not know (two keys it did
+    /// not yet hold to be one person), and returns how many. Pairs from send answers and webhooks come here, so that a
+    /// later run by number is held back by a stop that came with only a BSUID.
+    /// </summary>
+    /// <exception cref="FileLockedException">Another writer held the file for longer than <see cref="LockTimeout"/>.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public int Learn(IEnumerable<IdentityPair> pairs, string source, DateTimeOffset time)
+    {
+        var batch = pairs.Where(p => p.IsPair && !Known(p)).ToList();
+        if (batch.Count == 0) return 0;
+        lock (_writeGate)
+        {
+            using var held = AcquireLock();
+            using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            Tail tail;
+            var news = new List<IdentityPair>();
+            lock (_gate)
+            {
+                tail = CatchUp(stream);
+                var seen = new Identities();
+                foreach (var pair in batch)
+                    if (!Known(pair) && seen.Learn(pair)) news.Add(pair);
+            }
+            if (news.Count == 0) return 0;
+            using var buffer = new MemoryStream(128 * news.Count + 1);
+            if (tail == Tail.Record) buffer.WriteByte((byte)'\n');
+            else if (tail == Tail.Half) stream.SetLength(_position);
+            foreach (var pair in news) WritePair(buffer, pair, source, time);
+            stream.Seek(0, SeekOrigin.End);
+            stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            stream.Flush();
+            lock (_gate)
+            {
+                foreach (var pair in news) Identities.Learn(pair);
+                _lines += news.Count + (tail == Tail.Record ? 1 : 0);
+                _position = stream.Length;
+            }
+            return news.Count;
+        }
+    }
+
+    /// <summary>Every key of the pair is already held to be the same person.</summary>
+    private bool Known(IdentityPair pair)
+    {
+        var keys = pair.Keys;
+        for (var i = 1; i < keys.Count; i++) if (!Identities.Same(keys[0], keys[i])) return false;
+        return true;
     }
 
     private static IEnumerable<SuppressionEntry> Only(IEnumerable<SuppressionEntry> entries, SuppressionAction action)
@@ -225,16 +301,21 @@ public sealed class SuppressionList
             var end = Array.IndexOf(bytes, (byte)'\n', start, read - start);
             if (end < 0) break;
             _lines++;
-            if (TryParse(new ReadOnlySpan<byte>(bytes, start, end - start), _lines, out var entry, out var error)) { if (entry != null) Fold(entry); }
+            if (TryParse(new ReadOnlySpan<byte>(bytes, start, end - start), _lines, out var entry, out var pair, out var error))
+            {
+                if (entry != null) Fold(entry);
+                if (pair != null) Identities.Learn(pair);
+            }
             else _problems.Add(new SuppressionLineError(Path, _lines, error));
             start = end + 1;
         }
         _position += start;
         if (start == read) return Tail.None;
         // The last line has no line break yet: a record someone wrote by hand counts; anything else is a write in progress.
-        if (TryParse(new ReadOnlySpan<byte>(bytes, start, read - start), _lines + 1, out var last, out _) && last != null)
+        if (TryParse(new ReadOnlySpan<byte>(bytes, start, read - start), _lines + 1, out var last, out var lastPair, out _) && (last != null || lastPair != null))
         {
-            Fold(last);
+            if (last != null) Fold(last);
+            if (lastPair != null) Identities.Learn(lastPair);
             return Tail.Record;
         }
         return Tail.Half;
@@ -242,7 +323,26 @@ public sealed class SuppressionList
 
     private void Fold(SuppressionEntry entry)
     {
-        if (!_latest.TryGetValue(entry.Phone, out var current) || Supersedes(entry, current)) _latest[entry.Phone] = entry;
+        foreach (var key in entry.Keys)
+            if (!_latest.TryGetValue(key, out var current) || Supersedes(entry, current)) _latest[key] = entry;
+    }
+
+    private static void WritePair(Stream buffer, IdentityPair pair, string source, DateTimeOffset time)
+    {
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("action", "pair");
+            if (pair.Phone != null) w.WriteString("phone", pair.Phone);
+            if (pair.WaId != null) w.WriteString("waId", pair.WaId);
+            if (pair.UserId != null) w.WriteString("userId", pair.UserId);
+            if (pair.ParentUserId != null) w.WriteString("parentUserId", pair.ParentUserId);
+            if (pair.PreviousUserId != null) w.WriteString("previousUserId", pair.PreviousUserId);
+            w.WriteString("source", source);
+            w.WriteString("time", time.ToUniversalTime());
+            w.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
     }
 
     private static void WriteRecord(Stream buffer, SuppressionEntry e)
@@ -251,7 +351,8 @@ public sealed class SuppressionList
         {
             w.WriteStartObject();
             w.WriteString("action", e.Action == SuppressionAction.Add ? "add" : "remove");
-            w.WriteString("phone", e.Phone);
+            if (e.Phone != null) w.WriteString("phone", e.Phone);
+            if (e.UserId != null) w.WriteString("userId", e.UserId);
             if (e.Reason != null) w.WriteString("reason", e.Reason);
             w.WriteString("source", e.Source);
             w.WriteString("time", e.Time);
@@ -260,16 +361,17 @@ public sealed class SuppressionList
         buffer.WriteByte((byte)'\n');
     }
 
-    /// <summary>False with a message for a line that is not a record; true with null for a blank line.</summary>
-    private bool TryParse(ReadOnlySpan<byte> line, long number, out SuppressionEntry? entry, out string error)
+    /// <summary>False with a message for a line that is not a record; true with an entry, a pair, or neither (a blank line).</summary>
+    private bool TryParse(ReadOnlySpan<byte> line, long number, out SuppressionEntry? entry, out IdentityPair? pair, out string error)
     {
         entry = null;
+        pair = null;
         error = string.Empty;
         if (number == 1 && line.StartsWith(Utf8Bom)) line = line.Slice(Utf8Bom.Length);
         if (line.Length > 0 && line[line.Length - 1] == (byte)'\r') line = line.Slice(0, line.Length - 1); // edited on Windows
         if (IsBlank(line)) return true;
 
-        string? action = null, phone = null, reason = null, source = null;
+        string? action = null, phone = null, userId = null, parentUserId = null, previousUserId = null, waId = null, reason = null, source = null;
         DateTimeOffset? time = null;
         try
         {
@@ -283,6 +385,10 @@ public sealed class SuppressionList
                 {
                     case "action": action = Text(ref r, name); break;
                     case "phone": phone = Text(ref r, name); break;
+                    case "userId": userId = Text(ref r, name); break;
+                    case "parentUserId": parentUserId = Text(ref r, name); break;
+                    case "previousUserId": previousUserId = Text(ref r, name); break;
+                    case "waId": waId = Text(ref r, name); break;
                     case "reason": reason = Text(ref r, name); break;
                     case "source": source = Text(ref r, name); break;
                     case "time":
@@ -308,14 +414,45 @@ public sealed class SuppressionList
         SuppressionAction kind;
         if (action == "add") kind = SuppressionAction.Add;
         else if (action == "remove") kind = SuppressionAction.Remove;
-        else { error = action == null ? "no 'action'" : $"'action' is '{action}', not 'add' or 'remove'"; return false; }
-        if (phone == null || phone.Length < Messages.PhoneNumber.MinDigits || phone.Length > Messages.PhoneNumber.MaxDigits || !phone.All(c => c >= '0' && c <= '9'))
+        else if (action == "pair") kind = default;
+        else { error = action == null ? "no 'action'" : $"'action' is '{action}', not 'add', 'remove' or 'pair'"; return false; }
+        if (!TryDigits(phone, "phone", out var digits, out error) || !TryDigits(waId, "waId", out var waDigits, out error)) return false;
+        foreach (var (field, id) in new[] { ("userId", userId), ("parentUserId", parentUserId), ("previousUserId", previousUserId) })
+            if (id != null && !Messages.UserId.IsUserId(id)) { error = $"'{field}' is '{id}', not a business-scoped user ID"; return false; }
+        if (time == null) { error = "no 'time'"; return false; }
+        if (action == "pair")
         {
-            error = phone == null ? "no 'phone'" : $"'phone' is '{phone}', not an international number in digits";
+            pair = new IdentityPair(digits, userId, parentUserId, previousUserId, waDigits);
+            if (!pair.IsPair) { error = "a pair names fewer than two keys"; return false; }
+            return true;
+        }
+        if (digits == null && userId == null) { error = "no 'phone' and no 'userId'"; return false; }
+        entry = new SuppressionEntry(kind, digits, userId, reason, source ?? string.Empty, time.Value, number);
+        return true;
+    }
+
+    /// <summary>A number as written by this module (digits) or by hand (+44 7911 123456): its digits; null when absent.</summary>
+    private static bool TryDigits(string? text, string field, out string? digits, out string error)
+    {
+        digits = null;
+        error = string.Empty;
+        if (text == null) return true;
+        var kept = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c >= '0' && c <= '9') kept.Append(c);
+            else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+            {
+                error = $"'{field}' is '{text}', not an international number";
+                return false;
+            }
+        }
+        if (kept.Length < Messages.PhoneNumber.MinDigits || kept.Length > Messages.PhoneNumber.MaxDigits)
+        {
+            error = $"'{field}' is '{text}', not an international number ({kept.Length} digits)";
             return false;
         }
-        if (time == null) { error = "no 'time'"; return false; }
-        entry = new SuppressionEntry(kind, phone, reason, source ?? string.Empty, time.Value, number);
+        digits = kept.ToString();
         return true;
     }
 

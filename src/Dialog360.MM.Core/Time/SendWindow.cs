@@ -66,9 +66,17 @@ public sealed class SendWindow
 
     /// <summary>When the window is next open for this number: <paramref name="now"/> itself when it is open now.</summary>
     /// <exception cref="MessageValidationException">The number's zones are unknown, or never share an open hour.</exception>
-    public DateTimeOffset NextOpening(string digits, DateTimeOffset now)
+    public DateTimeOffset NextOpening(string digits, DateTimeOffset now) => NextOpening(ZonesOf(digits), "+" + digits, now);
+
+    /// <summary>
+    /// When the window is next open for a person known only by a business-scoped user ID, whose two letters name their
+    /// country and nothing more: open in every zone of the country, as for a number that does not say where it is.
+    /// </summary>
+    /// <exception cref="MessageValidationException">The country's zones are unknown, or never share an open hour.</exception>
+    public DateTimeOffset NextOpeningInCountry(string region, string who, DateTimeOffset now) => NextOpening(ZonesOfCountry(region, who), who, now);
+
+    private DateTimeOffset NextOpening(TimeZoneInfo[] zones, string who, DateTimeOffset now)
     {
-        var zones = ZonesOf(digits);
         if (zones.All(z => IsOpen(z, now))) return now;
         // The window opens in a zone only when its clock comes to read a time inside it: at the opening time (both
         // passes of it when the clock goes back, the jump when the clock skips it), or when the clock goes back over
@@ -87,7 +95,7 @@ public sealed class SendWindow
         foreach (var at in candidates.Where(c => c > now).OrderBy(c => c))
             if (zones.All(z => IsOpen(z, at))) return at;
         throw new MessageValidationException("SendWindow", ValidationReason.SendWindowNeverOpen,
-            $"+{digits} spans time zones ({string.Join(", ", zones.Select(z => z.Id))}) where {Opens:hh\\:mm}-{Closes:hh\\:mm} is never open at once: widen -SendWindow or give -TimeZone.");
+            $"{who} spans time zones ({string.Join(", ", zones.Select(z => z.Id))}) where {Opens:hh\\:mm}-{Closes:hh\\:mm} is never open at once: widen -SendWindow or give -TimeZone.");
     }
 
     /// <summary>
@@ -135,6 +143,23 @@ public sealed class SendWindow
         return _zonesByPrefix.GetOrAdd(prefix, _ => Lookup(digits));
     }
 
+    /// <summary>The zones of a country: every one listed in <see cref="CountryZones"/>, else those of its numbers.</summary>
+    internal TimeZoneInfo[] ZonesOfCountry(string region, string who)
+    {
+        if (_forced != null) return new[] { _forced };
+        return _zonesByPrefix.GetOrAdd("country " + region, _ =>
+        {
+            var util = PhoneNumberUtil.GetInstance();
+            var ids = CountryZones.AllOf(region).ToList();
+            if (ids.Count == 0 && util.GetExampleNumberForType(region, PhoneNumberType.MOBILE) is { } example)
+                ids = Mapper.Value.GetTimeZonesForNumber(example).Where(id => id != Mapper.Value.GetUnknownTimeZone()).ToList();
+            if (ids.Count == 0)
+                throw new MessageValidationException("UserId", ValidationReason.TimeZoneUnknown,
+                    $"{who}: the country '{region}' of this business-scoped user ID has no time zone this module knows; give -TimeZone.");
+            return Zones(ids, who);
+        });
+    }
+
     private static TimeZoneInfo[] Lookup(string digits)
     {
         var util = PhoneNumberUtil.GetInstance();
@@ -151,6 +176,11 @@ public sealed class SendWindow
         if (ids.Count == 0)
             throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
                 $"+{digits}: libphonenumber knows no time zone for this number, so its local time is unknown; give -TimeZone.");
+        return Zones(ids, "+" + digits);
+    }
+
+    private static TimeZoneInfo[] Zones(IEnumerable<string> ids, string who)
+    {
         var zones = new List<TimeZoneInfo>();
         foreach (var id in ids)
         {
@@ -158,7 +188,7 @@ public sealed class SendWindow
             catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException)
             {
                 throw new MessageValidationException("To", ValidationReason.TimeZoneUnknown,
-                    $"+{digits} is in time zone '{id}', which this machine does not know (Windows PowerShell 5.1 knows no IANA zones); give -TimeZone.");
+                    $"{who} is in time zone '{id}', which this machine does not know (Windows PowerShell 5.1 knows no IANA zones); give -TimeZone.");
             }
         }
         return zones.ToArray();

@@ -69,6 +69,7 @@ public static class ErrorIds
     // Sending: input checked before anything is sent (ids shared with Core's ValidationReason)
     public static readonly ErrorId MissingRecipient = Validation(ValidationReason.MissingRecipient, "Give the number in international format, e.g. +447911123456.");
     public static readonly ErrorId InvalidPhoneNumber = Validation(ValidationReason.InvalidPhoneNumber, "Write the number internationally with its country code (+44 7911 123456), or give -DefaultRegion for national numbers.");
+    public static readonly ErrorId InvalidUserId = Validation(ValidationReason.InvalidUserId, "Give the business-scoped user ID exactly as WhatsApp sent it: two capital letters, a dot, then letters and digits, e.g. US.13491208655302741918.");
     public static readonly ErrorId InvalidDefaultRegion = Validation(ValidationReason.InvalidDefaultRegion, "Use a two-letter ISO 3166 region code such as GB, DE or US.");
     public static readonly ErrorId MissingTemplateName = Validation(ValidationReason.MissingTemplateName, "Give the name of an approved marketing template, e.g. -TemplateName spring_sale.");
     public static readonly ErrorId InvalidTemplateName = Validation(ValidationReason.InvalidTemplateName, "Template names are lower-case letters, digits and underscores, e.g. spring_sale.");

@@ -66,7 +66,7 @@ public sealed class CampaignTests : IDisposable
     private static List<CampaignEvent> Run(Campaign campaign, IEnumerable<(string To, MessageContent Content)> records)
     {
         var events = campaign.Pending().ToList();
-        foreach (var (to, content) in records) events.AddRange(campaign.Add(to, content.TemplateName, () => content, (_, _) => true));
+        foreach (var (to, content) in records) events.AddRange(campaign.Add(to, null, content.TemplateName, () => content, (_, _) => true));
         events.AddRange(campaign.Complete());
         return events;
     }
@@ -233,7 +233,7 @@ public sealed class CampaignTests : IDisposable
         settings.Window = SendWindow.Parse("09:00-20:00");
         settings.WaitForWindow = TimeSpan.FromHours(3);
         var campaign = Start(settings, client, time);
-        var kept = campaign.Add("+447911123456", "welcome_offer", () => Content(), (_, _) => true).ToList();
+        var kept = campaign.Add("+447911123456", null, "welcome_offer", () => Content(), (_, _) => true).ToList();
         Assert.True(Results(kept).Count == 0, string.Join("; ", kept));
         var done = Task.Run(() => campaign.Complete().ToList());
         await Task.Delay(300);

@@ -25,6 +25,8 @@ public sealed class RecipientGateTests : IDisposable
 
     private static TemplateMessage Message(string to) => new(to, "spring_sale");
 
+    private static string[] Keys(string to) => new[] { to };
+
     private static JournalOutcome Outcome(string to, SendStatus status, string? code = null, DateTimeOffset? notBefore = null) =>
         new MMSendResult { To = to, Status = status, TemplateName = "spring_sale", ErrorCode = code, NotBefore = notBefore, Attempts = 1 }.ToJournal();
 
@@ -32,13 +34,13 @@ public sealed class RecipientGateTests : IDisposable
     public void A_number_repeated_in_the_input_is_sent_once()
     {
         var gate = new RecipientGate(new GateOptions { Time = new FakeTimeProvider(Noon) });
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000001")).Verdict);
-        var again = gate.Decide(Message("447911000001"));
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000001"), Keys("447911000001")).Verdict);
+        var again = gate.Decide(Message("447911000001"), Keys("447911000001"));
         Assert.Equal(GateVerdict.Settled, again.Verdict);
         Assert.Equal(SendStatus.Skipped, again.Result!.Status);
         Assert.Equal("Duplicate", again.Result.ErrorCode);
         // Another template to the same number is another campaign's message.
-        Assert.Equal(GateVerdict.Send, gate.Decide(new TemplateMessage("447911000001", "autumn_sale")).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(new TemplateMessage("447911000001", "autumn_sale"), Keys("447911000001")).Verdict);
     }
 
     [Fact]
@@ -48,7 +50,7 @@ public sealed class RecipientGateTests : IDisposable
         {
             journal.Claim(Spring);
             journal.WriteOutcome(Outcome("447911000441", SendStatus.Accepted));
-            journal.WriteIntent("447911000442", "spring_sale");
+            journal.WriteIntent("447911000442", null, "spring_sale");
             journal.WriteOutcome(Outcome("447911000443", SendStatus.Failed, "131050"));
             journal.WriteOutcome(Outcome("447911000444", SendStatus.Failed, "131049", Noon.AddHours(20)));
             journal.WriteOutcome(Outcome("447911000445", SendStatus.Failed, "131049", Noon.AddHours(-1)));
@@ -56,33 +58,33 @@ public sealed class RecipientGateTests : IDisposable
         }
         using var reopened = SendJournal.Open(_path);
         var gate = new RecipientGate(new GateOptions { Journal = reopened, Time = new FakeTimeProvider(Noon) });
-        Assert.Equal(SendStatus.Skipped, gate.Decide(Message("447911000441")).Result!.Status);
-        Assert.Equal(GateVerdict.InDoubt, gate.Decide(Message("447911000442")).Verdict);
-        var optedOut = gate.Decide(Message("447911000443")).Result!;
+        Assert.Equal(SendStatus.Skipped, gate.Decide(Message("447911000441"), Keys("447911000441")).Result!.Status);
+        Assert.Equal(GateVerdict.InDoubt, gate.Decide(Message("447911000442"), Keys("447911000442")).Verdict);
+        var optedOut = gate.Decide(Message("447911000443"), Keys("447911000443")).Result!;
         Assert.Equal(SendStatus.Skipped, optedOut.Status);
         Assert.Equal("131050", optedOut.ErrorCode);
         Assert.Contains("-RetryFailed", optedOut.ErrorMessage);
-        var capped = gate.Decide(Message("447911000444")).Result!;
+        var capped = gate.Decide(Message("447911000444"), Keys("447911000444")).Result!;
         Assert.Equal(SendStatus.Deferred, capped.Status);
         Assert.Equal(Noon.AddHours(20), capped.NotBefore);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000445")).Verdict);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000446")).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000445"), Keys("447911000445")).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000446"), Keys("447911000446")).Verdict);
 
         var insistent = new RecipientGate(new GateOptions { Journal = reopened, Time = new FakeTimeProvider(Noon), RetryUnknown = true, RetryFailed = true });
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000442")).Verdict);
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000443")).Verdict);
-        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000444")).Verdict);
-        Assert.Equal(SendStatus.Skipped, insistent.Decide(Message("447911000441")).Result!.Status);
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000442"), Keys("447911000442")).Verdict);
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000443"), Keys("447911000443")).Verdict);
+        Assert.Equal(GateVerdict.Send, insistent.Decide(Message("447911000444"), Keys("447911000444")).Verdict);
+        Assert.Equal(SendStatus.Skipped, insistent.Decide(Message("447911000441"), Keys("447911000441")).Result!.Status);
     }
 
     [Fact]
     public void A_suppressed_number_is_not_sent_and_the_reason_is_kept()
     {
-        var gate = new RecipientGate(new GateOptions { Time = new FakeTimeProvider(Noon), Suppressed = m => m.To == "447911000441" ? "stop (webhook, 2026-11-20)" : null });
-        var result = gate.Decide(Message("447911000441")).Result!;
+        var gate = new RecipientGate(new GateOptions { Time = new FakeTimeProvider(Noon), Suppressed = (m, _) => m.To == "447911000441" ? "stop (webhook, 2026-11-20)" : null });
+        var result = gate.Decide(Message("447911000441"), Keys("447911000441")).Result!;
         Assert.Equal(SendStatus.Suppressed, result.Status);
         Assert.Equal("stop (webhook, 2026-11-20)", result.ErrorMessage);
-        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000442")).Verdict);
+        Assert.Equal(GateVerdict.Send, gate.Decide(Message("447911000442"), Keys("447911000442")).Verdict);
     }
 
     [Fact]
@@ -93,7 +95,7 @@ public sealed class RecipientGateTests : IDisposable
         using (var journal = SendJournal.Open(_path))
         {
             var gate = new RecipientGate(new GateOptions { Journal = journal, Window = window, Time = new FakeTimeProvider(night) });
-            var deferred = gate.Decide(Message("447911000001")).Result!;
+            var deferred = gate.Decide(Message("447911000001"), Keys("447911000001")).Result!;
             Assert.Equal(SendStatus.Deferred, deferred.Status);
             Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), deferred.NotBefore);
         }
@@ -101,7 +103,7 @@ public sealed class RecipientGateTests : IDisposable
         using var reopened = SendJournal.Open(_path);
         // The scheduled task's next run, once the window is open, sends it.
         var morning = new RecipientGate(new GateOptions { Journal = reopened, Window = window, Time = new FakeTimeProvider(night.AddHours(7)) });
-        Assert.Equal(GateVerdict.Send, morning.Decide(Message("447911000001")).Verdict);
+        Assert.Equal(GateVerdict.Send, morning.Decide(Message("447911000001"), Keys("447911000001")).Verdict);
     }
 
     [Fact]

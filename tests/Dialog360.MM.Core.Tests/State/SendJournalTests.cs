@@ -25,12 +25,12 @@ public sealed class SendJournalTests : IDisposable
     {
         using (var journal = SendJournal.Open(_path))
         {
-            journal.WriteIntent("441", "spring_sale");
+            journal.WriteIntent("441", null, "spring_sale");
             journal.WriteOutcome(Result("441", SendStatus.Accepted, "wamid.1"));
-            journal.WriteIntent("442", "spring_sale");
+            journal.WriteIntent("442", null, "spring_sale");
             journal.WriteOutcome(Result("442", SendStatus.Failed));
-            journal.WriteIntent("443", "spring_sale"); // the process died here
-            journal.WriteIntent("444", "spring_sale");
+            journal.WriteIntent("443", null, "spring_sale"); // the process died here
+            journal.WriteIntent("444", null, "spring_sale");
             journal.WriteOutcome(Result("444", SendStatus.Unknown));
         }
         using var reopened = SendJournal.Open(_path);
@@ -59,7 +59,7 @@ public sealed class SendJournalTests : IDisposable
     {
         using (var journal = SendJournal.Open(_path))
         {
-            journal.WriteIntent("441", "spring_sale");
+            journal.WriteIntent("441", null, "spring_sale");
             journal.WriteOutcome(Result("441", SendStatus.Accepted, "wamid.1"));
             journal.WriteOutcome(Result("442", SendStatus.Failed));
         }
@@ -77,7 +77,7 @@ public sealed class SendJournalTests : IDisposable
         using (var journal = SendJournal.Open(_path))
         {
             journal.Claim(Spring);
-            journal.WriteIntent("441", "spring_sale");
+            journal.WriteIntent("441", null, "spring_sale");
             journal.WriteOutcome(Result("441", SendStatus.Accepted, "wamid.1"));
         }
         Assert.StartsWith("{\"kind\":\"campaign\",\"templateName\":\"spring_sale\",\"languageCode\":\"en\"", File.ReadAllLines(_path)[0]);
@@ -131,7 +131,7 @@ public sealed class SendJournalTests : IDisposable
     public void A_write_that_fails_is_a_JournalException()
     {
         using var journal = SendJournal.Open(_path, p => new FailingStream());
-        var error = Assert.Throws<JournalException>(() => journal.WriteIntent("441", "spring_sale"));
+        var error = Assert.Throws<JournalException>(() => journal.WriteIntent("441", null, "spring_sale"));
         Assert.Contains("No space left on device", error.Message);
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
@@ -18,10 +19,17 @@ namespace Dialog360.MM.Commands.Sending;
 [OutputType(typeof(MMSendResult))]
 public sealed class SendMarketingMessageCommand : MMCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Phone", "PhoneNumber", "Mobile", "WaId", "Recipient")]
     [AllowEmptyString]
+    [AllowEmptyCollection]
     public string[] To { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("BSUID", "user_id")]
+    [AllowEmptyString]
+    [AllowEmptyCollection]
+    public string[]? UserId { get; set; }
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
@@ -174,9 +182,12 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     protected override void ProcessRecord()
     {
-        // The total is known only when the recipients came as one -To array rather than streamed down the pipeline.
-        if (!MyInvocation.ExpectingInput) _campaign!.ExpectedTotal = To.Length;
-        foreach (var input in To) Write(_campaign!.Add(input, TemplateName, Content, ShouldProcess));
+        IReadOnlyList<(string? Phone, string? UserId)> people = Array.Empty<(string?, string?)>();
+        try { people = Person.Zip(To, UserId); }
+        catch (MessageValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex, ex.Field)); }
+        // The total is known only when the recipients came as one array rather than streamed down the pipeline.
+        if (!MyInvocation.ExpectingInput) _campaign!.ExpectedTotal = people.Count;
+        foreach (var (phone, userId) in people) Write(_campaign!.Add(phone, userId, TemplateName, Content, ShouldProcess));
     }
 
     protected override void EndProcessing() => Write(_campaign!.Complete());

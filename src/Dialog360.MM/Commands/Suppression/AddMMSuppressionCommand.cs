@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Commands.Webhooks;
 using Dialog360.MM.Core.Webhooks;
 using Dialog360.MM.Errors;
@@ -24,10 +25,17 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     private const string WebhookSet = "WebhookEvent";
     private const string FileSet = "WebhookFile";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
     [Alias("To", "PhoneNumber", "Mobile", "WaId", "Recipient")]
     [AllowEmptyString]
+    [AllowEmptyCollection]
     public string[] Phone { get; set; } = Array.Empty<string>();
+
+    /// <summary>A person's business-scoped user ID, by itself or with -Phone (a CSV with both columns pairs them).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
+    [Alias("BSUID", "user_id")]
+    [AllowEmptyString]
+    public string? UserId { get; set; }
 
     /// <summary>Empty (a blank CSV cell) means "manual".</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PhoneSet)]
@@ -74,6 +82,7 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
         // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
         else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionPolicy.Learned(result), result);
+        else if (Phone.Length == 0) Queue(null);
         else foreach (var phone in Phone) Queue(phone);
         if (_batch.Count >= BatchSize) Flush();
     }
@@ -119,18 +128,17 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
 
     private void Queue(string? phone)
     {
-        var digits = Normalize(phone);
-        if (digits is null) return;
-        if (List.TryGet(digits, out var known) || !_queued.Add(digits))
+        if (PersonOf(phone, UserId) is not { } person) return;
+        if (List.TryGet(person, out var known) || !person.Keys.All(_queued.Add))
         {
             // Typed numbers carry no time of their own: a second record would only grow the file each time a CSV is imported again.
-            WriteVerbose(known is null ? $"{digits} appears twice in the input." : $"{digits} is already on the list ({known.Reason}, {known.Source}, {known.Time:u}).");
+            WriteVerbose(known is null ? $"{person} appears twice in the input." : $"{person} is already on the list ({known.Reason}, {known.Source}, {known.Time:u}).");
             return;
         }
         var reason = string.IsNullOrWhiteSpace(Reason) ? "manual" : Reason!.Trim();
-        if (!ShouldProcess(digits, $"Add to the suppression list {List.Path} ({reason})")) return;
+        if (!ShouldProcess(person.ToString(), $"Add to the suppression list {List.Path} ({reason})")) return;
         var source = InputObject is null || InputObject.BaseObject is string ? "manual" : "csv";
-        _batch.Add(SuppressionEntry.Suppress(digits, reason, source, Time.GetUtcNow()));
+        _batch.Add(new SuppressionEntry(SuppressionAction.Add, person, reason, source, Time.GetUtcNow()));
     }
 
     /// <summary>Queues what an event or a send result means; counts one that means nothing for the list.</summary>
@@ -148,20 +156,22 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             _ignored++;
             return;
         }
-        var current = _decided.TryGetValue(entry.Phone, out var earlier) ? earlier : List.Latest(entry.Phone);
+        var person = new Person(entry.Phone, entry.UserId);
+        var key = List.Identities.KeysOf(person)[0];
+        var current = _decided.TryGetValue(key, out var earlier) ? earlier : List.Latest(person);
         if (!SuppressionList.Supersedes(entry, current))
         {
             _unchanged++;
-            WriteVerbose($"{entry.Phone}: {entry.Reason} ({entry.Source}) changes nothing: {current!.Reason} at {current.Time:u} ({current.Source}) is as new or newer.");
+            WriteVerbose($"{person}: {entry.Reason} ({entry.Source}) changes nothing: {current!.Reason} at {current.Time:u} ({current.Source}) is as new or newer.");
             return;
         }
         var action = entry.Action == SuppressionAction.Add ? $"Add to the suppression list {List.Path} ({entry.Reason}, {entry.Source})"
             : $"Remove from the suppression list {List.Path} ({entry.Reason}, {entry.Source})";
-        var accepted = ShouldProcess(entry.Phone, action);
+        var accepted = ShouldProcess(person.ToString(), action);
         if (accepted) _batch.Add(entry);
         // A record declined at -Confirm is not written, so later ones are judged without it; -WhatIf previews the
         // run as if every record offered were written.
-        if (accepted || IsWhatIf) _decided[entry.Phone] = entry;
+        if (accepted || IsWhatIf) foreach (var k in List.Identities.KeysOf(person)) _decided[k] = entry;
     }
 
     private void Flush()

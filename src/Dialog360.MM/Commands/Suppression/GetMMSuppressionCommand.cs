@@ -6,7 +6,7 @@ using Dialog360.MM.Errors;
 
 namespace Dialog360.MM.Commands.Suppression;
 
-/// <summary>The numbers on the suppression list now (the latest record of each number is an add), oldest first.</summary>
+/// <summary>The people on the suppression list now (the latest record of each is an add), oldest first.</summary>
 [Cmdlet(VerbsCommon.Get, "MMSuppression")]
 [OutputType(typeof(MMSuppressionEntry))]
 public sealed class GetMMSuppressionCommand : SuppressionCmdlet
@@ -27,13 +27,14 @@ public sealed class GetMMSuppressionCommand : SuppressionCmdlet
             if (WildcardPattern.ContainsWildcardCharacters(phone))
             {
                 // "+44 7911*" matches the stored digits: the punctuation people type is dropped, the wildcards kept.
-                var pattern = new WildcardPattern(new string(phone.Where(c => !" +-.()/\u00A0".Contains(c)).ToArray()));
-                foreach (var e in List.Entries.Where(e => pattern.IsMatch(e.Phone))) WriteObject(new MMSuppressionEntry(e, List.Path));
+                // A pattern for a user ID ("US.*") matches user IDs as written.
+                var pattern = new WildcardPattern(phone.Contains('.') ? phone : new string(phone.Where(c => !" +-()/\u00A0".Contains(c)).ToArray()));
+                foreach (var e in List.Entries.Where(e => (e.Phone != null && pattern.IsMatch(e.Phone)) || (e.UserId != null && pattern.IsMatch(e.UserId))))
+                    WriteObject(new MMSuppressionEntry(e, List.Path));
                 continue;
             }
-            var digits = Normalize(phone);
-            if (digits is null) continue;
-            if (List.TryGet(digits, out var entry)) WriteObject(new MMSuppressionEntry(entry, List.Path));
+            if (PersonOf(phone, null) is not { } person) continue;
+            if (List.TryGet(person, out var entry)) WriteObject(new MMSuppressionEntry(entry, List.Path));
             else WriteError(NotFound(phone, List.Path));
         }
     }

@@ -9,6 +9,7 @@ public sealed class MMSuppressionEntry
     internal MMSuppressionEntry(SuppressionEntry entry, string path)
     {
         Phone = entry.Phone;
+        UserId = entry.UserId;
         Action = entry.Action;
         Reason = entry.Reason;
         Source = entry.Source;
@@ -17,8 +18,11 @@ public sealed class MMSuppressionEntry
         Path = path;
     }
 
-    /// <summary>Digits only, international, as sent in "to".</summary>
-    public string Phone { get; }
+    /// <summary>Digits only, international, as sent in "to"; empty for a record by business-scoped user ID only.</summary>
+    public string? Phone { get; }
+
+    /// <summary>The person's business-scoped user ID, when the record came with one (a stop from a username user has only this).</summary>
+    public string? UserId { get; }
 
     /// <summary>Add for a number on the list; Remove for a record that took it off (Add-/Remove-MMSuppression -PassThru).</summary>
     public SuppressionAction Action { get; }
@@ -38,5 +42,5 @@ public sealed class MMSuppressionEntry
     /// <summary>The list file.</summary>
     public string Path { get; }
 
-    public override string ToString() => Phone;
+    public override string ToString() => Phone ?? UserId ?? string.Empty;
 }

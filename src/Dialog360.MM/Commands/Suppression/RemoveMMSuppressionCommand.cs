@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Dialog360.MM.Core.State;
 
@@ -14,7 +15,7 @@ namespace Dialog360.MM.Commands.Suppression;
 public sealed class RemoveMMSuppressionCommand : SuppressionCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("To", "PhoneNumber", "Mobile", "WaId", "Recipient")]
+    [Alias("To", "PhoneNumber", "Mobile", "WaId", "Recipient", "UserId", "BSUID", "user_id")]
     [AllowEmptyString]
     public string[] Phone { get; set; } = Array.Empty<string>();
 
@@ -32,15 +33,15 @@ public sealed class RemoveMMSuppressionCommand : SuppressionCmdlet
     {
         foreach (var phone in Phone)
         {
-            var digits = Normalize(phone);
-            if (digits is null) continue;
-            if (!List.TryGet(digits, out _))
+            if (PersonOf(phone, null) is not { } person) continue;
+            var key = person.Keys.First();
+            if (!List.TryGet(person, out _))
             {
-                if (!_queued.Contains(digits)) WriteError(GetMMSuppressionCommand.NotFound(phone, List.Path));
+                if (!_queued.Contains(key)) WriteError(GetMMSuppressionCommand.NotFound(phone, List.Path));
                 continue;
             }
-            if (!_queued.Add(digits) || !ShouldProcess(digits, $"Remove from the suppression list {List.Path}")) continue;
-            _batch.Add(SuppressionEntry.Unsuppress(digits, Reason, "manual", Time.GetUtcNow()));
+            if (!_queued.Add(key) || !ShouldProcess(person.Display, $"Remove from the suppression list {List.Path}")) continue;
+            _batch.Add(new SuppressionEntry(SuppressionAction.Remove, person, Reason, "manual", Time.GetUtcNow()));
         }
         if (_batch.Count >= BatchSize) Flush();
     }

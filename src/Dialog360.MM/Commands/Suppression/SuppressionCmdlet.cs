@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.People;
 using Dialog360.MM.Core.Files;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Errors;
@@ -72,16 +73,22 @@ public abstract class SuppressionCmdlet : MMCmdlet
         throw new InvalidOperationException("unreachable");
     }
 
-    /// <summary>The number in digits, or a non-terminating InvalidPhoneNumber error and null.</summary>
-    internal string? Normalize(string? phone)
+    /// <summary>
+    /// The person a record names: a number (in any format people type), a business-scoped user ID (given to -UserId,
+    /// or to -Phone, where it is told apart by its form), or both; else a non-terminating error and null.
+    /// </summary>
+    internal Person? PersonOf(string? phone, string? userId)
     {
-        try { return PhoneNumber.Normalize(phone, "Phone"); }
+        if (UserIdLike(phone) && string.IsNullOrWhiteSpace(userId)) (phone, userId) = (null, phone);
+        try { return Person.From(phone, userId, null, "Phone", "UserId"); }
         catch (MessageValidationException ex)
         {
-            WriteError(ErrorRecords.FromValidation(ex, phone));
+            WriteError(ErrorRecords.FromValidation(ex, string.IsNullOrWhiteSpace(phone) ? userId : phone));
             return null;
         }
     }
+
+    private static bool UserIdLike(string? text) => Core.Messages.UserId.IsUserId(text);
 
     /// <summary>Writes the batch; a list that cannot be written ends the command (every later batch would fail the same way).</summary>
     internal IReadOnlyList<SuppressionEntry> Write(List<SuppressionEntry> batch, bool passThru)
