@@ -220,8 +220,58 @@ public class WebhookReaderTests
     public void A_pretty_printed_delivery_after_a_broken_one_is_still_read()
     {
         var (events, errors) = ReadText("{\"entry\": [\n  {\"id\": \n}\n{\n  \"entry\": [{\"id\": \"W\", \"changes\": [{\"field\": \"messages\",\n    \"value\": {\"statuses\": [{\"id\": \"w2\", \"status\": \"sent\"}]}}]}]\n}\n");
-        Assert.Equal(3, Assert.Single(errors).Line);
+        var error = Assert.Single(errors);
+        Assert.Equal(3, error.Line);
+        Assert.Equal("'}' is an invalid start of a value (in the delivery that starts on line 1); skipped to line 4.", error.Message);
         Assert.Equal("w2", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
+    }
+
+    private static string Status(string id) =>
+        $"{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{{\"id\":\"{id}\",\"status\":\"sent\"}}]}}}}]}}]}}";
+
+    private static string[] Ids(List<MMWebhookEvent> events) => events.Cast<MMStatusEvent>().Select(s => s.MessageId!).ToArray();
+
+    // What a tester found: damage after a value on its line ended the read, and every later delivery was lost.
+    [Theory]
+    [InlineData(",", "',' is an invalid start of a value; skipped to line 4.")]
+    [InlineData(" }", "'}' is an invalid start of a value; skipped to line 4.")]
+    [InlineData("{\"obj", "'0x0A' is invalid within a JSON string. The string should be correctly escaped; skipped to line 4.")]
+    [InlineData(" nah", "Not JSON: a value that begins with 'n' can only be the literal 'null'; skipped to line 4.")]
+    public void Damage_after_a_delivery_on_its_line_costs_only_the_rest_of_that_line(string damage, string message)
+    {
+        var lines = Enumerable.Range(1, 10).Select(i => Status("w" + i)).ToArray();
+        lines[2] += damage;
+        var (events, errors) = ReadText(string.Join("\n", lines) + "\n");
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => "w" + i), Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((3L, WebhookReadProblem.MalformedJson, message), (error.Line, error.Problem, error.Message));
+    }
+
+    [Fact]
+    public void A_delivery_cut_mid_line_is_reported_on_its_own_line_and_the_lines_after_it_are_read()
+    {
+        // Cut after a colon, the next line reads as the cut one's value, and the JSON only goes wrong a line later.
+        var (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\n" + Status("w3") + "\n" + Status("w4") + "\n");
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal(2, error.Line);
+        Assert.Equal("The delivery is cut short: a line that starts another comes before its end (its writer may have stopped mid-line); skipped to line 3.", error.Message);
+
+        // Cut with its line break, at the end of the file: the cut line is named, not the line after the file's end.
+        (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\n");
+        Assert.Equal(new[] { "w1" }, Ids(events));
+        Assert.Equal((2L, "The input ends before this delivery is complete."), (errors.Single().Line, errors.Single().Message));
+    }
+
+    [Fact]
+    public void Garbage_between_pretty_printed_deliveries_costs_only_its_lines()
+    {
+        var pretty = (string id) => "{\n  \"entry\": [{\"id\": \"W\", \"changes\": [{\"field\": \"messages\",\n    \"value\": {\"statuses\": [{\"id\": \"" + id + "\", \"status\": \"sent\"}]}}]}]\n}";
+        var (events, errors) = ReadText(pretty("w1") + " and more\nnot JSON\n" + pretty("w2") + "\n" + pretty("w3") + "\n");
+        Assert.Equal(new[] { "w1", "w2", "w3" }, Ids(events));
+        // The line that is not JSON is skipped with the rest of line 4, and said to be.
+        var error = Assert.Single(errors);
+        Assert.Equal((4L, "'a' is an invalid start of a value; skipped to line 6."), (error.Line, error.Message));
     }
 
     [Fact]
@@ -253,11 +303,32 @@ public class WebhookReaderTests
     }
 
     [Fact]
-    public void A_broken_element_of_a_one_line_array_ends_that_input_after_the_elements_before_it()
+    public void A_broken_element_of_a_one_line_array_costs_the_rest_of_that_line()
     {
-        var (events, errors) = ReadText("[{\"entry\":[{\"id\":\"W\",\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":[{\"id\":\"w1\"}]}}]}]},{\"entry\":[}]\n{\"entry\":[]}\n");
-        Assert.Equal("w1", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
-        Assert.Equal(1, Assert.Single(errors).Line);
+        var (events, errors) = ReadText("[" + Status("w1") + ",{\"entry\":[}," + Status("w2") + "]\n" + Status("w3") + "\n[" + Status("w4") + "]\n");
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((1L, "'}' is an invalid start of a value; skipped to line 2."), (error.Line, error.Message));
+    }
+
+    [Fact]
+    public void An_array_left_open_is_reported_on_its_line_and_everything_after_it_is_read()
+    {
+        var (events, errors) = ReadText(Status("w1") + "\n[" + Status("w2") + "," + Status("w3") + "\n" + Status("w4") + "\n");
+        Assert.Equal(new[] { "w1", "w2", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((2L, "The array of deliveries that starts on this line is not closed: the input ends before its ']'."), (error.Line, error.Message));
+
+        // Another array on a later line, no deeper: the first was never closed, and the second is read as an array.
+        (events, errors) = ReadText("[\n" + Status("w1") + ",\n[" + Status("w2") + "]\n");
+        Assert.Equal(new[] { "w1", "w2" }, Ids(events));
+        Assert.Equal((1L, "The array of deliveries that starts on this line is not closed before the next array starts."), (errors.Single().Line, errors.Single().Message));
+
+        // A pretty-printed array whose last delivery is cut: one error, and the array's ']' is found.
+        (events, errors) = ReadText("[\n  " + Status("w1") + ",\n  {\"entry\": [\n    {\"id\": \n]\n" + Status("w5") + "\n");
+        Assert.Equal(new[] { "w1", "w5" }, Ids(events));
+        Assert.Equal(3, errors.Single().Line);
+        Assert.EndsWith("; skipped to line 5.", errors.Single().Message);
     }
 
     [Fact]
