@@ -256,16 +256,34 @@ public sealed class WebhookReader
         var incomplete = _eof && IsSoundSoFar();
         // The last line, without its line break and sound as far as it goes: most often a receiver still appending to the file.
         var lastLineCut = incomplete && !moreFollows && new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n') < 0;
+        // A line break where the JSON goes wrong: a line that ends in the middle of a string, as a half line does.
+        var cutInString = !incomplete && ErrorByte(ex) is (byte)'\n' or (byte)'\r';
         var errorLine = valueLine + (ex.LineNumber ?? 0);
         var resumed = Resync(valueIndent);
+        const string cut = " (its writer may have stopped mid-line).";
         if (lastLineCut)
             Report(valueLine, "The file ends in the middle of this delivery: a receiver may still be appending to it (read it again later), or its writer stopped mid-line.", WebhookReadProblem.MalformedJson);
         else if (resumed >= 0 && (incomplete || errorLine >= resumed))
-            Report(valueLine, "The delivery is cut short: a line that starts another comes before its end (its writer may have stopped mid-line).", WebhookReadProblem.MalformedJson, null, resumed);
+            Report(valueLine, "The delivery is cut short: the next one starts before it ends" + cut, WebhookReadProblem.MalformedJson, null, resumed);
         else if (incomplete)
             Report(valueLine, "The input ends before this delivery is complete.", WebhookReadProblem.MalformedJson);
         else
-            Report(errorLine, ReaderMessage(ex), WebhookReadProblem.MalformedJson, errorLine != valueLine ? valueLine : null, resumed);
+            Report(errorLine, cutInString ? "The delivery is cut short: its line ends in the middle of a string" + cut : ReaderMessage(ex),
+                WebhookReadProblem.MalformedJson, errorLine != valueLine ? valueLine : null, resumed);
+    }
+
+    /// <summary>The byte where the framing of the value at _start went wrong; -1 when the error does not say.</summary>
+    private int ErrorByte(JsonException ex)
+    {
+        if (ex.LineNumber is not long line || ex.BytePositionInLine is not long column) return -1;
+        var at = _start;
+        for (var l = 0L; l < line; l++)
+        {
+            var next = new ReadOnlySpan<byte>(_buffer, at, _end - at).IndexOf((byte)'\n');
+            if (next < 0) return -1;
+            at += next + 1;
+        }
+        return column < _end - at ? _buffer[at + column] : -1;
     }
 
     /// <summary>
