@@ -345,8 +345,8 @@ Describe 'Add-MMSuppression -WebhookFile' {
         $e.Exception.Message | Should -Be @(
             "${file}, line 2: ',' is an invalid start of a value; skipped to line 3."
             "${file}, line 4: '}' is an invalid start of a value; skipped to line 5."
-            "${file}, line 6: The delivery is cut short: its line ends in the middle of a string (its writer may have stopped mid-line); skipped to line 7."
-            "${file}, line 8: The delivery is cut short: its line ends in the middle of a string (its writer may have stopped mid-line); skipped to line 9."
+            "${file}, line 6: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 7."
+            "${file}, line 8: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 9."
             "${file}, line 10: Not JSON: a value that begins with 'n' can only be the literal 'null'; skipped to line 11.")
     }
 }

@@ -247,8 +247,8 @@ public sealed class WebhookReader
 
     /// <summary>
     /// Reports the broken value at _start, which began on <paramref name="valueLine"/>, and resumes at the next line
-    /// that starts a delivery. The error names where the JSON goes wrong, unless the value ran into that next line or
-    /// to the end of the input: then it was cut short, and the error names the line it starts on.
+    /// that starts a delivery. The error names where the JSON goes wrong; a value that ran into that next line or to the
+    /// end of the input, or whose line ends inside a string, number or literal, is called cut short.
     /// </summary>
     private void Broken(long valueLine, int valueIndent, JsonException ex)
     {
@@ -256,8 +256,9 @@ public sealed class WebhookReader
         var incomplete = _eof && IsSoundSoFar();
         // The last line, without its line break and sound as far as it goes: most often a receiver still appending to the file.
         var lastLineCut = incomplete && !moreFollows && new ReadOnlySpan<byte>(_buffer, _start, _end - _start).IndexOf((byte)'\n') < 0;
-        // A line break where the JSON goes wrong: a line that ends in the middle of a string, as a half line does.
-        var cutInString = !incomplete && ErrorByte(ex) is (byte)'\n' or (byte)'\r';
+        // A line break where the JSON goes wrong (whitespace anywhere else): the line ends inside a string, number or
+        // literal, as a half line does.
+        var cutInValue = !incomplete && ErrorByte(ex) is (byte)'\n' or (byte)'\r';
         var errorLine = valueLine + (ex.LineNumber ?? 0);
         var resumed = Resync(valueIndent);
         const string cut = " (its writer may have stopped mid-line).";
@@ -268,7 +269,7 @@ public sealed class WebhookReader
         else if (incomplete)
             Report(valueLine, "The input ends before this delivery is complete.", WebhookReadProblem.MalformedJson);
         else
-            Report(errorLine, cutInString ? "The delivery is cut short: its line ends in the middle of a string" + cut : ReaderMessage(ex),
+            Report(errorLine, cutInValue ? "The delivery is cut short: its line ends in the middle of a value" + cut : ReaderMessage(ex),
                 WebhookReadProblem.MalformedJson, errorLine != valueLine ? valueLine : null, resumed);
     }
 

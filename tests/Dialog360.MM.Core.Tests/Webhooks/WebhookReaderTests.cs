@@ -208,7 +208,7 @@ public class WebhookReaderTests
         Assert.Equal(6, error.Line);
         Assert.Equal(WebhookReadProblem.MalformedJson, error.Problem);
         Assert.Equal("campaign.jsonl", error.Source);
-        Assert.Equal("campaign.jsonl, line 6: The delivery is cut short: its line ends in the middle of a string (its writer may have stopped mid-line); skipped to line 7.", error.ToString());
+        Assert.Equal("campaign.jsonl, line 6: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 7.", error.ToString());
         Assert.Equal(14, events.Count);
         Assert.Equal(10, events.OfType<MMStatusEvent>().Count());
         Assert.Equal(new[] { "CLICK_ID_0001", "CLICK_ID_0001", "CLICK_ID_0002" }, events.OfType<MMClickEvent>().Select(c => c.ClickId));
@@ -235,7 +235,7 @@ public class WebhookReaderTests
     [Theory]
     [InlineData(",", "',' is an invalid start of a value; skipped to line 4.")]
     [InlineData(" }", "'}' is an invalid start of a value; skipped to line 4.")]
-    [InlineData("{\"obj", "The delivery is cut short: its line ends in the middle of a string (its writer may have stopped mid-line); skipped to line 4.")]
+    [InlineData("{\"obj", "The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 4.")]
     [InlineData(" nah", "Not JSON: a value that begins with 'n' can only be the literal 'null'; skipped to line 4.")]
     public void Damage_after_a_delivery_on_its_line_costs_only_the_rest_of_that_line(string damage, string message)
     {
@@ -256,6 +256,11 @@ public class WebhookReaderTests
         var error = Assert.Single(errors);
         Assert.Equal(2, error.Line);
         Assert.Equal("The delivery is cut short: the next one starts before it ends (its writer may have stopped mid-line); skipped to line 3.", error.Message);
+
+        // Cut inside a number: the line ends in the middle of a value.
+        (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\"W\",\"time\":17502637.\n" + Status("w3") + "\n");
+        Assert.Equal(new[] { "w1", "w3" }, Ids(events));
+        Assert.Equal("text, line 2: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 3.", errors.Single().ToString());
 
         // Cut with its line break, at the end of the file: the cut line is named, not the line after the file's end.
         (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\n");
@@ -369,7 +374,7 @@ public class WebhookReaderTests
         // A half line between CRLF lines is cut short too, not "'0x0D' is invalid within a JSON string".
         (events, errors) = ReadText(line + "\r\n" + line.Substring(0, line.IndexOf("wamid.", StringComparison.Ordinal) + 3) + "\r\n" + line + "\r\n");
         Assert.Equal(2, events.Count);
-        Assert.Equal("text, line 2: The delivery is cut short: its line ends in the middle of a string (its writer may have stopped mid-line); skipped to line 3.", errors.Single().ToString());
+        Assert.Equal("text, line 2: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 3.", errors.Single().ToString());
     }
 
     [Fact]
