@@ -139,8 +139,13 @@ public sealed class WebhookReader
             }
             if (length < 0)
             {
+                var from = _bufferOffset + _start;
                 var resumed = Resync(valueIndent);
-                Report(valueLine, $"The delivery is larger than the maximum delivery size ({_maxDeliveryBytes:N0} bytes).", WebhookReadProblem.TooLarge, null, resumed);
+                // Still open where the next delivery starts, within the maximum: cut short rather than too large.
+                if (resumed >= 0 && _bufferOffset + _start - from < _maxDeliveryBytes)
+                    Report(valueLine, CutShortByNext, WebhookReadProblem.MalformedJson, null, resumed);
+                else
+                    Report(valueLine, $"The delivery is larger than the maximum delivery size ({_maxDeliveryBytes:N0} bytes).", WebhookReadProblem.TooLarge, null, resumed);
                 continue;
             }
 
@@ -224,23 +229,28 @@ public sealed class WebhookReader
         return true;
     }
 
-    /// <summary>The length of the complete JSON value at _start, reading more of the stream as needed; -1 when it is longer than the maximum.</summary>
+    /// <summary>
+    /// The length of the complete JSON value at _start, reading more of the stream as needed; -1 when it is longer than
+    /// the maximum. Only the first maximum-size bytes are looked at, however much the buffer holds, so the verdict (and
+    /// where an error is found) is the same wherever the buffer happens to end, as it must be for a file read in parts.
+    /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
     private int FrameValue()
     {
         while (true)
         {
-            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), _eof, default);
+            var available = _end - _start;
+            var final = _eof && available <= _maxDeliveryBytes;
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, Math.Min(available, _maxDeliveryBytes)), final, default);
             if (reader.Read())
             {
                 var complete = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? reader.TrySkip() : true;
-                // Larger than the maximum yet already in the buffer (read whole from a small file): the same answer either way.
-                if (complete) return reader.BytesConsumed > _maxDeliveryBytes ? -1 : (int)reader.BytesConsumed;
+                if (complete) return (int)reader.BytesConsumed;
             }
             // Incomplete and no more input: the final-block reader has already thrown; this is belt and braces.
-            if (_eof) throw new JsonException("The JSON ends before the delivery is complete.", null, 0, null);
+            if (final) throw new JsonException("The JSON ends before the delivery is complete.", null, 0, null);
             // Stop before holding more than the maximum: the rest of the delivery is skipped line by line, unbuffered.
-            if (_end - _start >= _maxDeliveryBytes) return -1;
+            if (available >= _maxDeliveryBytes) return -1;
             Fill();
         }
     }
@@ -261,17 +271,18 @@ public sealed class WebhookReader
         var cutInValue = !incomplete && ErrorByte(ex) is (byte)'\n' or (byte)'\r';
         var errorLine = valueLine + (ex.LineNumber ?? 0);
         var resumed = Resync(valueIndent);
-        const string cut = " (its writer may have stopped mid-line).";
         if (lastLineCut)
             Report(valueLine, "The file ends in the middle of this delivery: a receiver may still be appending to it (read it again later), or its writer stopped mid-line.", WebhookReadProblem.MalformedJson);
         else if (resumed >= 0 && (incomplete || errorLine >= resumed))
-            Report(valueLine, "The delivery is cut short: the next one starts before it ends" + cut, WebhookReadProblem.MalformedJson, null, resumed);
+            Report(valueLine, CutShortByNext, WebhookReadProblem.MalformedJson, null, resumed);
         else if (incomplete)
             Report(valueLine, "The input ends before this delivery is complete.", WebhookReadProblem.MalformedJson);
         else
-            Report(errorLine, cutInValue ? "The delivery is cut short: its line ends in the middle of a value" + cut : ReaderMessage(ex),
+            Report(errorLine, cutInValue ? "The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line)." : ReaderMessage(ex),
                 WebhookReadProblem.MalformedJson, errorLine != valueLine ? valueLine : null, resumed);
     }
+
+    private const string CutShortByNext = "The delivery is cut short: the next one starts before it ends (its writer may have stopped mid-line).";
 
     /// <summary>The byte where the framing of the value at _start went wrong; -1 when the error does not say.</summary>
     private int ErrorByte(JsonException ex)

@@ -362,6 +362,26 @@ public class WebhookReaderTests
         public TrickleStream(byte[] bytes, int piece) { _inner = new MemoryStream(bytes); _piece = piece; }
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));    }
 
+    // Where framing a broken value finds its error must not depend on how much of the stream the buffer holds (which
+    // differs between a file read whole and in parts): only the first maximum-size bytes of a value are looked at.
+    [Fact]
+    public void A_cut_value_whose_error_lies_beyond_the_maximum_reads_the_same_however_the_stream_comes()
+    {
+        const int max = 1500;
+        // The cut line runs on into the next, a good line just under the maximum, and goes wrong only after both.
+        const string cut = "{\"entry\":[{\"id\":\"W\",\"changes\":\n";
+        var longLine = Status("w3").Replace("{\"entry\"", "{\"pad\":\"" + new string('x', max - 10 - Status("w3").Length - 9) + "\",\"entry\"");
+        Assert.InRange(longLine.Length, max - cut.Length + 1, max);
+        var bytes = Encoding.UTF8.GetBytes(Status("w1") + "\n" + cut + longLine + "\n" + Status("w4") + "\n");
+        var (whole, wholeErrors) = ReadWithLimit(new MemoryStream(bytes), max);
+        var (pieces, pieceErrors) = ReadWithLimit(new TrickleStream(bytes, 7), max);
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(whole));
+        Assert.Equal(Ids(whole), Ids(pieces));
+        var error = Assert.Single(wholeErrors);
+        Assert.Equal("limited, line 2: The delivery is cut short: the next one starts before it ends (its writer may have stopped mid-line); skipped to line 3.", error.ToString());
+        Assert.Equal(error.ToString(), Assert.Single(pieceErrors).ToString());
+    }
+
     [Fact]
     public void A_BOM_and_CRLF_line_ends_are_accepted()
     {
