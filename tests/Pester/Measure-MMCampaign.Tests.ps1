@@ -97,6 +97,42 @@ Describe 'Measure-MMCampaign' {
     }
 }
 
+Describe 'Measure-MMCampaign -Path on a damaged file large enough to be read in parts' {
+    BeforeAll {
+        # 40,000 statuses of distinct messages, ~17 MB: more than twice the part size, so that two cores read it at once.
+        $script:damaged = Join-Path $TestDrive 'damaged.jsonl'
+        $statuses = 'sent', 'delivered', 'read', 'failed'
+        $writer = [IO.StreamWriter]::new($damaged, $false, [Text.UTF8Encoding]::new($false))
+        $script:lost = 0
+        try {
+            for ($i = 0; $i -lt 40000; $i++) {
+                $line = '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.HBgLNDQ3NzAwOTAwMDAxFQIAERgSQjVDRjQ2RTk' + $i.ToString('d8') + '","status":"' + $statuses[$i % 4] + '","timestamp":"' + (1750263773 + $i) + '","recipient_id":"4477009' + ($i % 25000).ToString('d5') + '","biz_opaque_callback_data":"spring-' + ($i % 3) + '","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing_lite","type":"regular"}}]},"field":"messages"}]}]}'
+                # Damage near the start, all around the middle (where the file is cut in two) and near the end.
+                $near = ($i -ge 19980 -and $i -lt 20040) -or $i -in 7, 39990
+                switch ($(if ($near) { $i % 6 } else { -1 })) {
+                    0 { $line += ',' }
+                    1 { $line += ' }' }
+                    2 { $line += '{"obj' }
+                    3 { $line = $line.Substring(0, 200); $script:lost++ }
+                    4 { $writer.Write("not JSON`n") }
+                    5 { $writer.Write($line.Substring(250) + "`n") }
+                }
+                $writer.Write($line + "`n")
+            }
+        } finally { $writer.Dispose() }
+    }
+
+    It 'gives the funnel and the errors of ConvertFrom-MMWebhook, and loses only the cut lines' {
+        (Get-Item $damaged).Length | Should -BeGreaterThan (2 * 8MB)
+        $piped = ConvertFrom-MMWebhook -Path $damaged -ErrorVariable convertErrors -ErrorAction SilentlyContinue | Measure-MMCampaign
+        $direct = Measure-MMCampaign -Path $damaged -ErrorVariable measureErrors -ErrorAction SilentlyContinue
+        $direct.Messages | Should -Be (40000 - $lost)
+        ($direct | ConvertTo-Json -Depth 4) | Should -Be ($piped | ConvertTo-Json -Depth 4)
+        $measureErrors.Count | Should -BeGreaterThan 40
+        $measureErrors.Exception.Message | Should -Be $convertErrors.Exception.Message
+    }
+}
+
 Describe 'Measure-MMCampaign: what a campaign cost' {
     BeforeAll {
         $script:priced = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'pricing.jsonl')

@@ -321,4 +321,32 @@ Describe 'Add-MMSuppression -WebhookFile' {
         $e[0].Exception.Message | Should -Match 'line 1'
         @(Get-MMSuppression -Path $list).Count | Should -BeGreaterThan 0
     }
+
+    It 'puts every opt-out on the list when damaged lines are among them, each damage one error with what it skipped' {
+        $stop = { param($n) '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"user_preferences","value":{"messaging_product":"whatsapp","user_preferences":[{"wa_id":"4477009001' + $n.ToString('00') + '","category":"marketing_messages","value":"stop","timestamp":' + (1750263000 + $n) + '}]}}]}]}' }
+        $lines = [Collections.Generic.List[string]]::new()
+        foreach ($n in 1..10) { $lines.Add((& $stop $n)) }
+        # After a delivery on its line: a comma, a brace, a second delivery cut short; a half line of its own, a line
+        # that is not JSON, and two deliveries with no line break between them.
+        $lines[1] += ','
+        $lines[3] += ' }'
+        $lines[5] += '{"object":"whatsapp_busi'
+        $lines.Insert(7, '{"object":"whatsapp_business_account","entry":[{"id":"1","chan')
+        $lines.Insert(9, 'not JSON')
+        $lines[10] += $lines[11]
+        $lines.RemoveAt(11)
+        $file = Join-Path $TestDrive 'damaged-optouts.jsonl'
+        [IO.File]::WriteAllText($file, ($lines -join "`n") + "`n")
+        $list = Join-Path $TestDrive 'damaged-list.jsonl'
+
+        Add-MMSuppression -WebhookFile $file -Path $list -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        (Get-MMSuppression -Path $list).Phone | Sort-Object | Should -Be (1..10 | ForEach-Object { '4477009001' + $_.ToString('00') })
+        $e.Count | Should -Be 5
+        $e.Exception.Message | Should -Be @(
+            "${file}, line 2: ',' is an invalid start of a value; skipped to line 3."
+            "${file}, line 4: '}' is an invalid start of a value; skipped to line 5."
+            "${file}, line 6: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 7."
+            "${file}, line 8: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 9."
+            "${file}, line 10: Not JSON: a value that begins with 'n' can only be the literal 'null'; skipped to line 11.")
+    }
 }

@@ -63,12 +63,17 @@ public sealed class Funnel : IStatusSink
     /// </summary>
     [MethodImpl(JitHints.AggressiveOptimization)]
     public long AddFrom(Stream stream, string source, Action<WebhookReadError> onError,
-        CancellationToken cancel = default, int maxDeliveryBytes = WebhookReader.DefaultMaxDeliveryBytes)
+        CancellationToken cancel = default, int maxDeliveryBytes = WebhookReader.DefaultMaxDeliveryBytes) =>
+        AddFrom(stream, source, onError, cancel, maxDeliveryBytes, null);
+
+    [MethodImpl(JitHints.AggressiveOptimization)]
+    private long AddFrom(Stream stream, string source, Action<WebhookReadError> onError, CancellationToken cancel, int maxDeliveryBytes,
+        WebhookFilePart? part)
     {
         // Statuses, nearly all of a file, are folded as records straight from the reader's buffer (Take, below).
         _statusesTaken = 0;
         long others = 0;
-        foreach (var e in WebhookReader.Read(stream, source, onError, this, cancel, maxDeliveryBytes))
+        foreach (var e in WebhookReader.Read(stream, source, onError, this, cancel, maxDeliveryBytes, part))
         {
             Add(e);
             others++;
@@ -105,14 +110,16 @@ public sealed class Funnel : IStatusSink
         var funnels = new Funnel[parts.Count];
         var errors = new List<WebhookReadError>[parts.Count];
         var counts = new long[parts.Count];
+        var reads = new WebhookFilePart[parts.Count];
         try
         {
             System.Threading.Tasks.Parallel.For(0, parts.Count, new System.Threading.Tasks.ParallelOptions { CancellationToken = cancel }, i =>
             {
                 funnels[i] = new Funnel(_groupBy, _journal, _rateCard);
                 errors[i] = new List<WebhookReadError>();
+                reads[i] = new WebhookFilePart(moreFollows: i + 1 < parts.Count);
                 using var slice = new FileSlice(WebhookFile.OpenShared(path), parts[i].Start, parts[i].Length);
-                counts[i] = funnels[i].AddFrom(slice, path, errors[i].Add, cancel, maxDeliveryBytes);
+                counts[i] = funnels[i].AddFrom(slice, path, errors[i].Add, cancel, maxDeliveryBytes, reads[i]);
             });
         }
         catch (AggregateException ex)
@@ -121,6 +128,14 @@ public sealed class Funnel : IStatusSink
             // IOException the caller reports), not a wrapper. (Cancellation comes out of Parallel.For unwrapped.)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
             throw;
+        }
+        // An array left open at the end of a part (damage: its ']' is missing) goes on into the next part, which was read
+        // as if outside it; the file is read again whole, so that it reads as it does on one core.
+        foreach (var read in reads)
+        {
+            if (!read.EndedInsideArray) continue;
+            using var whole = WebhookFile.OpenRead(path);
+            return AddFrom(whole, path, onError, cancel, maxDeliveryBytes);
         }
         long lines = 0, total = 0;
         for (var i = 0; i < parts.Count; i++)

@@ -7,7 +7,8 @@ namespace Dialog360.MM.Core.Webhooks;
 /// <summary>
 /// Cuts a large file of JSON lines into parts that can be read on several cores at once: each cut falls where one
 /// delivery ends and the next begins at the start of a line (<c>}\n{</c>), so every part is itself a valid file of
-/// deliveries. A file that starts with an array, or has no such boundary near a cut, is read in one part.
+/// deliveries, and reading one after a damaged line resumes at the part's start (WebhookReader.Resync). A file that
+/// starts with an array, or has no such boundary near a cut, is read in one part.
 /// </summary>
 internal static class WebhookFileParts
 {
@@ -73,6 +74,22 @@ internal static class WebhookFileParts
         }
         return -1;
     }
+}
+
+/// <summary>
+/// How one part of a file was read. A part other than the last ends where a line that starts a delivery begins, so a
+/// delivery still open at its end was cut short there and reading resumes at that line, as it does in the whole file.
+/// A part that ends inside an array cannot be followed by one read on its own: that one starts outside any array.
+/// </summary>
+internal sealed class WebhookFilePart
+{
+    public WebhookFilePart(bool moreFollows) => MoreFollows = moreFollows;
+
+    /// <summary>More of the file follows this part, starting with a line that starts a delivery.</summary>
+    public bool MoreFollows { get; }
+
+    /// <summary>The part ended inside an array of deliveries that it did not close.</summary>
+    public bool EndedInsideArray { get; set; }
 }
 
 /// <summary>A read-only window [start, start+length) of a file, as a stream of its own.</summary>

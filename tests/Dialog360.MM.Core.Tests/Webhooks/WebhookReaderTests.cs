@@ -208,7 +208,7 @@ public class WebhookReaderTests
         Assert.Equal(6, error.Line);
         Assert.Equal(WebhookReadProblem.MalformedJson, error.Problem);
         Assert.Equal("campaign.jsonl", error.Source);
-        Assert.StartsWith("campaign.jsonl, line 6: ", error.ToString());
+        Assert.Equal("campaign.jsonl, line 6: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 7.", error.ToString());
         Assert.Equal(14, events.Count);
         Assert.Equal(10, events.OfType<MMStatusEvent>().Count());
         Assert.Equal(new[] { "CLICK_ID_0001", "CLICK_ID_0001", "CLICK_ID_0002" }, events.OfType<MMClickEvent>().Select(c => c.ClickId));
@@ -220,8 +220,63 @@ public class WebhookReaderTests
     public void A_pretty_printed_delivery_after_a_broken_one_is_still_read()
     {
         var (events, errors) = ReadText("{\"entry\": [\n  {\"id\": \n}\n{\n  \"entry\": [{\"id\": \"W\", \"changes\": [{\"field\": \"messages\",\n    \"value\": {\"statuses\": [{\"id\": \"w2\", \"status\": \"sent\"}]}}]}]\n}\n");
-        Assert.Equal(3, Assert.Single(errors).Line);
+        var error = Assert.Single(errors);
+        Assert.Equal(3, error.Line);
+        Assert.Equal("'}' is an invalid start of a value (in the delivery that starts on line 1); skipped to line 4.", error.Message);
         Assert.Equal("w2", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
+    }
+
+    private static string Status(string id) =>
+        $"{{\"entry\":[{{\"id\":\"W\",\"changes\":[{{\"field\":\"messages\",\"value\":{{\"statuses\":[{{\"id\":\"{id}\",\"status\":\"sent\"}}]}}}}]}}]}}";
+
+    private static string[] Ids(List<MMWebhookEvent> events) => events.Cast<MMStatusEvent>().Select(s => s.MessageId!).ToArray();
+
+    // What a tester found: damage after a value on its line ended the read, and every later delivery was lost.
+    [Theory]
+    [InlineData(",", "',' is an invalid start of a value; skipped to line 4.")]
+    [InlineData(" }", "'}' is an invalid start of a value; skipped to line 4.")]
+    [InlineData("{\"obj", "The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 4.")]
+    [InlineData(" nah", "Not JSON: a value that begins with 'n' can only be the literal 'null'; skipped to line 4.")]
+    public void Damage_after_a_delivery_on_its_line_costs_only_the_rest_of_that_line(string damage, string message)
+    {
+        var lines = Enumerable.Range(1, 10).Select(i => Status("w" + i)).ToArray();
+        lines[2] += damage;
+        var (events, errors) = ReadText(string.Join("\n", lines) + "\n");
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => "w" + i), Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((3L, WebhookReadProblem.MalformedJson, message), (error.Line, error.Problem, error.Message));
+    }
+
+    [Fact]
+    public void A_delivery_cut_mid_line_is_reported_on_its_own_line_and_the_lines_after_it_are_read()
+    {
+        // Cut after a colon, the next line reads as the cut one's value, and the JSON only goes wrong a line later.
+        var (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\n" + Status("w3") + "\n" + Status("w4") + "\n");
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal(2, error.Line);
+        Assert.Equal("The delivery is cut short: the next one starts before it ends (its writer may have stopped mid-line); skipped to line 3.", error.Message);
+
+        // Cut inside a number: the line ends in the middle of a value.
+        (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\"W\",\"time\":17502637.\n" + Status("w3") + "\n");
+        Assert.Equal(new[] { "w1", "w3" }, Ids(events));
+        Assert.Equal("text, line 2: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 3.", errors.Single().ToString());
+
+        // Cut with its line break, at the end of the file: the cut line is named, not the line after the file's end.
+        (events, errors) = ReadText(Status("w1") + "\n{\"entry\":[{\"id\":\n");
+        Assert.Equal(new[] { "w1" }, Ids(events));
+        Assert.Equal((2L, "The input ends before this delivery is complete."), (errors.Single().Line, errors.Single().Message));
+    }
+
+    [Fact]
+    public void Garbage_between_pretty_printed_deliveries_costs_only_its_lines()
+    {
+        var pretty = (string id) => "{\n  \"entry\": [{\"id\": \"W\", \"changes\": [{\"field\": \"messages\",\n    \"value\": {\"statuses\": [{\"id\": \"" + id + "\", \"status\": \"sent\"}]}}]}]\n}";
+        var (events, errors) = ReadText(pretty("w1") + " and more\nnot JSON\n" + pretty("w2") + "\n" + pretty("w3") + "\n");
+        Assert.Equal(new[] { "w1", "w2", "w3" }, Ids(events));
+        // The line that is not JSON is skipped with the rest of line 4, and said to be.
+        var error = Assert.Single(errors);
+        Assert.Equal((4L, "'a' is an invalid start of a value; skipped to line 6."), (error.Line, error.Message));
     }
 
     [Fact]
@@ -253,11 +308,32 @@ public class WebhookReaderTests
     }
 
     [Fact]
-    public void A_broken_element_of_a_one_line_array_ends_that_input_after_the_elements_before_it()
+    public void A_broken_element_of_a_one_line_array_costs_the_rest_of_that_line()
     {
-        var (events, errors) = ReadText("[{\"entry\":[{\"id\":\"W\",\"changes\":[{\"field\":\"messages\",\"value\":{\"statuses\":[{\"id\":\"w1\"}]}}]}]},{\"entry\":[}]\n{\"entry\":[]}\n");
-        Assert.Equal("w1", Assert.IsType<MMStatusEvent>(Assert.Single(events)).MessageId);
-        Assert.Equal(1, Assert.Single(errors).Line);
+        var (events, errors) = ReadText("[" + Status("w1") + ",{\"entry\":[}," + Status("w2") + "]\n" + Status("w3") + "\n[" + Status("w4") + "]\n");
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((1L, "'}' is an invalid start of a value; skipped to line 2."), (error.Line, error.Message));
+    }
+
+    [Fact]
+    public void An_array_left_open_is_reported_on_its_line_and_everything_after_it_is_read()
+    {
+        var (events, errors) = ReadText(Status("w1") + "\n[" + Status("w2") + "," + Status("w3") + "\n" + Status("w4") + "\n");
+        Assert.Equal(new[] { "w1", "w2", "w3", "w4" }, Ids(events));
+        var error = Assert.Single(errors);
+        Assert.Equal((2L, "The array of deliveries that starts on this line is not closed: the input ends before its ']'."), (error.Line, error.Message));
+
+        // Another array on a later line, no deeper: the first was never closed, and the second is read as an array.
+        (events, errors) = ReadText("[\n" + Status("w1") + ",\n[" + Status("w2") + "]\n");
+        Assert.Equal(new[] { "w1", "w2" }, Ids(events));
+        Assert.Equal((1L, "The array of deliveries that starts on this line is not closed before the next array starts."), (errors.Single().Line, errors.Single().Message));
+
+        // A pretty-printed array whose last delivery is cut: one error, and the array's ']' is found.
+        (events, errors) = ReadText("[\n  " + Status("w1") + ",\n  {\"entry\": [\n    {\"id\": \n]\n" + Status("w5") + "\n");
+        Assert.Equal(new[] { "w1", "w5" }, Ids(events));
+        Assert.Equal(3, errors.Single().Line);
+        Assert.EndsWith("; skipped to line 5.", errors.Single().Message);
     }
 
     [Fact]
@@ -286,6 +362,26 @@ public class WebhookReaderTests
         public TrickleStream(byte[] bytes, int piece) { _inner = new MemoryStream(bytes); _piece = piece; }
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _piece));    }
 
+    // Where framing a broken value finds its error must not depend on how much of the stream the buffer holds (which
+    // differs between a file read whole and in parts): only the first maximum-size bytes of a value are looked at.
+    [Fact]
+    public void A_cut_value_whose_error_lies_beyond_the_maximum_reads_the_same_however_the_stream_comes()
+    {
+        const int max = 1500;
+        // The cut line runs on into the next, a good line just under the maximum, and goes wrong only after both.
+        const string cut = "{\"entry\":[{\"id\":\"W\",\"changes\":\n";
+        var longLine = Status("w3").Replace("{\"entry\"", "{\"pad\":\"" + new string('x', max - 10 - Status("w3").Length - 9) + "\",\"entry\"");
+        Assert.InRange(longLine.Length, max - cut.Length + 1, max);
+        var bytes = Encoding.UTF8.GetBytes(Status("w1") + "\n" + cut + longLine + "\n" + Status("w4") + "\n");
+        var (whole, wholeErrors) = ReadWithLimit(new MemoryStream(bytes), max);
+        var (pieces, pieceErrors) = ReadWithLimit(new TrickleStream(bytes, 7), max);
+        Assert.Equal(new[] { "w1", "w3", "w4" }, Ids(whole));
+        Assert.Equal(Ids(whole), Ids(pieces));
+        var error = Assert.Single(wholeErrors);
+        Assert.Equal("limited, line 2: The delivery is cut short: the next one starts before it ends (its writer may have stopped mid-line); skipped to line 3.", error.ToString());
+        Assert.Equal(error.ToString(), Assert.Single(pieceErrors).ToString());
+    }
+
     [Fact]
     public void A_BOM_and_CRLF_line_ends_are_accepted()
     {
@@ -294,6 +390,11 @@ public class WebhookReaderTests
         var (events, errors) = Read(new MemoryStream(bytes), "bom");
         Assert.Empty(errors);
         Assert.Equal(2, events.Count);
+
+        // A half line between CRLF lines is cut short too, not "'0x0D' is invalid within a JSON string".
+        (events, errors) = ReadText(line + "\r\n" + line.Substring(0, line.IndexOf("wamid.", StringComparison.Ordinal) + 3) + "\r\n" + line + "\r\n");
+        Assert.Equal(2, events.Count);
+        Assert.Equal("text, line 2: The delivery is cut short: its line ends in the middle of a value (its writer may have stopped mid-line); skipped to line 3.", errors.Single().ToString());
     }
 
     [Fact]
