@@ -20,7 +20,8 @@ Describe 'Add-MMSuppression and Get-MMSuppression' {
         $entry.PSObject.TypeNames[0] | Should -Be 'Dialog360.MM.Commands.Suppression.MMSuppressionEntry'
         $line = Get-Content $list | ConvertFrom-Json
         $line.action, $line.phone, $line.reason, $line.source | Should -Be 'add', '447911123456', 'complaint', 'manual'
-        ($entry | Format-Table | Out-String) | Should -Match 'Phone\s+Action\s+Reason\s+Time\s+Source'
+        ($entry | Format-Table | Out-String) | Should -Match 'Person\s+Action\s+Reason\s+Time\s+Source'
+        ($entry | Format-Table | Out-String) | Should -Match '\+447911123456\s+Add\s+complaint'
     }
 
     It 'imports a CSV by property name (source csv, blank reason manual), refuses a bad row alone, and adds nothing the second time' {
