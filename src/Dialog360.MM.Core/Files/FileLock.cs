@@ -9,34 +9,41 @@ namespace Dialog360.MM.Core.Files;
 /// <summary>
 /// Holds a file for one writer at a time, across processes and runspaces, on every OS: a journal or a webhook file
 /// written by two runs at once loses lines (on Linux and macOS <see cref="FileShare"/> is only advisory, so two append
-/// streams overwrite each other). The lock is a byte-range lock on a sidecar file <c>&lt;path&gt;.lock</c>, taken past the
-/// end of its content so that the holder's details (host, process id, start time, purpose) stay readable for the
-/// error a second writer gets. The operating system drops the lock when its process dies, so a lock left by a killed
-/// run is free again and is taken over; its stale details are reported as <see cref="TakenOverFrom"/>. The sidecar is
-/// never deleted (deleting it would let two writers lock two different files of the same name); it is emptied on release.
+/// streams overwrite each other). The lock is a byte-range lock on the file itself, far past its end, so that every
+/// name of the file locks the same thing: a symbolic link, a hard link or a folder reached through a link all end at
+/// one file, and two runs through two names are refused like two runs through one. The holder's details (host,
+/// process id, start time, purpose) are written to a sidecar <c>&lt;path&gt;.lock</c> beside the link's final target, for
+/// the error a second writer gets. The operating system drops the lock when its process dies, so a lock left by a
+/// killed run is free again and is taken over; its stale details are reported as <see cref="TakenOverFrom"/>. The
+/// sidecar is emptied on release.
 /// </summary>
 /// <remarks>
 /// Byte-range locks are POSIX record locks on Linux (honoured between processes, not within one: hence the in-process
-/// table) and LockFileEx on Windows. .NET does not offer them on macOS; there the sidecar is opened with
-/// <see cref="FileShare.None"/>, which .NET turns into flock(LOCK_EX), and the holder's details cannot be read while it runs.
+/// table, keyed by the link's final target) and LockFileEx on Windows, where the locked range lies far past anything
+/// read or written, so readers and the holder's own writes go on. Writers of a locked file open it sharing read and
+/// write with the lock's handle. .NET does not offer byte-range locks on macOS; there the sidecar is opened with
+/// <see cref="FileShare.None"/>, which .NET turns into flock(LOCK_EX): a hard link is not recognised there, and the
+/// holder's details cannot be read while it runs.
 /// </remarks>
 public sealed class FileLock : IDisposable
 {
     // Far past any holder record: locking it never blocks a reader of the record (Windows locks are mandatory).
     private const long LockOffset = 1L << 40;
     private static readonly Dictionary<string, LockHolder> HeldHere = new(PathComparer);
-    private readonly FileStream _stream;
+    private readonly FileStream _record;
+    private readonly FileStream? _locked;
     private bool _disposed;
 
-    private FileLock(string path, FileStream stream, LockHolder holder, LockHolder? takenOverFrom)
+    private FileLock(string path, FileStream record, FileStream? locked, LockHolder holder, LockHolder? takenOverFrom)
     {
         Path = path;
-        _stream = stream;
+        _record = record;
+        _locked = locked;
         Holder = holder;
         TakenOverFrom = takenOverFrom;
     }
 
-    /// <summary>The file this lock protects (not the sidecar).</summary>
+    /// <summary>The file this lock protects (the final target of any link; not the sidecar).</summary>
     public string Path { get; }
 
     public string LockPath => Path + ".lock";
@@ -54,7 +61,7 @@ public sealed class FileLock : IDisposable
     /// <exception cref="IOException">The sidecar cannot be created (folder missing, no permission: UnauthorizedAccessException).</exception>
     public static FileLock Acquire(string path, string purpose)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        var full = FinalTarget(System.IO.Path.GetFullPath(path));
         var holder = LockHolder.ForThisProcess(purpose);
         lock (HeldHere)
         {
@@ -63,17 +70,26 @@ public sealed class FileLock : IDisposable
         }
         try
         {
-            var (stream, previous) = LockSidecar(full + ".lock");
+            var locked = LockFile(full);
+            FileStream record;
+            LockHolder? previous;
+            try { (record, previous) = locked is null ? LockSidecarExclusively(full + ".lock") : OpenRecord(full + ".lock"); }
+            catch
+            {
+                locked?.Dispose();
+                throw;
+            }
             try
             {
-                WriteHolder(stream, holder);
+                WriteHolder(record, holder);
             }
             catch
             {
-                stream.Dispose();
+                record.Dispose();
+                locked?.Dispose();
                 throw;
             }
-            return new FileLock(full, stream, holder, previous);
+            return new FileLock(full, record, locked, holder, previous);
         }
         catch
         {
@@ -82,38 +98,81 @@ public sealed class FileLock : IDisposable
         }
     }
 
-    private static (FileStream Stream, LockHolder? Previous) LockSidecar(string lockPath)
+    /// <summary>
+    /// The byte-range lock on the file itself; null where .NET has none (macOS: the sidecar is locked instead). A file
+    /// held by another run is a <see cref="FileLockedException"/> with that run's details from the sidecar.
+    /// </summary>
+    private static FileStream? LockFile(string path)
     {
-        var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         try
         {
             stream.Lock(LockOffset, 1);
+            return stream;
         }
         catch (PlatformNotSupportedException)
         {
             stream.Dispose();
-            return LockSidecarExclusively(lockPath);
+            return null;
         }
         catch (IOException)
         {
-            // The holder writes its record just after taking the lock: a run that starts at the same moment may look
-            // in between, so it gives the record a moment to appear before reporting a holder without details.
-            var holder = ReadHolder(stream);
-            for (var i = 0; holder is null && i < 20; i++)
-            {
-                System.Threading.Thread.Sleep(25);
-                holder = ReadHolder(stream);
-            }
             stream.Dispose();
-            throw new FileLockedException(lockPath.Substring(0, lockPath.Length - 5), holder);
+            throw new FileLockedException(path, ReadHolderOf(path + ".lock"));
         }
         catch
         {
             stream.Dispose();
             throw;
         }
+    }
+
+    private static (FileStream, LockHolder?) OpenRecord(string lockPath)
+    {
+        var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         return (stream, ReadHolder(stream));
     }
+
+    /// <summary>
+    /// The details of the run that holds a file. The holder writes them just after taking the lock: a run that starts
+    /// at the same moment may look in between, so it gives the record a moment to appear before reporting a holder
+    /// without details.
+    /// </summary>
+    private static LockHolder? ReadHolderOf(string lockPath)
+    {
+        try
+        {
+            using var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var holder = ReadHolder(stream);
+            for (var i = 0; holder is null && i < 20; i++)
+            {
+                System.Threading.Thread.Sleep(25);
+                holder = ReadHolder(stream);
+            }
+            return holder;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// Where a path really leads: the final target of a symbolic link (through links to links), so that the in-process
+    /// table and the holder's record are one for every name. netstandard2.0 has no API for it; on .NET 6+ (PowerShell 7)
+    /// File.ResolveLinkTarget does it, on Windows PowerShell 5.1 the path stays as given (the lock on the file itself
+    /// still holds between processes).
+    /// </summary>
+    private static string FinalTarget(string path)
+    {
+        if (ResolveLinkTarget is null) return path;
+        try
+        {
+            return ResolveLinkTarget.Invoke(null, new object[] { path, true }) is FileSystemInfo target ? System.IO.Path.GetFullPath(target.FullName) : path;
+        }
+        catch (System.Reflection.TargetInvocationException) { return path; } // a broken link: the path as given
+    }
+
+    private static readonly System.Reflection.MethodInfo? ResolveLinkTarget =
+        typeof(File).GetMethod("ResolveLinkTarget", new[] { typeof(string), typeof(bool) });
 
     // macOS: no byte-range locks in .NET; flock through FileShare.None, at the price of an unreadable record.
     private static (FileStream, LockHolder?) LockSidecarExclusively(string lockPath)
@@ -158,14 +217,17 @@ public sealed class FileLock : IDisposable
         stream.Flush(true);
     }
 
-    /// <summary>Empties the record (a clean end), then drops the lock.</summary>
+    /// <summary>Empties the record (a clean end), then drops the lock. A full disk or a lost handle cannot keep it held.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        try { _stream.SetLength(0); _stream.Flush(true); }
+        try { _record.SetLength(0); _record.Flush(true); }
         catch (IOException) { } // the lock still goes with the handle; a stale record is only reported, never trusted
-        _stream.Dispose();
+        try { _record.Dispose(); }
+        catch (IOException) { }
+        try { _locked?.Dispose(); }
+        catch (IOException) { }
         lock (HeldHere) HeldHere.Remove(Path);
     }
 }

@@ -66,7 +66,7 @@ public sealed class SendJournal : IDisposable
     /// <param name="identities">Who is who: the journal learns from its lines (a send answer's wa_id and user_id) and
     /// looks people up by every key known for them.</param>
     public static SendJournal Open(string path, bool readOnly = false, TimeProvider? time = null, Identities? identities = null) =>
-        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.Read, 4096), time, identities);
+        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096), time, identities);
 
     /// <summary>Tests give a stream that fails the way a full disk does.</summary>
     internal static SendJournal Open(string path, Func<string, Stream>? openAppend, TimeProvider? time = null, Identities? identities = null)
