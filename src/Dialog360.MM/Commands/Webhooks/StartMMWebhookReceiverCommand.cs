@@ -74,7 +74,12 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         {
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex, Path));
         }
-        catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
+        catch (InvalidOperationException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed,
+                new InvalidOperationException(ex.Message + " Choose another -Port, or leave it out to take a free one.", ex), Path));
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex, Path));
         }
