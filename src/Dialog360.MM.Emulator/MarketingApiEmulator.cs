@@ -25,8 +25,10 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly ConcurrentDictionary<string, bool> _optedOut = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
     // As many connections as Send-MarketingMessage's largest -ThrottleLimit opens (4,096), so a run never meets the
-    // cap; the timeouts still close what a client leaves idle or half-sent.
-    private static readonly LoopbackServerLimits Limits = new() { MaxConnections = 4096 };
+    // cap. Kept-alive connections wait longer than clients keep idle ones (one minute in .NET's handler, 100 s in .NET
+    // Framework's), so the client always closes first and never sends on a connection the emulator is closing, which
+    // would leave a send in doubt. Connections that never send a request still go after the header timeout.
+    private static readonly LoopbackServerLimits Limits = new() { MaxConnections = 4096, KeepAliveTimeout = TimeSpan.FromMinutes(2) };
     private WebhookDispatcher? _webhooks;
     private long _requestCount, _accepted, _rejected, _throttled;
     private int _recordedCount;

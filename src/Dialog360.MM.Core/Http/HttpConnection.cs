@@ -41,6 +41,17 @@ internal sealed class HttpConnection
     /// <exception cref="IOException">The client hung up mid-request.</exception>
     public async Task<(LoopbackRequest Request, bool KeepAlive)?> ReadRequestAsync()
     {
+        if (_answeredOne && _end == _start)
+        {
+            try
+            {
+                if (await FillAsync(Deadline.After(_limits.KeepAliveTimeout)).ConfigureAwait(false) == 0) return null;
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
         var deadline = Deadline.After(_limits.HeaderTimeout);
         var scanned = 0; // bytes after _start searched already (FillAsync may move them, so not an index)
         int headEnd;

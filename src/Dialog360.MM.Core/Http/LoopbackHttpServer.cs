@@ -45,7 +45,8 @@ internal sealed class LoopbackHttpServer
         _handle = handle ?? throw new ArgumentNullException(nameof(handle));
         _limits = limits ?? new LoopbackServerLimits();
         if (_limits.MaxConnections < 1) throw new ArgumentException("MaxConnections must be at least 1.", nameof(limits));
-        if (_limits.HeaderTimeout <= TimeSpan.Zero || _limits.BodyTimeout <= TimeSpan.Zero) throw new ArgumentException("The timeouts must be positive.", nameof(limits));
+        if (_limits.HeaderTimeout <= TimeSpan.Zero || _limits.BodyTimeout <= TimeSpan.Zero || _limits.KeepAliveTimeout <= TimeSpan.Zero)
+            throw new ArgumentException("The timeouts must be positive.", nameof(limits));
         _refused = refused;
         var reason = Encoding.UTF8.GetBytes(OverloadedReason);
         var head = Encoding.ASCII.GetBytes("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +

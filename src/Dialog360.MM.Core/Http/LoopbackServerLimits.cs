@@ -17,6 +17,12 @@ internal sealed class LoopbackServerLimits
     /// </summary>
     public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a connection kept alive after an answer may wait for the first byte of its next request before it is
+    /// closed quietly; from that byte on, <see cref="HeaderTimeout"/> applies.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>From the end of the headers until the whole body is in, and for the client to take an answer.</summary>
     public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -43,8 +43,8 @@ public sealed class WebhookReceiver : IDisposable
             throw new ArgumentException($"BodyTimeout is {options.BodyTimeout}; give more than 0 and at most {MaxTimeout.TotalHours:0} hours.", nameof(options));
         var limits = new LoopbackServerLimits
         {
-            MaxConnections = options.MaxConnections, HeaderTimeout = options.HeaderTimeout, BodyTimeout = options.BodyTimeout,
-            MaxBodyBytes = options.MaxBodyBytes,
+            MaxConnections = options.MaxConnections, HeaderTimeout = options.HeaderTimeout, KeepAliveTimeout = options.HeaderTimeout,
+            BodyTimeout = options.BodyTimeout, MaxBodyBytes = options.MaxBodyBytes,
         };
         // What the server refuses before a request reaches HandleAsync (503 over the cap, 408, 413, malformed) counts too.
         _server = new LoopbackHttpServer(HandleAsync, limits, (status, reason) => Reject(status, reason));
