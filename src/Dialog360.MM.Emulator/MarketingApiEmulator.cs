@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +12,7 @@ using Dialog360.MM.Emulator.Webhooks;
 namespace Dialog360.MM.Emulator;
 
 /// <summary>
-/// A stand-in for 360dialog's API on loopback (HttpListener): it checks the key and validates bodies as the real API
+/// A stand-in for 360dialog's API on loopback (<see cref="LoopbackHttpServer"/>): it checks the key and validates bodies as the real API
 /// does, answers with the real response and error shapes (docs/reference/mm-api.md), and records what it received.
 /// Routes live in the partial files beside this one, one concept each.
 /// </summary>
@@ -25,6 +24,11 @@ public sealed partial class MarketingApiEmulator : IDisposable
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _optedOut = new(StringComparer.Ordinal);
     private readonly LoopbackHttpServer _server;
+    // As many connections as Send-MarketingMessage's largest -ThrottleLimit opens (4,096), so a run never meets the
+    // cap. Kept-alive connections wait longer than clients keep idle ones (one minute in .NET's handler, 100 s in .NET
+    // Framework's), so the client always closes first and never sends on a connection the emulator is closing, which
+    // would leave a send in doubt. Connections that never send a request still go after the header timeout.
+    private static readonly LoopbackServerLimits Limits = new() { MaxConnections = 4096, KeepAliveTimeout = TimeSpan.FromMinutes(2) };
     private WebhookDispatcher? _webhooks;
     private long _requestCount, _accepted, _rejected, _throttled;
     private int _recordedCount;
@@ -44,7 +48,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
         if (total > 1 + 1e-9) throw new ArgumentException($"The fault rates add up to {total}; together they can be at most 1.");
         _options.Webhooks.Validate();
         Seed = _options.Seed ?? SeededDraw.NewSeed();
-        _server = new LoopbackHttpServer(HandleAsync);
+        _server = new LoopbackHttpServer(HandleAsync, Limits);
     }
 
     public int Port => _server.Port;
@@ -132,12 +136,11 @@ public sealed partial class MarketingApiEmulator : IDisposable
 
     public void Dispose() => Stop();
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
-        var request = context.Request;
-        var path = request.Url!.AbsolutePath.TrimEnd('/');
+        var path = request.Path.TrimEnd('/');
         string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        using (var reader = new StreamReader(new MemoryStream(request.Body), Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
         Interlocked.Increment(ref _requestCount);
 
         EmulatorAnswer answer;
@@ -145,7 +148,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
         {
             if (_options.Latency > TimeSpan.Zero) await Task.Delay(_options.Latency).ConfigureAwait(false);
             answer = request.Headers[Core.Api.ApiClient.KeyHeader] == _options.ApiKey
-                ? Route(request.HttpMethod, path, request.QueryString, body)
+                ? Route(request.Method, path, request.QueryString, body)
                 // 360dialog answers a wrong or missing key with a bare string (docs/reference/mm-api.md).
                 : EmulatorAnswer.Json(401, "{\"error\":\"Invalid api token.\"}");
         }
@@ -160,9 +163,9 @@ public sealed partial class MarketingApiEmulator : IDisposable
         }
 
         Count(path, answer);
-        Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.HttpMethod, path, request.Url.Query, body, answer.StatusCode,
+        Record(new EmulatorRequest(DateTimeOffset.UtcNow, request.Method, path, request.Query, body, answer.StatusCode,
             request.UserAgent));
-        await WriteAsync(context.Response, answer).ConfigureAwait(false);
+        return ToResponse(answer);
     }
 
     private EmulatorAnswer Route(string method, string path, System.Collections.Specialized.NameValueCollection query, string body)
@@ -196,34 +199,16 @@ public sealed partial class MarketingApiEmulator : IDisposable
             Interlocked.Decrement(ref _recordedCount);
     }
 
-    private static async Task WriteAsync(HttpListenerResponse response, EmulatorAnswer answer)
+    private static LoopbackResponse ToResponse(EmulatorAnswer answer)
     {
-        try
+        if (answer.Abort)
         {
-            if (answer.Abort)
-            {
-                // Promise more than is sent, then cut the connection: the client sees the answer break off and cannot
-                // reuse the connection. (Abort alone lets the managed HttpListener send an empty 200 on some platforms.)
-                var partial = Encoding.UTF8.GetBytes("{\"messaging_product\":");
-                response.StatusCode = 200;
-                response.ContentType = "application/json";
-                response.ContentLength64 = partial.Length + 100;
-                await response.OutputStream.WriteAsync(partial, 0, partial.Length).ConfigureAwait(false);
-                await response.OutputStream.FlushAsync().ConfigureAwait(false);
-                response.Abort();
-                return;
-            }
-            response.StatusCode = answer.StatusCode;
-            response.ContentType = answer.ContentType;
-            foreach (var header in answer.Headers) response.Headers[header.Key] = header.Value;
-            var bytes = Encoding.UTF8.GetBytes(answer.Body);
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
-            response.Close();
+            // Promise more than is sent, then cut the connection: the client sees the answer break off after the
+            // status line, and cannot reuse the connection.
+            return new LoopbackResponse(200, Encoding.UTF8.GetBytes("{\"messaging_product\":"), "application/json") { BreakOff = true };
         }
-        catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is IOException)
-        {
-            // The client went away (timeout, Ctrl+C): nothing to answer.
-        }
+        var response = new LoopbackResponse(answer.StatusCode, Encoding.UTF8.GetBytes(answer.Body), answer.ContentType);
+        foreach (var header in answer.Headers) response.WithHeader(header.Key, header.Value);
+        return response;
     }
 }

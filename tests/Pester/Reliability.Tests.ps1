@@ -174,3 +174,83 @@ Describe 'The fault suite' {
         @(Import-Csv (Join-Path $TestDrive "$(if ($refused -eq 'a') { 'b' } else { 'a' }).csv")).Count | Should -Be $overlap.Count
     }
 }
+
+Describe 'A webhook receiver under a connection flood' -Skip:$IsWindows {
+    It 'stays up under ulimit -n 1024 through 1,200 idle connections, closes them all, then stores a signed POST' {
+        $file = Join-Path $TestDrive 'flood.jsonl'
+        $portFile = Join-Path $TestDrive 'flood.port'
+        $stopFile = Join-Path $TestDrive 'flood.stop'
+        $secret = 'flood-secret'
+        $script = @"
+Import-Module '$(Get-TestModulePath)'
+`$r = Start-MMWebhookReceiver -Path '$file' -Secret (ConvertTo-SecureString `$env:MM_FLOOD_SECRET -AsPlainText -Force) -HeaderTimeoutSeconds 2
+Set-Content '$portFile' `$r.Port
+while (-not (Test-Path '$stopFile')) { Start-Sleep -Milliseconds 100 }
+"stored=`$(`$r.StoredCount) rejected=`$(`$r.RejectedCount) open=`$(`$r.Receiver.OpenConnections)"
+Stop-MMWebhookReceiver
+"@
+        # The receiver's pwsh, limited to 1,024 open files as many servers are; exec keeps the process id, so the
+        # process watched (and killed at the end) is that pwsh itself.
+        $info = [Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($argument in @('-c', 'ulimit -n 1024 && exec "$@"', 'bash', [Environment]::ProcessPath) +
+                @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) +
+                @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script)))) {
+            $info.ArgumentList.Add($argument)
+        }
+        $info.Environment['MM_FLOOD_SECRET'] = $secret
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $child = [Diagnostics.Process]::Start($info)
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        try {
+            $sockets = [Collections.Generic.List[Net.Sockets.Socket]]::new()
+            try {
+                Wait-Until { (Test-Path $portFile) -or $child.HasExited } -Seconds 120
+                if ($child.HasExited) { throw "The receiver did not start: $($stderr.Result)" }
+                $port = [int](Get-Content $portFile)
+                # On Linux, the receiver's open files: the flood may add the held connections, no more.
+                $descriptors = { if (Test-Path "/proc/$($child.Id)/fd") { @(Get-ChildItem "/proc/$($child.Id)/fd").Count } else { 0 } }
+                $before = & $descriptors
+
+                # The flood: 1,200 connections that never send a byte, kept open by us.
+                try {
+                    for ($i = 0; $i -lt 1200; $i++) {
+                        $socket = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+                        $sockets.Add($socket)
+                        $socket.Connect([Net.IPAddress]::Loopback, $port)
+                    }
+                } catch {
+                    throw "Connection $($sockets.Count) of the flood failed (receiver alive: $(-not $child.HasExited)): $_"
+                }
+                # Readable means answered or closed by the receiver: those over the cap at once, the rest after the header timeout.
+                $closed = { @($sockets | Where-Object { $_.Poll(0, 'SelectRead') }).Count }
+                Wait-Until { (& $closed) -ge 1200 - 64 } -Seconds 10
+                (& $descriptors) - $before | Should -BeLessOrEqual (64 + 8)
+                Wait-Until { (& $closed) -eq 1200 } -Seconds 15
+                $child.HasExited | Should -BeFalse -Because 'a flood must not end the receiver'
+                $sample = $sockets[$sockets.Count - 1]
+                $buffer = [byte[]]::new(512)
+                [Text.Encoding]::ASCII.GetString($buffer, 0, $sample.Receive($buffer)) | Should -BeLike 'HTTP/1.1 503*Retry-After: 1*'
+            } finally {
+                foreach ($socket in $sockets) { $socket.Dispose() }
+            }
+
+            $body = '{"object":"whatsapp_business_account","entry":[]}'
+            $hmac = [Security.Cryptography.HMACSHA256]::new([Text.Encoding]::UTF8.GetBytes($secret))
+            $signature = 'sha256=' + [Convert]::ToHexString($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($body))).ToLowerInvariant()
+            $answer = Invoke-WebRequest -Uri "http://127.0.0.1:$port/" -Method Post -Body $body -ContentType 'application/json' `
+                -Headers @{ 'X-Hub-Signature-256' = $signature } -UseBasicParsing
+            $answer.StatusCode | Should -Be 200
+
+            Set-Content $stopFile 'stop'
+            if (-not $child.WaitForExit(60000)) { throw 'The receiver did not stop.' }
+            $child.ExitCode | Should -Be 0 -Because $stderr.Result
+            $stdout.Result | Should -Match 'stored=1 rejected=1200 open=0'
+            Get-Content $file | Should -Be $body
+        } finally {
+            # A failed check leaves the receiver waiting for its stop file: end it.
+            if (-not $child.HasExited) { $child.Kill(); $child.WaitForExit() }
+        }
+    }
+}

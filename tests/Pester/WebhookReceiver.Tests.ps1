@@ -104,6 +104,32 @@ Describe 'Start-MMWebhookReceiver and Stop-MMWebhookReceiver' {
         Stop-MMWebhookReceiver -InputObject $again
     }
 
+    It 'refuses connections over -MaxConnections (also bound by its former name) and closes idle ones after -HeaderTimeoutSeconds' {
+        $receiver = Start-MMWebhookReceiver -Path $file -MaxRequestsInFlight 2 -HeaderTimeoutSeconds 1 -WarningAction SilentlyContinue
+        $sockets = 1..3 | ForEach-Object {
+            $socket = [Net.Sockets.Socket]::new('InterNetwork', 'Stream', 'Tcp')
+            $socket.ReceiveTimeout = 10000
+            $socket.Connect([Net.IPAddress]::Loopback, $receiver.Port)
+            $socket
+        }
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $buffer = [byte[]]::new(512)
+            [Text.Encoding]::ASCII.GetString($buffer, 0, $sockets[2].Receive($buffer)) | Should -BeLike 'HTTP/1.1 503*'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+            # The two it holds send nothing: closed without an answer once the header timeout passes.
+            $sockets[0].Receive($buffer) | Should -Be 0
+            $sockets[1].Receive($buffer) | Should -Be 0
+            $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 0.9
+            $receiver.RejectedCount | Should -Be 3
+            $receiver.LastRejection | Should -Match 'HTTP 408: no request within 1 s'
+        } finally {
+            $sockets | ForEach-Object { $_.Dispose() }
+            Stop-MMWebhookReceiver -InputObject $receiver
+        }
+        { Start-MMWebhookReceiver -Path $file -HeaderTimeoutSeconds 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+
     It 'answers 400 to a body that is not UTF-8 and stores nothing' {
         $receiver = Start-MMWebhookReceiver -Path $file -WarningAction SilentlyContinue
         $bytes = [Text.Encoding]::UTF8.GetBytes('{"entry":[],"note":"x"}')

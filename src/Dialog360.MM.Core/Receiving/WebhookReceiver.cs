@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,12 +21,12 @@ namespace Dialog360.MM.Core.Receiving;
 public sealed class WebhookReceiver : IDisposable
 {
     private static readonly byte[] NewLine = { (byte)'\n' };
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
     private readonly WebhookReceiverOptions _options;
     private readonly object _fileLock = new();
     private readonly LoopbackHttpServer _server;
     private FileLock? _lock;
     private FileStream? _file;
-    private int _inFlight;
     private long _stored;
     private long _rejected;
     private string? _lastRejection;
@@ -36,8 +35,19 @@ public sealed class WebhookReceiver : IDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (string.IsNullOrEmpty(options.Path)) throw new ArgumentException("The receiver needs a file path.", nameof(options));
-        if (options.MaxRequestsInFlight < 1) throw new ArgumentException("MaxRequestsInFlight must be at least 1.", nameof(options));
-        _server = new LoopbackHttpServer(HandleAsync);
+        if (options.MaxConnections < 1) throw new ArgumentException($"MaxConnections is {options.MaxConnections}; give at least 1.", nameof(options));
+        if (options.MaxBodyBytes < 1) throw new ArgumentException($"MaxBodyBytes is {options.MaxBodyBytes}; give at least 1.", nameof(options));
+        if (!(options.HeaderTimeout > TimeSpan.Zero && options.HeaderTimeout <= MaxTimeout))
+            throw new ArgumentException($"HeaderTimeout is {options.HeaderTimeout}; give more than 0 and at most {MaxTimeout.TotalHours:0} hours.", nameof(options));
+        if (!(options.BodyTimeout > TimeSpan.Zero && options.BodyTimeout <= MaxTimeout))
+            throw new ArgumentException($"BodyTimeout is {options.BodyTimeout}; give more than 0 and at most {MaxTimeout.TotalHours:0} hours.", nameof(options));
+        var limits = new LoopbackServerLimits
+        {
+            MaxConnections = options.MaxConnections, HeaderTimeout = options.HeaderTimeout, KeepAliveTimeout = options.HeaderTimeout,
+            BodyTimeout = options.BodyTimeout, MaxBodyBytes = options.MaxBodyBytes,
+        };
+        // What the server refuses before a request reaches HandleAsync (503 over the cap, 408, 413, malformed) counts too.
+        _server = new LoopbackHttpServer(HandleAsync, limits, (status, reason) => Reject(status, reason));
     }
 
     public int Port => _server.Port;
@@ -47,7 +57,12 @@ public sealed class WebhookReceiver : IDisposable
     public bool VerifiesSignatures => _options.Secret != null;
     /// <summary>Deliveries appended to the file.</summary>
     public long StoredCount => Interlocked.Read(ref _stored);
-    /// <summary>Requests refused (bad signature, invalid JSON, wrong verify token, …).</summary>
+    /// <summary>Connections open now (accepted, not yet closed); at most <see cref="WebhookReceiverOptions.MaxConnections"/>.</summary>
+    public int OpenConnections => _server.OpenConnections;
+    /// <summary>
+    /// Requests refused (bad signature, invalid JSON, wrong verify token, body too large or too slow, …) and
+    /// connections closed without a request (over the cap, or nothing sent within the header timeout).
+    /// </summary>
     public long RejectedCount => Interlocked.Read(ref _rejected);
     /// <summary>Why the last request was refused, for troubleshooting a sender's setup.</summary>
     public string? LastRejection => Volatile.Read(ref _lastRejection);
@@ -62,8 +77,8 @@ public sealed class WebhookReceiver : IDisposable
         try
         {
             // bufferSize 1: each line goes to the OS in a single write, so readers never see a line in pieces from us.
-            // Readers are welcome; other writers are kept out by the lock (and, on Windows, by FileShare.Read too).
-            _file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
+            // Readers are welcome; other writers are kept out by the lock, whose handle this stream shares the file with.
+            _file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
             EndPartialLine(_file, _options.Path);
             _server.Start(_options.Port, "webhook receiver");
         }
@@ -102,44 +117,19 @@ public sealed class WebhookReceiver : IDisposable
         if (read.ReadByte() != '\n') append.Write(NewLine, 0, 1);
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
-        var response = context.Response;
-        var admitted = Interlocked.Increment(ref _inFlight) <= _options.MaxRequestsInFlight;
-        try
+        var (status, text) = request.Method switch
         {
-            var (status, body) = !admitted ? Reject(503, $"more than {_options.MaxRequestsInFlight} requests in flight")
-                : context.Request.HttpMethod switch
-                {
-                    "GET" => AnswerSubscription(context.Request),
-                    "POST" => await StoreAsync(context).ConfigureAwait(false),
-                    _ => Reject(405, $"method {context.Request.HttpMethod} is not GET or POST"),
-                };
-            if (!admitted)
-            {
-                // Unread body, and the point is to shed load: close the connection rather than keep it alive.
-                response.KeepAlive = false;
-                response.AddHeader("Retry-After", "1");
-            }
-            response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(body);
-            response.ContentType = "text/plain; charset=utf-8";
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
-            response.Close();
-        }
-        catch (Exception ex) when (ex is HttpListenerException || ex is ObjectDisposedException || ex is IOException)
-        {
-            // The sender hung up, its body took too long, or we are stopping; Meta retries what did not get a 200.
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+            "GET" => AnswerSubscription(request),
+            "POST" => Store(request),
+            _ => Reject(405, $"method {(request.Method.Length <= 20 ? request.Method : request.Method.Substring(0, 20) + "…")} is not GET or POST"),
+        };
+        return Task.FromResult(LoopbackResponse.Text(status, text));
     }
 
     /// <summary>Meta's subscription check: GET ?hub.mode=subscribe&amp;hub.verify_token=…&amp;hub.challenge=… → the challenge.</summary>
-    private (int, string) AnswerSubscription(HttpListenerRequest request)
+    private (int, string) AnswerSubscription(LoopbackRequest request)
     {
         var query = request.QueryString;
         if (query["hub.mode"] != "subscribe") return Reject(400, "GET without hub.mode=subscribe");
@@ -161,42 +151,35 @@ public sealed class WebhookReceiver : IDisposable
         return WebhookSignature.FixedTimeEquals(a, b);
     }
 
-    private async Task<(int, string)> StoreAsync(HttpListenerContext context)
+    /// <summary>The server has read the whole body (within the body timeout and size limit); this checks and appends it.</summary>
+    private (int, string) Store(LoopbackRequest request)
     {
-        var request = context.Request;
-        byte[]? body;
-        // A sender that stops mid-body would hold its slot forever: past the deadline its connection is closed,
-        // which ends the pending read with an exception that HandleAsync treats as a hang-up.
-        using (var deadline = new CancellationTokenSource(_options.BodyTimeout))
-        using (deadline.Token.Register(() => AbortSlowSender(context)))
-        {
-            body = await ReadBodyAsync(request).ConfigureAwait(false);
-            // The read may end normally on the closed connection: what it got is not the whole body.
-            if (deadline.IsCancellationRequested) throw new IOException("The body did not arrive in time; the connection was closed.");
-        }
-        if (body is null) return Reject(413, $"body larger than {_options.MaxBodyBytes} bytes");
+        var received = request.Body.Length;
+        // The line: the body and one spare byte for its line break, so it goes to the file in one write.
+        var line = new byte[received + 1];
+        Buffer.BlockCopy(request.Body, 0, line, 0, received);
         if (_options.Secret != null)
         {
             var signature = request.Headers[WebhookSignature.MetaHeader] ?? request.Headers[WebhookSignature.Dialog360Header];
             if (signature is null) return Reject(403, $"no {WebhookSignature.MetaHeader} or {WebhookSignature.Dialog360Header} header");
-            if (!WebhookSignature.Verify(body, body.Length - 1, signature, _options.Secret)) return Reject(403, "signature does not match the body");
+            if (!WebhookSignature.Verify(line, received, signature, _options.Secret)) return Reject(403, "signature does not match the body");
         }
         // Checked before storing: a line that is not UTF-8 would be an error for every later reader of the file.
-        if (!Utf8Validation.IsValid(body, 0, body.Length - 1)) return Reject(400, "body is not valid UTF-8");
-        if (!IsJson(body)) return Reject(400, "body is not valid JSON");
+        if (!Utf8Validation.IsValid(line, 0, received)) return Reject(400, "body is not valid UTF-8");
+        if (!IsJson(line)) return Reject(400, "body is not valid JSON");
         // Line breaks in valid JSON can only be whitespace between tokens (strings escape them), so blanking them keeps
         // the JSON and its meaning and makes it one line. The signature was checked on the bytes as received.
-        for (var i = 0; i < body.Length; i++)
+        for (var i = 0; i < received; i++)
         {
-            if (body[i] == (byte)'\n' || body[i] == (byte)'\r') body[i] = (byte)' ';
+            if (line[i] == (byte)'\n' || line[i] == (byte)'\r') line[i] = (byte)' ';
         }
-        body[body.Length - 1] = (byte)'\n';
+        line[received] = (byte)'\n';
         lock (_fileLock)
         {
             if (_file is null) return Reject(503, "the receiver is stopping");
             try
             {
-                _file.Write(body, 0, body.Length);
+                _file.Write(line, 0, line.Length);
                 _file.Flush();
             }
             catch (IOException ex)
@@ -207,36 +190,6 @@ public sealed class WebhookReceiver : IDisposable
         }
         Interlocked.Increment(ref _stored);
         return (200, string.Empty);
-    }
-
-    private void AbortSlowSender(HttpListenerContext context)
-    {
-        Reject(408, $"body not received within {_options.BodyTimeout.TotalSeconds:0.#} s; connection closed");
-        try
-        {
-            // The managed HttpListener (Linux, macOS) sends the response's status line when aborting: make it a
-            // 408, never the default 200 that would tell the sender the delivery was stored.
-            context.Response.StatusCode = 408;
-            context.Response.KeepAlive = false;
-            context.Response.Abort();
-        }
-        catch (ObjectDisposedException) { }
-    }
-
-    /// <summary>The body with one spare byte at the end for the line break; null when it exceeds the limit.</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpListenerRequest request)
-    {
-        if (request.ContentLength64 > _options.MaxBodyBytes) return null;
-        using var memory = new MemoryStream(request.ContentLength64 > 0 ? (int)request.ContentLength64 + 1 : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.InputStream.ReadAsync(chunk, 0, chunk.Length).ConfigureAwait(false)) > 0)
-        {
-            if (memory.Length + read > _options.MaxBodyBytes) return null;
-            memory.Write(chunk, 0, read);
-        }
-        memory.WriteByte((byte)'\n');
-        return memory.ToArray();
     }
 
     /// <summary>True when the bytes before the spare last byte are one JSON value.</summary>

@@ -20,11 +20,18 @@ public sealed class WebhookReceiverOptions
     public int MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Requests handled at once; more get 503 at once and their connection is closed, so a flood of idle or slow
-    /// requests cannot use up the process's file descriptors. Senders retry a 503.
+    /// Connections open at once, from accept to close, whether they are sending, being answered or idle between
+    /// requests. More are answered 503 with Retry-After and closed at once, unread, so a flood of connections costs
+    /// the receiver neither file descriptors nor threads beyond this many. Senders retry a 503.
     /// </summary>
-    public int MaxRequestsInFlight { get; set; } = 64;
+    public int MaxConnections { get; set; } = 64;
 
-    /// <summary>A body not received in full within this time has its connection closed (a slow sender holds a slot).</summary>
+    /// <summary>
+    /// A connection's request line and headers must arrive within this time of its opening (or of its previous
+    /// answer); then it is closed (with 408 when part of a request came). Senders write headers in one go.
+    /// </summary>
+    public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A body not received in full within this time of its headers has its connection closed with 408.</summary>
     public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -45,19 +45,12 @@ public sealed class CampaignFaultTests : IDisposable
         File.Delete(_journalPath + ".lock");
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
-        string body;
-        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-        var to = JsonDocument.Parse(body).RootElement.GetProperty("to").GetString()!;
+        var to = JsonDocument.Parse(request.Body).RootElement.GetProperty("to").GetString()!;
         var attempt = _requests.AddOrUpdate(to, 1, (_, n) => n + 1);
         var (status, answer) = _answer(to, attempt);
-        var bytes = Encoding.UTF8.GetBytes(answer);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
+        return Task.FromResult(new LoopbackResponse(status, Encoding.UTF8.GetBytes(answer), "application/json"));
     }
 
     private static CampaignOptions Fast => new() { MessagesPerSecond = 1000, RetryBaseDelay = TimeSpan.FromMilliseconds(5), ThrottleLimit = 8 };

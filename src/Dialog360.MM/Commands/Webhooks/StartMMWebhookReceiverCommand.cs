@@ -28,9 +28,19 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
     [Parameter]
     public SecureString? Secret { get; set; }
 
+    /// <summary>Connections open at once; more get 503 and are closed at once. The old name still binds.</summary>
     [Parameter]
+    [Alias("MaxRequestsInFlight")]
     [ValidateRange(1, 10000)]
-    public int MaxRequestsInFlight { get; set; } = 64;
+    public int MaxConnections { get; set; } = 64;
+
+    [Parameter]
+    [ValidateRange(1, 300)]
+    public int HeaderTimeoutSeconds { get; set; } = 5;
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int BodyTimeoutSeconds { get; set; } = 30;
 
     protected override void EndProcessing()
     {
@@ -46,7 +56,11 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
         var where = Port == 0 ? "a free loopback port" : $"http://127.0.0.1:{Port}/";
         if (!ShouldProcess($"{where}, file {file}", "Start a webhook receiver that appends deliveries to the file")) return;
 
-        var options = new WebhookReceiverOptions { Port = Port, Path = file, VerifyToken = VerifyToken, MaxRequestsInFlight = MaxRequestsInFlight };
+        var options = new WebhookReceiverOptions
+        {
+            Port = Port, Path = file, VerifyToken = VerifyToken, MaxConnections = MaxConnections,
+            HeaderTimeout = TimeSpan.FromSeconds(HeaderTimeoutSeconds), BodyTimeout = TimeSpan.FromSeconds(BodyTimeoutSeconds),
+        };
         if (Secret is { Length: > 0 }) options.Secret = WebhookSignature.SecretBytes(Secret);
         else WriteWarning("No -Secret (or an empty one): the receiver stores any POST with valid JSON, signed or not. Give the signing secret to refuse unsigned or forged deliveries with 403.");
 
@@ -60,11 +74,14 @@ public sealed class StartMMWebhookReceiverCommand : MMCmdlet
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookFileInUse, ex.Holder is null ? ex
                 : new FileLockedException(ex, $"Stop that receiver (Stop-MMWebhookReceiver in its session, or end process {ex.Holder.ProcessId} on {ex.Holder.Host})."), Path));
         }
-        catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is UnauthorizedAccessException)
+        catch (InvalidOperationException ex)
         {
-            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, ex is InvalidOperationException
-                ? new InvalidOperationException(ex.Message + " Choose another -Port, or leave it out to take a free one.", ex)
-                : new IOException($"{ex.Message} Check that '{file}' can be written.", ex), Path));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed,
+                new InvalidOperationException(ex.Message + " Choose another -Port, or leave it out to take a free one.", ex), Path));
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.WebhookReceiverStartFailed, new IOException($"{ex.Message} Check that '{file}' can be written.", ex), Path));
         }
         var output = new MMWebhookReceiver(receiver);
         ModuleSession.WebhookReceivers.Add(output);
