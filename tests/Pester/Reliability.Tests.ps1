@@ -93,6 +93,28 @@ Describe 'A journal belongs to one run and one campaign' {
         "$w" | Should -Match "ended without closing it \(Send-MarketingMessage campaign on host .*, process $($child.Id),"
         $emulator.AcceptedCount('447911020001') | Should -Be 1
     }
+    It 'refuses a second run that reaches the held journal through a <Kind>' -ForEach @{ Kind = 'SymbolicLink'; Prefix = '44791103' }, @{ Kind = 'HardLink'; Prefix = '44791104' } -Skip:$IsWindows {
+        $journal = Join-Path $TestDrive "linked-$Kind.journal"
+        $link = Join-Path $TestDrive "other-name-$Kind.journal"
+        $numbers = Join-Path $TestDrive "linked-$Kind.txt"
+        $first = "${Prefix}0001"
+        1..400 | ForEach-Object { "$Prefix{0:D4}" -f $_ } | Set-Content $numbers
+        $null = New-Item -ItemType File -Path $journal
+        $null = New-Item -ItemType $Kind -Path $link -Target $journal
+        $child = Start-Child -Name "linked-$Kind" -Emulator $emulator -Script (Get-CampaignScript $numbers $journal (Join-Path $TestDrive "linked-$Kind.csv") 40)
+        try {
+            Wait-Until { $emulator.AcceptedCount($first) -ge 1 }
+            # Through a symbolic link the holder's record is found beside the final target; a hard link has no target to
+            # follow, so the holder is refused all the same, without its details.
+            $expected = if ($Kind -eq 'SymbolicLink') { "*process $($child.Id)*" } else { '*in use by another run*' }
+            { $first | Send-MarketingMessage -TemplateName welcome_offer -Account journal -JournalPath $link } |
+                Should -Throw -ErrorId 'JournalInUse,*' -ExpectedMessage $expected
+        } finally {
+            $child.Kill()
+            $child.WaitForExit()
+        }
+        $emulator.AcceptedCount($first) | Should -Be 1 -Because 'only the run that holds the journal sent to it'
+    }
 }
 
 Describe 'The fault suite' {

@@ -24,7 +24,14 @@ public sealed class ApiKey : IDisposable
         _secret = secret.Copy();
         _secret.MakeReadOnly();
         Hint = ReadOnce(ValidateAndHint);
+        AccountId = ReadOnce(HashOf);
     }
+
+    /// <summary>
+    /// Tells accounts apart without the key: "h:" and the first 16 hex digits of an HMAC-SHA256 of the key, keyed with
+    /// a constant of the module. Two keys that end alike get different ids; the id does not give the key away.
+    /// </summary>
+    public string AccountId { get; }
 
     /// <summary>The last four characters, for telling keys apart in tables and messages; "****" for a short key.</summary>
     public string Hint { get; }
@@ -66,6 +73,27 @@ public sealed class ApiKey : IDisposable
         var hint = new char[4];
         for (var i = 0; i < 4; i++) hint[i] = CharAt(ptr, length - 4 + i);
         return new string(hint);
+    }
+
+    private static readonly byte[] AccountIdSalt = System.Text.Encoding.UTF8.GetBytes("Dialog360.MM account id v1");
+
+    // The key's UTF-16 bytes are copied once into a buffer that is zeroed as soon as the hash is made.
+    private static string HashOf(IntPtr ptr, int length)
+    {
+        var bytes = new byte[length * sizeof(char)];
+        try
+        {
+            Marshal.Copy(ptr, bytes, 0, bytes.Length);
+            using var hmac = new System.Security.Cryptography.HMACSHA256(AccountIdSalt);
+            var hash = hmac.ComputeHash(bytes);
+            var id = new System.Text.StringBuilder("h:", 18);
+            for (var i = 0; i < 8; i++) id.Append(hash[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            return id.ToString();
+        }
+        finally
+        {
+            Array.Clear(bytes, 0, bytes.Length);
+        }
     }
 
     internal static char CharAt(IntPtr ptr, int index) => (char)Marshal.ReadInt16(ptr, index * sizeof(char));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -50,6 +51,7 @@ internal sealed class Campaign : IDisposable
     // Pairs learned from send answers that the list does not hold yet: written in batches, not one write per answer.
     private readonly ConcurrentQueue<IdentityPair> _learned = new();
     private int _learnedCount;
+    private int _knownProblems;
     private const int PairBatch = 500;
     private RecipientGate _gate = null!;
     private WindowWait? _windowWait;
@@ -110,7 +112,8 @@ internal sealed class Campaign : IDisposable
             Time = _time,
         });
         if (_settings.WaitForWindow is TimeSpan wait) _windowWait = new WindowWait(_time.GetLocalNow() + wait);
-        _runner = new CampaignRunner(_client, _settings.Engine, _journal, _stop, OnFinished, line => Emit(CampaignEvent.Log(line)), _time);
+        _runner = new CampaignRunner(_client, _settings.Engine, _journal, _stop, OnFinished, line => Emit(CampaignEvent.Log(line)), _time,
+            _suppression is null ? null : LastLook);
         Emit(CampaignEvent.Log($"Sending to {_runner.Endpoint} at {_settings.Engine.MessagesPerSecond:0.#} messages per second, with as many requests " +
                                $"in flight as the measured latency needs ({_settings.Engine.ThrottleLimit} at most)."));
     }
@@ -144,6 +147,10 @@ internal sealed class Campaign : IDisposable
             {
                 throw new CampaignStartException(CampaignReason.JournalMismatch, ex.Message, path, ex);
             }
+            catch (JournalException ex)
+            {
+                throw new CampaignStartException(CampaignReason.JournalUnavailable, ex.Message, path, ex);
+            }
         }
     }
 
@@ -154,6 +161,9 @@ internal sealed class Campaign : IDisposable
         {
             throw new CampaignStartException(CampaignReason.SuppressionListUnavailable, $"SuppressionPath '{path}' cannot be read: {ex.Message}", path, ex);
         }
+        if (Unreadable(_suppression) is { } problem)
+            throw new CampaignStartException(CampaignReason.InvalidSuppressionEntry, problem, path);
+        _knownProblems = _suppression.Problems.Count;
         _identities = _suppression.Identities;
         Emit(CampaignEvent.Log($"Suppression list {path}: {_suppression.Entries.Count} people held back from marketing sends; " +
                                $"{_identities.Count} numbers and user IDs known to name someone by another key too."));
@@ -244,7 +254,7 @@ internal sealed class Campaign : IDisposable
         if (_checked.ContainsKey(key)) return true;
         if (_settings.ListTemplates is not { } list)
         {
-            _checked[key] = null;
+            lock (_checked) _checked[key] = null;
             return true;
         }
         IReadOnlyList<MMTemplate> templates;
@@ -265,7 +275,7 @@ internal sealed class Campaign : IDisposable
         try
         {
             var template = TemplateCheck.Check(templates, message.TemplateName, message.LanguageCode, _settings.Route, message.BodyParameters.Count);
-            _checked[key] = template.Category;
+            lock (_checked) _checked[key] = template.Category;
             if (_settings.Verbose)
                 Emit(CampaignEvent.Log($"Template {template} is {template.Status} {template.Category} with {template.BodyParameterCount} body parameter(s)."));
             return true;
@@ -288,8 +298,15 @@ internal sealed class Campaign : IDisposable
                 Emit(CampaignEvent.ForResult(Settled(message, SendStatus.Failed, CampaignReason.JournalMismatch, ex.Message)));
                 return false;
             }
+            catch (JournalException ex)
+            {
+                // The campaign line could not be written: nothing of this run can be journaled.
+                Emit(CampaignEvent.ForResult(Settled(message, SendStatus.Failed, CampaignReason.JournalUnavailable, "Not sent: " + ex.Message)));
+                return EndWith(CampaignEvent.Fatal(CampaignReason.JournalUnavailable, ex, _settings.JournalPath));
+            }
         }
         GateDecision decision;
+        RefreshList();
         try { decision = _gate.Decide(message, _identities.KeysOf(new Person(message.To, message.UserId))); }
         catch (MessageValidationException ex)
         {
@@ -318,15 +335,66 @@ internal sealed class Campaign : IDisposable
     private void Claim(string template, string language)
     {
         if (_journal is null || (_claimed is { } last && last.TemplateName == template && last.LanguageCode == language)) return;
-        var identity = new CampaignIdentity(template, language, _settings.Route.ToString(), _client.Key.ToString());
+        var identity = new CampaignIdentity(template, language, _settings.Route.ToString(), _client.Key.AccountId, _client.Key.ToString());
         _journal.Claim(identity);
         _claimed = identity;
+    }
+
+    /// <summary>
+    /// A list the module cannot read in full is never taken to mean "send": nothing is sent while a line of it is not
+    /// a record (a person on that line might be messaged), and the error names the lines.
+    /// </summary>
+    private static string? Unreadable(SuppressionList list)
+    {
+        var problems = list.Problems;
+        if (problems.Count == 0) return null;
+        return $"The suppression list '{list.Path}' has {problems.Count} line(s) that are not records, so it cannot say who stopped marketing " +
+               $"messages: {string.Join("; ", problems.Take(3))}{(problems.Count > 3 ? "; …" : "")}. Nothing was sent. Fix or delete those lines, then run the command again.";
+    }
+
+    /// <summary>What others added to the list since it was last read; a list that cannot be read again stops the run.</summary>
+    private void RefreshList()
+    {
+        if (_suppression is null) return;
+        try { _suppression.Refresh(); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            SetFatal(CampaignEvent.Fatal(CampaignReason.SuppressionListUnavailable,
+                new IOException($"The suppression list '{_suppression.Path}' cannot be read again: {ex.Message} Nothing more is sent.", ex), _suppression.Path));
+        }
+    }
+
+    /// <summary>
+    /// Just before a message's first request leaves, the list is read again for what others added meanwhile (another
+    /// job, Add-MMSuppression, this run's own 131050 refusals): a person who stopped while the message waited in the
+    /// queue or for their window is not sent to. A line added meanwhile that is not a record stops the run.
+    /// </summary>
+    private MMSendResult? LastLook(TemplateMessage message)
+    {
+        var list = _suppression!;
+        try { list.Refresh(); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            SetFatal(CampaignEvent.Fatal(CampaignReason.SuppressionListUnavailable,
+                new IOException($"The suppression list '{list.Path}' cannot be read again: {ex.Message} Nothing more is sent.", ex), list.Path));
+            _runner.Stop();
+            return MMSendResult.NotAccepted(message, SendStatus.Failed, CampaignReason.SuppressionListUnavailable, "Not sent: the suppression list could not be read.", null, _time.GetLocalNow());
+        }
+        if (list.Problems.Count > Volatile.Read(ref _knownProblems) && Unreadable(list) is { } problem)
+        {
+            SetFatal(CampaignEvent.Fatal(CampaignReason.InvalidSuppressionEntry, new InvalidDataException(problem), list.Path));
+            _runner.Stop();
+            return MMSendResult.NotAccepted(message, SendStatus.Failed, CampaignReason.InvalidSuppressionEntry, "Not sent: " + problem, null, _time.GetLocalNow());
+        }
+        var reason = IsSuppressed(message, _identities.KeysOf(new Person(message.To, message.UserId)));
+        return reason is null ? null : MMSendResult.NotAccepted(message, SendStatus.Suppressed, "Suppressed", reason, null, _time.GetLocalNow());
     }
 
     /// <summary>Suppressed marketing sends: the list's reason, or null (the gate asks only when a list is in use).</summary>
     private string? IsSuppressed(TemplateMessage message, IReadOnlyList<string> keys)
     {
-        _checked.TryGetValue((message.TemplateName, message.LanguageCode), out var category);
+        string? category;
+        lock (_checked) _checked.TryGetValue((message.TemplateName, message.LanguageCode), out category);
         if (!SuppressionPolicy.HoldsBack(_settings.Route, category)) return null;
         return _suppression!.Latest(keys) is { Action: SuppressionAction.Add } entry ? entry.Describe() : null;
     }
@@ -465,7 +533,9 @@ internal sealed class Campaign : IDisposable
             OperationCanceledException => CampaignReason.SendStopped,
             _ => null,
         };
-        if (reason is null) return;
+        // A run that is ending on a fatal error says why once: the messages it stopped before they left get their
+        // results, not an error each.
+        if (reason is null || (reason == CampaignReason.SendStopped && Volatile.Read(ref _fatal) != null)) return;
         if (outcome.StopsTheRun)
         {
             SetFatal(CampaignEvent.Fatal(reason, outcome.Error!, outcome.Input));

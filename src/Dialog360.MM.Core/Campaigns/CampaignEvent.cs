@@ -88,6 +88,7 @@ internal static class CampaignReason
     public const string JournalUnavailable = nameof(JournalUnavailable);
     public const string JournalMismatch = nameof(JournalMismatch);
     public const string SuppressionListUnavailable = nameof(SuppressionListUnavailable);
+    public const string InvalidSuppressionEntry = nameof(InvalidSuppressionEntry);
     public const string TemplateCheckFailed = nameof(TemplateCheckFailed);
 }
 

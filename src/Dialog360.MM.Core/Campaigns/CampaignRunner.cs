@@ -24,6 +24,7 @@ internal sealed class CampaignRunner : IDisposable
     private readonly TimeProvider _time;
     private readonly Action<CampaignOutcome> _finished;
     private readonly Action<string> _log;
+    private readonly Func<TemplateMessage, MMSendResult?>? _lastLook;
     private readonly RateLimiter _limiter;
     private readonly RetryPolicy _retry;
     private readonly Channel<(TemplateMessage Message, string Input)> _queue;
@@ -39,9 +40,13 @@ internal sealed class CampaignRunner : IDisposable
     private Exception? _fault;
     private JournalException? _journalFailure;
 
+    /// <param name="lastLook">Asked just before a message's first request leaves: a result instead of the send (a
+    /// person who stopped marketing while the message waited in the queue or for its window), or null to send.</param>
     public CampaignRunner(ApiClient client, CampaignOptions options, SendJournal? journal, CancellationToken stop,
-        Action<CampaignOutcome> finished, Action<string>? log = null, TimeProvider? time = null)
+        Action<CampaignOutcome> finished, Action<string>? log = null, TimeProvider? time = null,
+        Func<TemplateMessage, MMSendResult?>? lastLook = null)
     {
+        _lastLook = lastLook;
         _client = client;
         _options = options;
         _journal = journal;
@@ -224,6 +229,7 @@ internal sealed class CampaignRunner : IDisposable
                 // recipients whose request may really have left are in doubt.
                 // Stopped while waiting for the slot: nothing has left yet, so nothing is sent.
                 if (attempts == 0 && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
+                if (attempts == 0 && _lastLook?.Invoke(message) is { } instead) return new CampaignOutcome(instead, null, input);
                 if (!intentWritten && _journal != null)
                 {
                     _journal.WriteIntent(message.To, message.UserId, message.TemplateName);

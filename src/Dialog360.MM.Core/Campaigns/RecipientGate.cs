@@ -88,7 +88,18 @@ internal sealed class RecipientGate
         return GateDecision.Send;
     }
 
+    /// <summary>
+    /// What the journal settles. A result it settles carries the time of the journaled send (SentAt), not the rerun's:
+    /// piped to Add-MMSuppression, a 131050 skipped on a rerun is the stop it was then, older than a resume since.
+    /// </summary>
     private GateDecision? Journaled(JournalRecord record, TemplateMessage message, DateTimeOffset now)
+    {
+        var decision = Settle(record, message, now);
+        if (decision?.Result is { } result && record.Time is { } sent) result.SentAt = sent.ToOffset(now.Offset);
+        return decision;
+    }
+
+    private GateDecision? Settle(JournalRecord record, TemplateMessage message, DateTimeOffset now)
     {
         switch (record.State)
         {

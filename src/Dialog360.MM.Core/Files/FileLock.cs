@@ -9,21 +9,22 @@ namespace Dialog360.MM.Core.Files;
 /// <summary>
 /// Holds a file for one writer at a time, across processes and runspaces, on every OS: a journal or a webhook file
 /// written by two runs at once loses lines (on Linux and macOS <see cref="FileShare"/> is only advisory, so two append
-/// streams overwrite each other). The lock is a byte-range lock on the file itself, far past its end, so that every
-/// name of the file locks the same thing: a symbolic link, a hard link or a folder reached through a link all end at
-/// one file, and two runs through two names are refused like two runs through one. The holder's details (host,
-/// process id, start time, purpose) are written to a sidecar <c>&lt;path&gt;.lock</c> beside the link's final target, for
-/// the error a second writer gets. The operating system drops the lock when its process dies, so a lock left by a
-/// killed run is free again and is taken over; its stale details are reported as <see cref="TakenOverFrom"/>. The
-/// sidecar is emptied on release.
+/// streams overwrite each other). Two locks, taken in turn:
+/// <list type="bullet">
+/// <item>on the file itself (<see cref="FileIdentityLock"/>), so that every name of the file locks the same thing: a
+/// symbolic link, a hard link or a folder reached through a link all end at one file;</item>
+/// <item>on a sidecar <c>&lt;path&gt;.lock</c> beside the link's final target, a byte-range lock past the end of the holder's
+/// details (host, process id, start time, purpose), which stay readable for the error a second writer gets.</item>
+/// </list>
+/// The operating system drops both when their process dies, so a lock left by a killed run is free again and is taken
+/// over; its stale details are reported as <see cref="TakenOverFrom"/>. The sidecar is emptied on release.
 /// </summary>
 /// <remarks>
-/// Byte-range locks are POSIX record locks on Linux (honoured between processes, not within one: hence the in-process
-/// table, keyed by the link's final target) and LockFileEx on Windows, where the locked range lies far past anything
-/// read or written, so readers and the holder's own writes go on. Writers of a locked file open it sharing read and
-/// write with the lock's handle. .NET does not offer byte-range locks on macOS; there the sidecar is opened with
-/// <see cref="FileShare.None"/>, which .NET turns into flock(LOCK_EX): a hard link is not recognised there, and the
-/// holder's details cannot be read while it runs.
+/// The sidecar's byte-range lock is a POSIX record lock on Linux (honoured between processes, not within one: hence the
+/// in-process table, keyed by the link's final target; and the sidecar is never opened elsewhere, since closing any
+/// handle of a file drops a process's POSIX locks on it) and LockFileEx on Windows. .NET does not offer byte-range
+/// locks on macOS; there the sidecar is opened with <see cref="FileShare.None"/>, which .NET turns into flock(LOCK_EX),
+/// and the holder's details cannot be read while it runs.
 /// </remarks>
 public sealed class FileLock : IDisposable
 {
@@ -31,10 +32,10 @@ public sealed class FileLock : IDisposable
     private const long LockOffset = 1L << 40;
     private static readonly Dictionary<string, LockHolder> HeldHere = new(PathComparer);
     private readonly FileStream _record;
-    private readonly FileStream? _locked;
+    private readonly IDisposable? _locked;
     private bool _disposed;
 
-    private FileLock(string path, FileStream record, FileStream? locked, LockHolder holder, LockHolder? takenOverFrom)
+    private FileLock(string path, FileStream record, IDisposable? locked, LockHolder holder, LockHolder? takenOverFrom)
     {
         Path = path;
         _record = record;
@@ -70,10 +71,10 @@ public sealed class FileLock : IDisposable
         }
         try
         {
-            var locked = LockFile(full);
+            var locked = FileIdentityLock.Take(full, () => ReadHolderOf(full + ".lock"));
             FileStream record;
             LockHolder? previous;
-            try { (record, previous) = locked is null ? LockSidecarExclusively(full + ".lock") : OpenRecord(full + ".lock"); }
+            try { (record, previous) = LockSidecar(full + ".lock"); }
             catch
             {
                 locked?.Dispose();
@@ -98,38 +99,28 @@ public sealed class FileLock : IDisposable
         }
     }
 
-    /// <summary>
-    /// The byte-range lock on the file itself; null where .NET has none (macOS: the sidecar is locked instead). A file
-    /// held by another run is a <see cref="FileLockedException"/> with that run's details from the sidecar.
-    /// </summary>
-    private static FileStream? LockFile(string path)
+    private static (FileStream Stream, LockHolder? Previous) LockSidecar(string lockPath)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         try
         {
             stream.Lock(LockOffset, 1);
-            return stream;
         }
         catch (PlatformNotSupportedException)
         {
             stream.Dispose();
-            return null;
+            return LockSidecarExclusively(lockPath);
         }
         catch (IOException)
         {
             stream.Dispose();
-            throw new FileLockedException(path, ReadHolderOf(path + ".lock"));
+            throw new FileLockedException(lockPath.Substring(0, lockPath.Length - 5), ReadHolderOf(lockPath));
         }
         catch
         {
             stream.Dispose();
             throw;
         }
-    }
-
-    private static (FileStream, LockHolder?) OpenRecord(string lockPath)
-    {
-        var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         return (stream, ReadHolder(stream));
     }
 

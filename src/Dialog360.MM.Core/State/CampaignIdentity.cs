@@ -3,18 +3,29 @@ using System;
 namespace Dialog360.MM.Core.State;
 
 /// <summary>
-/// What a journal is for: one template in one language, on one route, from one account (told apart by the key's
-/// hint, the same characters Get-MMAccount shows; never the key). Written as the journal's first line.
+/// What a journal is for: one template in one language, on one route, from one account. The account is told apart by
+/// a keyed hash of the API key (<c>ApiKey.AccountId</c>: the same key gives the same id, two keys that share their
+/// last characters do not, and the key cannot be recovered from it). Written as the journal's first line. Journals
+/// written before named the account by the key's hint ("****abcd"); those still compare by the hint.
 /// </summary>
 public sealed class CampaignIdentity : IEquatable<CampaignIdentity>
 {
-    public CampaignIdentity(string templateName, string languageCode, string route, string account)
+    public CampaignIdentity(string templateName, string languageCode, string route, string account, string? accountHint = null)
     {
         TemplateName = templateName;
         LanguageCode = languageCode;
         Route = route;
         Account = account;
+        AccountHint = accountHint;
     }
+
+    /// <summary>The key's hint ("****abcd"), to compare with a journal written before accounts were hashed.</summary>
+    public string? AccountHint { get; }
+
+    /// <summary>Whether this run may continue the journal that recorded <paramref name="recorded"/>.</summary>
+    public bool IsSameAs(CampaignIdentity recorded) =>
+        TemplateName == recorded.TemplateName && LanguageCode == recorded.LanguageCode && Route == recorded.Route &&
+        (Account == recorded.Account || (recorded.Account.StartsWith("****", StringComparison.Ordinal) && recorded.Account == AccountHint));
 
     public string TemplateName { get; }
     public string LanguageCode { get; }
@@ -28,7 +39,8 @@ public sealed class CampaignIdentity : IEquatable<CampaignIdentity>
 
     public override int GetHashCode() => (TemplateName, LanguageCode, Route, Account).GetHashCode();
 
-    public override string ToString() => $"template '{TemplateName}' ({LanguageCode}) on {Route} from account key {Account}";
+    public override string ToString() =>
+        $"template '{TemplateName}' ({LanguageCode}) on {Route} from account {(AccountHint ?? (Account.StartsWith("****", StringComparison.Ordinal) ? "key " + Account : Account))}";
 }
 
 /// <summary>The journal records another campaign than the run asks for.</summary>

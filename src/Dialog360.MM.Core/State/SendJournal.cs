@@ -31,7 +31,8 @@ public sealed class SendJournal : IDisposable
     private readonly Identities _identities;
     private long _sequence;
     private CampaignIdentity? _campaign;
-    private bool _hasEntries;
+    // The templates the entries name, for a journal whose campaign line is missing or was cut off.
+    private readonly HashSet<string> _entryTemplates = new(StringComparer.Ordinal);
 
     private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend, TimeProvider time, Identities? identities)
     {
@@ -82,19 +83,24 @@ public sealed class SendJournal : IDisposable
 
     /// <summary>
     /// Binds the journal to a campaign: a new journal records it as its first line; one that names another campaign
-    /// refuses. A journal from before the first line existed is taken as it is (its entries are keyed by template).
+    /// refuses. A journal without a campaign line (it was cut off, or deleted by hand) is judged by its entries: one
+    /// that sent another template refuses; otherwise it is claimed and gets the line now.
     /// </summary>
     /// <exception cref="JournalMismatchException"/>
+    /// <exception cref="JournalException">The campaign line could not be written (disk full, handle lost).</exception>
     public void Claim(CampaignIdentity campaign)
     {
         lock (_gate)
         {
             if (_campaign != null)
             {
-                if (!_campaign.Equals(campaign)) throw new JournalMismatchException(Path, _campaign, campaign);
+                if (!campaign.IsSameAs(_campaign)) throw new JournalMismatchException(Path, _campaign, campaign);
                 return;
             }
-            if (_hasEntries || IsReadOnly) return;
+            foreach (var template in _entryTemplates)
+                if (template != campaign.TemplateName)
+                    throw new JournalMismatchException(Path, new CampaignIdentity(template, "?", "?", "?"), campaign);
+            if (IsReadOnly) return;
             WriteLine(w =>
             {
                 w.WriteString("kind", "campaign");
@@ -153,7 +159,7 @@ public sealed class SendJournal : IDisposable
                 WriteRecipient(w, to, userId, null);
                 w.WriteString("templateName", templateName);
             });
-            Record(to, userId, null, templateName, JournalState.InDoubt, null, null);
+            Record(to, userId, null, templateName, JournalState.InDoubt, null, null, _time.GetUtcNow());
         }
     }
 
@@ -175,7 +181,7 @@ public sealed class SendJournal : IDisposable
                 if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
                 w.WriteNumber("attempts", result.Attempts);
             });
-            Record(result.To, result.UserId, result.WaId, result.TemplateName, StateFor(result.Status), result.ErrorCode, result.NotBefore);
+            Record(result.To, result.UserId, result.WaId, result.TemplateName, StateFor(result.Status), result.ErrorCode, result.NotBefore, _time.GetUtcNow());
         }
     }
 
@@ -187,10 +193,11 @@ public sealed class SendJournal : IDisposable
     }
 
     /// <summary>A line about a person: under each of its keys (accepted stays accepted), and what it says of who is who.</summary>
-    private void Record(string? to, string? userId, string? waId, string? templateName, JournalState state, string? errorCode, DateTimeOffset? notBefore)
+    private void Record(string? to, string? userId, string? waId, string? templateName, JournalState state, string? errorCode, DateTimeOffset? notBefore,
+        DateTimeOffset? time)
     {
         var pair = new IdentityPair(string.IsNullOrEmpty(to) ? null : to, userId, waId: waId);
-        var record = new JournalRecord(state, errorCode, notBefore, ++_sequence);
+        var record = new JournalRecord(state, errorCode, notBefore, ++_sequence, time);
         foreach (var key in pair.Keys)
         {
             var at = Key(key, templateName);
@@ -276,12 +283,14 @@ public sealed class SendJournal : IDisposable
         var to = Digits(Text(root, "to"));
         var userId = Text(root, "userId");
         if (to is null && userId is null) return;
-        _hasEntries = true;
+        if (Text(root, "templateName") is { } template) _entryTemplates.Add(template);
         if (kind == "deferred") return; // a report line: the recipient's state is what came before it
         var state = kind == "intent" ? JournalState.InDoubt : StateFor(Text(root, "status"));
         DateTimeOffset? notBefore = Text(root, "notBefore") is { } nb && DateTimeOffset.TryParse(nb, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.None, out var at) ? at : null;
-        Record(to, userId, Digits(Text(root, "waId")), Text(root, "templateName"), state, Text(root, "errorCode"), notBefore);
+        DateTimeOffset? time = Text(root, "time") is { } tt && DateTimeOffset.TryParse(tt, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var at2) ? at2 : null;
+        Record(to, userId, Digits(Text(root, "waId")), Text(root, "templateName"), state, Text(root, "errorCode"), notBefore, time);
     }
 
     /// <summary>
@@ -323,10 +332,21 @@ public sealed class SendJournal : IDisposable
         return s.ReadByte();
     }
 
+    /// <summary>Closes the journal and releases it; a close that fails (a full disk flushing its last bytes) still releases it.</summary>
     public void Dispose()
     {
-        lock (_gate) _file?.Dispose();
-        _lock.Dispose();
+        try
+        {
+            lock (_gate) _file?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is UnauthorizedAccessException)
+        {
+            // Every line was flushed when it was written; what failed here was written nowhere, and a rerun knows it.
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
     }
 }
 
@@ -351,15 +371,19 @@ public sealed class JournalOutcome
 /// <summary>What the journal knows of a recipient and template.</summary>
 public readonly struct JournalRecord
 {
-    public static readonly JournalRecord None = new(JournalState.New, null, null, 0);
+    public static readonly JournalRecord None = new(JournalState.New, null, null, 0, null);
 
-    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore, long sequence)
+    public JournalRecord(JournalState state, string? errorCode, DateTimeOffset? notBefore, long sequence, DateTimeOffset? time)
     {
         State = state;
         ErrorCode = errorCode;
         NotBefore = notBefore;
         Sequence = sequence;
+        Time = time;
     }
+
+    /// <summary>When the line was written: when that send was made or refused.</summary>
+    public DateTimeOffset? Time { get; }
 
     /// <summary>The line's place among the journal's lines: a later line about the same person decides.</summary>
     public long Sequence { get; }

@@ -47,6 +47,7 @@ public sealed class SuppressionList
     private readonly List<SuppressionLineError> _problems = new();
     private long _position; // bytes of complete lines folded
     private long _lines;    // complete lines folded
+    private bool _utf16;    // a UTF-16 file: nothing in it can be read, nothing is appended
 
     private SuppressionList(string path) => Path = path;
 
@@ -68,9 +69,15 @@ public sealed class SuppressionList
         return list;
     }
 
-    /// <summary>Folds in what other writers appended since the list was loaded (reads only the new part of the file).</summary>
+    /// <summary>
+    /// Folds in what other writers appended since the list was last read (reads only the new part of the file; when
+    /// the file has not grown, only its size is looked at, so a send can ask before every request).
+    /// </summary>
     public void Refresh()
     {
+        var file = new FileInfo(Path);
+        if (!file.Exists) return;
+        lock (_gate) if (file.Length == _position) return;
         lock (_writeGate)
         {
             if (!File.Exists(Path)) return;
@@ -170,6 +177,7 @@ public sealed class SuppressionList
             lock (_gate)
             {
                 tail = CatchUp(stream);
+                RefuseUtf16();
                 // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged,
                 // against whatever decides the person now under any key known for them.
                 var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
@@ -225,6 +233,7 @@ public sealed class SuppressionList
             lock (_gate)
             {
                 tail = CatchUp(stream);
+                RefuseUtf16();
                 var seen = new Identities();
                 foreach (var pair in batch)
                     if (!Known(pair) && seen.Learn(pair)) news.Add(pair);
@@ -245,6 +254,11 @@ public sealed class SuppressionList
             }
             return news.Count;
         }
+    }
+
+    private void RefuseUtf16()
+    {
+        if (_utf16) throw new IOException($"The suppression list '{Path}' is UTF-16 and cannot be appended to: save it as UTF-8 first.");
     }
 
     /// <summary>Every key of the pair is already held to be the same person.</summary>
@@ -294,6 +308,16 @@ public sealed class SuppressionList
             var n = stream.Read(bytes, read, bytes.Length - read);
             if (n == 0) break;
             read += n;
+        }
+        if (_position == 0 && read >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            // Windows PowerShell 5.1's Out-File and > write UTF-16: not one line could be read, and appending UTF-8
+            // to it would make it worse. Reported as one problem; Append refuses.
+            _utf16 = true;
+            _problems.Add(new SuppressionLineError(Path, 1, "the file is UTF-16 (as Windows PowerShell 5.1's Out-File and > write): save it as UTF-8, " +
+                "e.g. Get-Content <list> | Set-Content -Encoding utf8 <new list>"));
+            _position = stream.Length;
+            return Tail.None;
         }
         var start = 0;
         while (start < read)

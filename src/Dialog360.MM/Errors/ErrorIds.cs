@@ -165,7 +165,7 @@ public static class ErrorIds
     public static readonly ErrorId SuppressionListInUse = new(nameof(SuppressionListInUse), ErrorCategory.ResourceBusy,
         "Run the command again when the writer named in the message is done; its batches take milliseconds, so a long hold is a stuck process.");
     /// <summary>A line of the suppression list file is not a record (its number is in the message); the rest counts.</summary>
-    public static readonly ErrorId InvalidSuppressionEntry = new(nameof(InvalidSuppressionEntry), ErrorCategory.InvalidData,
+    public static readonly ErrorId InvalidSuppressionEntry = new(CampaignReason.InvalidSuppressionEntry, ErrorCategory.InvalidData,
         "Fix or delete that line: the rest of the list was read. A number on it may not be suppressed.");
     /// <summary>Get- or Remove-MMSuppression with a plain number that is not on the list.</summary>
     public static readonly ErrorId SuppressionNotFound = new(nameof(SuppressionNotFound), ErrorCategory.ObjectNotFound,

@@ -260,6 +260,97 @@ public sealed class CampaignTests : IDisposable
         Assert.Contains("The send engine failed", fatal.Error!.Message);
     }
 
+    [Fact]
+    public async Task A_person_added_to_the_list_while_held_for_their_window_is_not_sent_when_it_opens()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));
+        var list = PathOf("live.jsonl");
+        var settings = Settings(client);
+        settings.Window = SendWindow.Parse("09:00-20:00");
+        settings.WaitForWindow = TimeSpan.FromHours(3);
+        settings.SuppressionPath = list;
+        var campaign = Start(settings, client, time);
+        foreach (var to in new[] { "+447911123456", "+447911123457" })
+            Assert.Empty(Results(campaign.Add(to, null, "welcome_offer", () => Content(), (_, _) => true).ToList()));
+        var done = Task.Run(() => campaign.Complete().ToList());
+        // Another job (or Add-MMSuppression) puts one of them on the list while the run waits.
+        SuppressionList.Load(list).Add(new[] { SuppressionEntry.Suppress("+447911123457", "stop", "webhook", time.GetUtcNow()) });
+        time.Advance(TimeSpan.FromHours(2));
+        var results = Results(await done.WaitAsync(Bound));
+        Assert.Equal(SendStatus.Accepted, results.Single(r => r.To == "447911123456").Status);
+        Assert.Equal(SendStatus.Suppressed, results.Single(r => r.To == "447911123457").Status);
+        Assert.Equal(0, emulator.AcceptedCount("447911123457"));
+    }
+
+    [Fact]
+    public async Task A_person_added_to_the_list_mid_run_is_not_sent_to_after()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var list = PathOf("midrun.jsonl");
+        var settings = Settings(client);
+        settings.SuppressionPath = list;
+        settings.Engine.MessagesPerSecond = 10; // two seconds for twenty people: time to add one mid-run
+        var numbers = Enumerable.Range(1, 20).Select(i => $"+4477009002{i:D2}").ToArray();
+        var campaign = Start(settings, client);
+        var run = Task.Run(() => Run(campaign, To(numbers)));
+        Assert.True(SpinWait.SpinUntil(() => emulator.Accepted >= 2, Bound));
+        SuppressionList.Load(list).Add(new[] { SuppressionEntry.Suppress(numbers[^1], "stop", "webhook", DateTimeOffset.UtcNow) });
+        var results = Results(await run.WaitAsync(Bound));
+        Assert.Equal(SendStatus.Suppressed, results.Single(r => r.To == "447700900220").Status);
+        Assert.Equal(0, emulator.AcceptedCount("447700900220"));
+    }
+
+    [Theory]
+    [InlineData("not json at all\n")]
+    [InlineData("{\"action\":\"add\",\"phone\":\"call me\",\"time\":\"2026-11-20T09:00:00Z\"}\n")]
+    public void A_list_with_a_line_that_is_not_a_record_sends_nothing(string line)
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var list = PathOf("broken.jsonl");
+        File.WriteAllText(list, "{\"action\":\"add\",\"phone\":\"447911123456\",\"source\":\"x\",\"time\":\"2026-11-20T09:00:00Z\"}\n" + line);
+        var settings = Settings(client);
+        settings.SuppressionPath = list;
+        var refused = Assert.Throws<CampaignStartException>(() => Start(settings, client));
+        Assert.Equal(CampaignReason.InvalidSuppressionEntry, refused.Reason);
+        Assert.Contains("line 2", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_list_saved_as_UTF16_is_refused_and_says_how_to_fix_it()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var list = PathOf("utf16.jsonl");
+        File.WriteAllText(list, "{\"action\":\"add\",\"phone\":\"447911123456\",\"source\":\"x\",\"time\":\"2026-11-20T09:00:00Z\"}\r\n", System.Text.Encoding.Unicode);
+        var settings = Settings(client);
+        settings.SuppressionPath = list;
+        var refused = Assert.Throws<CampaignStartException>(() => Start(settings, client));
+        Assert.Contains("UTF-16", refused.Message);
+        Assert.Contains("Set-Content -Encoding utf8", refused.Message);
+    }
+
+    [Fact]
+    public void A_refusal_a_rerun_skips_keeps_the_time_it_happened()
+    {
+        var emulator = Emulator(new EmulatorOptions { FailRecipients = { ["447700900030"] = 131050 } });
+        var client = Client(emulator);
+        var then = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+        var settings = Settings(client);
+        settings.JournalPath = PathOf("rerun.journal");
+        using (var first = Campaign.Start(settings, client, CancellationToken.None, new FakeTimeProvider(then)))
+            Assert.Equal("131050", Assert.Single(Results(Run(first, To("+447700900030")))).ErrorCode);
+        var rerun = Start(settings, client, new FakeTimeProvider(then.AddDays(3)));
+        var skipped = Assert.Single(Results(Run(rerun, To("+447700900030"))));
+        Assert.Equal(SendStatus.Skipped, skipped.Status);
+        // Piped to Add-MMSuppression it is the stop of three days ago, older than a resume since.
+        Assert.Equal(then, skipped.SentAt.ToUniversalTime());
+        Assert.Equal(then, SuppressionPolicy.Learned(skipped)!.Time);
+    }
+
     /// <summary>The system clock, but every timer it is asked for fails: the pacing's wait throws in the dispatcher.</summary>
     private sealed class TimerlessTimeProvider : TimeProvider
     {

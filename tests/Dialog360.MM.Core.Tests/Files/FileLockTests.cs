@@ -52,4 +52,46 @@ public sealed class FileLockTests : IDisposable
         Assert.Equal("runbook-7", taken.TakenOverFrom!.Host);
         Assert.Equal(4242, taken.TakenOverFrom.ProcessId);
     }
+
+    [Fact]
+    public void A_symbolic_link_to_a_held_file_is_refused_and_names_the_holder()
+    {
+        var path = Path.Combine(_dir, "e.journal");
+        File.WriteAllText(path, "");
+        var link = Path.Combine(_dir, "e-link.journal");
+        File.CreateSymbolicLink(link, path);
+        using var held = FileLock.Acquire(path, "campaign");
+        var refused = Assert.Throws<FileLockedException>(() => FileLock.Acquire(link, "campaign"));
+        Assert.Equal(Environment.ProcessId, refused.Holder!.ProcessId);
+    }
+
+    /// <summary>A hard link is the same file under another name: its lock is the file's, even within one process.</summary>
+    [Fact]
+    public void A_hard_link_to_a_held_file_is_refused()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the OFD lock that recognises it is Linux's (Windows: LockFileEx, untested here)
+        var path = Path.Combine(_dir, "f.journal");
+        File.WriteAllText(path, "");
+        var link = Path.Combine(_dir, "f-hard.journal");
+        using (var ln = System.Diagnostics.Process.Start("ln", new[] { path, link })!) ln.WaitForExit();
+        Assert.True(File.Exists(link));
+        using (FileLock.Acquire(path, "campaign"))
+            Assert.Throws<FileLockedException>(() => FileLock.Acquire(link, "campaign"));
+        // Released with its holder: the other name takes it.
+        using var second = FileLock.Acquire(link, "campaign");
+    }
+
+    /// <summary>Closing another handle of the file (a reader in the same process) must not drop the lock.</summary>
+    [Fact]
+    public void Reading_a_held_file_in_the_holders_process_keeps_it_held()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var path = Path.Combine(_dir, "g.journal");
+        File.WriteAllText(path, "line\n");
+        var link = Path.Combine(_dir, "g-hard.journal");
+        using (var ln = System.Diagnostics.Process.Start("ln", new[] { path, link })!) ln.WaitForExit();
+        using var held = FileLock.Acquire(path, "campaign");
+        Assert.Equal("line\n", File.ReadAllText(path));
+        Assert.Throws<FileLockedException>(() => FileLock.Acquire(link, "campaign"));
+    }
 }

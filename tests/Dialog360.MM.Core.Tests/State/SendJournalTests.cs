@@ -93,15 +93,33 @@ public sealed class SendJournalTests : IDisposable
     }
 
     [Fact]
-    public void Entries_are_keyed_by_recipient_and_template()
+    public void A_journal_without_its_campaign_line_is_judged_by_its_entries()
     {
-        // A journal from before the campaign line: another template's acceptance does not skip this one.
-        File.WriteAllText(_path, "{\"kind\":\"outcome\",\"to\":\"441\",\"status\":\"Accepted\",\"templateName\":\"autumn_sale\"}\n");
-        using var journal = SendJournal.Open(_path);
-        journal.Claim(Spring);
-        Assert.Null(journal.Campaign);
-        Assert.Equal(JournalState.Accepted, journal.StateOf("441", "autumn_sale"));
-        Assert.Equal(JournalState.New, journal.StateOf("441", "spring_sale"));
+        // The first line was cut off (a crash while it was written) or deleted by hand: the entries still say which
+        // template the journal is for, so another campaign is refused instead of taking its people for its own.
+        File.WriteAllText(_path, "{\"kind\":\"camp\n{\"kind\":\"outcome\",\"to\":\"441\",\"status\":\"Accepted\",\"templateName\":\"autumn_sale\"}\n");
+        using (var journal = SendJournal.Open(_path))
+        {
+            Assert.Throws<JournalMismatchException>(() => journal.Claim(Spring));
+            var autumn = new CampaignIdentity("autumn_sale", "en", "MarketingMessages", "h:1");
+            journal.Claim(autumn);
+            Assert.Equal(JournalState.Accepted, journal.StateOf("441", "autumn_sale"));
+        }
+        using var reopened = SendJournal.Open(_path);
+        Assert.Equal("autumn_sale", reopened.Campaign!.TemplateName);
+    }
+
+    [Fact]
+    public void Two_keys_that_end_alike_are_two_accounts_and_an_old_journal_still_compares_by_the_hint()
+    {
+        using var first = Dialog360.MM.Core.Api.ApiKey.FromPlainText("first-key-000-abcd");
+        using var second = Dialog360.MM.Core.Api.ApiKey.FromPlainText("second-key-00-abcd");
+        Assert.Equal(first.Hint, second.Hint);
+        Assert.NotEqual(first.AccountId, second.AccountId);
+        Assert.DoesNotContain("abcd", first.AccountId);
+        var mine = new CampaignIdentity("spring_sale", "en", "MarketingMessages", first.AccountId, first.ToString());
+        Assert.False(mine.IsSameAs(new CampaignIdentity("spring_sale", "en", "MarketingMessages", second.AccountId)));
+        Assert.True(mine.IsSameAs(new CampaignIdentity("spring_sale", "en", "MarketingMessages", "****abcd")));
     }
 
     [Fact]
@@ -135,9 +153,31 @@ public sealed class SendJournalTests : IDisposable
         Assert.Contains("No space left on device", error.Message);
     }
 
-    /// <summary>What a full disk looks like to the journal: every write fails.</summary>
+    [Fact]
+    public void A_full_disk_never_keeps_the_journal_held_and_its_campaign_line_fails_as_a_JournalException()
+    {
+        var journal = SendJournal.Open(_path, p => new FailingStream(failOnClose: true));
+        Assert.Throws<JournalException>(() => journal.Claim(Spring));
+        // Closing fails too (the last bytes cannot be flushed), and the journal is released all the same: the run
+        // the user starts again once space is free is not refused with JournalInUse naming its own process.
+        journal.Dispose();
+        using var again = SendJournal.Open(_path);
+        again.Claim(Spring);
+    }
+
+    /// <summary>What a full disk looks like to the journal: every write fails (and, if asked, closing too).</summary>
     internal sealed class FailingStream : MemoryStream
     {
+        private readonly bool _failOnClose;
+
+        public FailingStream(bool failOnClose = false) => _failOnClose = failOnClose;
+
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (_failOnClose) throw new IOException("No space left on device");
+        }
     }
 }
