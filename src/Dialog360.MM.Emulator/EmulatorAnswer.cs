@@ -24,6 +24,9 @@ internal sealed class EmulatorAnswer
     /// <summary>The send was passed on (whatever the client hears): counted as accepted and followed by webhooks.</summary>
     public bool Accepted { get; set; }
 
+    /// <summary>A 200 for a send WhatsApp then drops without a trace (a BSUID in "to"): neither accepted nor refused.</summary>
+    public bool SilentlyDropped { get; set; }
+
     /// <summary>Drop the connection without an answer, as a network failure after the request arrived would.</summary>
     public bool Abort { get; private set; }
 

@@ -17,17 +17,21 @@ public sealed class EmulatorOptions
     /// <summary>Templates the emulator knows; defaults to <see cref="EmulatorTemplate.Defaults"/>.</summary>
     public IList<EmulatorTemplate> Templates { get; set; } = new List<EmulatorTemplate>(EmulatorTemplate.Defaults);
 
-    /// <summary>Recipients (digits only) whose sends fail with this Graph error code, e.g. 131050 (stopped marketing).</summary>
+    /// <summary>
+    /// Recipients whose sends fail with this Graph error code, e.g. 131050 (stopped marketing). A number (digits only)
+    /// fails every send to its owner, by number or by BSUID; a BSUID fails the sends addressed to it (recipient), so
+    /// 131062 (BSUID recipients not supported for this message) can be rehearsed while sends to the number go through.
+    /// </summary>
     public IDictionary<string, int> FailRecipients { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
-    /// Recipients (digits only) whose sends are accepted with this message_status instead of "accepted":
+    /// Recipients (digits or a BSUID, each naming the person) whose sends are accepted with this message_status instead of "accepted":
     /// held_for_quality_assessment or paused (MarketingMessageResponsePayload, Meta's OpenAPI file).
     /// </summary>
     public IDictionary<string, string> HoldRecipients { get; set; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// Faults for the first sends to a recipient, one per request, in order, as <see cref="EmulatorFault"/> values:
+    /// Faults for the first sends to a recipient (digits or a BSUID, each naming the person), one per request, in order, as <see cref="EmulatorFault"/> values:
     /// 429, 503, 500, 502, 504, 200 (malformed success) or 0 (accepted, then the connection drops).
     /// Once a recipient's faults are used up, its sends are answered normally (or by <see cref="FaultRates"/>).
     /// </summary>
@@ -39,6 +43,12 @@ public sealed class EmulatorOptions
     /// repeatable however the requests interleave.
     /// </summary>
     public IDictionary<EmulatorFault, double> FaultRates { get; set; } = new Dictionary<EmulatorFault, double>();
+
+    /// <summary>
+    /// The share of people (0 to 1) who use a WhatsApp username: their webhooks carry their business-scoped user ID
+    /// and username and never their number. Who they are follows from <see cref="Seed"/> and the number.
+    /// </summary>
+    public double UsernameRate { get; set; }
 
     /// <summary>Makes every random choice repeatable; null picks one at start (shown as MarketingApiEmulator.Seed).</summary>
     public int? Seed { get; set; }

@@ -39,6 +39,7 @@ internal static class GraphError
         131049 => "(#131049) This message was not delivered to maintain healthy ecosystem engagement.",
         131050 => "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
         131056 => "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+        131062 => "(#131062) BSUID recipients are not supported for this message",
         130429 => "(#130429) Rate limit hit",
         131000 => "(#131000) Something went wrong",
         134102 => "(#134102) Template unavailable",
@@ -49,6 +50,7 @@ internal static class GraphError
     public static string? DetailsFor(int code) => code switch
     {
         134102 => "The template is unavailable for use, or the business is not eligible for the Marketing Messages API.",
+        131062 => "Business-scoped user IDs cannot receive authentication templates with one-tap, zero-tap or copy-code buttons; send to the phone number.",
         _ => null,
     };
 

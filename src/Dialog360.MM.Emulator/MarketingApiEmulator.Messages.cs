@@ -13,10 +13,11 @@ public sealed partial class MarketingApiEmulator
 {
     // MarketingMessageRequestPayload has additionalProperties: false. message_send_ttl_seconds is documented by
     // 360dialog's MM page and Meta's TTL page, biz_opaque_callback_data (≤ 512 characters) by Meta's messages reference
-    // and by MM API proxies' send schemas (e.g. Kapso's /marketing_messages), though the v23 schema lacks both.
+    // and by MM API proxies' send schemas (e.g. Kapso's /marketing_messages), though the v23 schema lacks both;
+    // recipient (a BSUID, instead of to) by Meta's "Business-scoped user IDs" for both send routes.
     internal static readonly HashSet<string> AllowedTopLevel = new(StringComparer.Ordinal)
     {
-        "messaging_product", "recipient_type", "to", "type", "template", "product_policy",
+        "messaging_product", "recipient_type", "to", "recipient", "type", "template", "product_policy",
         "message_activity_sharing", "message_send_ttl_seconds", "biz_opaque_callback_data",
     };
 
@@ -39,27 +40,70 @@ public sealed partial class MarketingApiEmulator
                 CheckAgainstAccount(root.GetProperty("template"), marketingRoute);
             if (refusal != null) return refusal;
 
-            var to = Text(root, "to")!;
-            if (_options.FailRecipients.TryGetValue(to, out var failCode))
+            // "to" wins over "recipient" when both are given (Meta).
+            var to = Text(root, "to");
+            // WhatsApp reads "to" as a number: a BSUID there is answered 200 with a message id and then silently dropped
+            // (chatwoot 15150). The emulator sends no webhook at all for it, not even a failed status, and counts it
+            // for nobody, so a test sees exactly what a sender would: an id that never gets a status.
+            if (to != null && IsUserId(to)) return SilentDrop(to);
+
+            var byUserId = to is null;
+            var input = to ?? Text(root, "recipient")!;
+            var person = byUserId ? _people.ForUserId(input) : _people.ForPhone(input);
+
+            // A number names the person however they are addressed; a BSUID only the sends addressed to it (so 131062,
+            // BSUID recipients not supported, can be given to the BSUID while sends to the number go through).
+            if (_options.FailRecipients.TryGetValue(input, out var failCode) ||
+                (person.Phone != null && _options.FailRecipients.TryGetValue(person.Phone, out failCode)))
                 return GraphError.Answer(marketingRoute, failCode, GraphError.MessageFor(failCode), GraphError.DetailsFor(failCode),
                     GraphError.HttpStatusFor(failCode));
+            // Meta refuses a BSUID recipient for authentication templates with one-tap, zero-tap or copy-code buttons;
+            // the emulator's templates have no buttons, so it refuses every authentication template sent to a BSUID.
+            if (byUserId && SentTemplate(root)?.Category == "AUTHENTICATION")
+                return GraphError.Answer(marketingRoute, 131062, GraphError.MessageFor(131062), GraphError.DetailsFor(131062));
             // Someone who stopped marketing messages (a user_preferences stop this emulator sent) is refused from then on.
-            if (_optedOut.ContainsKey(to))
+            if (_optedOut.ContainsKey(person.Key))
                 return GraphError.Answer(marketingRoute, 131050, GraphError.MessageFor(131050), null);
 
             var send = new AcceptedSend
             {
-                To = to,
+                Person = person,
+                Input = input,
+                ByUserId = byUserId,
                 MarketingRoute = marketingRoute,
                 CloudApiFallback = Text(root, "product_policy") == "CLOUD_API_FALLBACK",
                 ActivitySharing = root.TryGetProperty("message_activity_sharing", out var sharing) && sharing.ValueKind == JsonValueKind.True,
                 CallbackData = Text(root, "biz_opaque_callback_data"),
             };
-            return Accept(send, NextFault(to));
+            return Accept(send, NextFault(person));
         }
     }
 
-    /// <summary>The body's shape: an object with only known keys, whatsapp, an individual, a dialable number, a template.</summary>
+    /// <summary>The answer to a BSUID in "to": an accepted send's, echoing what was sent as input and wa_id, and nothing after.</summary>
+    private EmulatorAnswer SilentDrop(string to)
+    {
+        var id = NextMessageId();
+        var answer = EmulatorAnswer.Json(200, w => WriteAccepted(w, to, to, null, id, "accepted"));
+        answer.SilentlyDropped = true;
+        return answer;
+    }
+
+    private string NextMessageId() => "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
+
+    /// <summary>A BSUID exactly as WhatsApp writes it (Core's pattern, and no blanks around it: the API does not trim).</summary>
+    private static bool IsUserId(string text) => Core.Messages.UserId.IsUserId(text) && text.Trim().Length == text.Length;
+
+    /// <summary>The known template a checked send names.</summary>
+    private EmulatorTemplate? SentTemplate(JsonElement root)
+    {
+        var template = root.GetProperty("template");
+        return FindTemplate(Text(template, "name")!, Text(template.GetProperty("language"), "code")!);
+    }
+
+    /// <summary>
+    /// The body's shape: an object with only known keys, whatsapp, an individual, a dialable number in "to" (or a BSUID,
+    /// which is dropped later) or a BSUID in "recipient", a template.
+    /// </summary>
     private static EmulatorAnswer? CheckEnvelope(JsonElement root, bool marketingRoute)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -80,11 +124,24 @@ public sealed partial class MarketingApiEmulator
         else if (marketingRoute && rt.ValueKind == JsonValueKind.Undefined)
             return Invalid(true, "(#100) The parameter recipient_type is required.", null);
 
-        var to = Text(root, "to");
-        if (string.IsNullOrEmpty(to))
-            return Invalid(marketingRoute, "(#100) The parameter to is required.", null);
-        if (to!.Length < 7 || to.Length > 15 || to.Any(c => c < '0' || c > '9'))
-            return Invalid(marketingRoute, "(#100) Invalid parameter", $"Parameter 'to' is not a valid phone number: {to}");
+        if (root.TryGetProperty("to", out _))
+        {
+            var to = Text(root, "to");
+            if (string.IsNullOrEmpty(to))
+                return Invalid(marketingRoute, "(#100) The parameter to is required.", null);
+            if (!IsUserId(to!) && (to!.Length < 7 || to.Length > 15 || to.Any(c => c < '0' || c > '9')))
+                return Invalid(marketingRoute, "(#100) Invalid parameter", $"Parameter 'to' is not a valid phone number: {to}");
+        }
+        else if (root.TryGetProperty("recipient", out _))
+        {
+            var recipient = Text(root, "recipient");
+            if (recipient is null || !IsUserId(recipient))
+                return Invalid(marketingRoute, "(#100) Invalid parameter",
+                    $"Parameter 'recipient' is not a business-scoped user ID (two capital letters, a dot and 1-128 letters or digits, e.g. US.13491208655302741918): {recipient}");
+        }
+        else
+            return Invalid(marketingRoute, "(#100) The parameter to is required.",
+                "Give to (the recipient's phone number) or recipient (their business-scoped user ID).");
 
         if (Text(root, "type") != "template")
             return marketingRoute
@@ -155,7 +212,7 @@ public sealed partial class MarketingApiEmulator
     /// <summary>Answers a valid send: normally, or with the fault this attempt draws.</summary>
     private EmulatorAnswer Accept(AcceptedSend send, EmulatorFault? fault)
     {
-        var (to, marketingRoute) = (send.To, send.MarketingRoute);
+        var (person, marketingRoute) = (send.Person, send.MarketingRoute);
         switch (fault)
         {
             case EmulatorFault.RateLimited:
@@ -167,8 +224,8 @@ public sealed partial class MarketingApiEmulator
         }
 
         // Every other answer comes after the message was passed on: it counts as accepted, whatever the client hears.
-        send.Index = _acceptedByRecipient.AddOrUpdate(to, 1, (_, n) => n + 1);
-        var id = send.MessageId = "wamid.EMU" + Interlocked.Increment(ref _messageSequence).ToString("D12");
+        send.Index = _acceptedByRecipient.AddOrUpdate(person.Key, 1, (_, n) => n + 1);
+        var id = send.MessageId = NextMessageId();
         send.AcceptedAtUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         _webhooks?.Schedule(send);
         var answer = fault switch
@@ -178,22 +235,31 @@ public sealed partial class MarketingApiEmulator
             EmulatorFault.InternalError => EmulatorAnswer.Text(500, "text/plain; charset=utf-8", "Internal Server Error"),
             EmulatorFault.BadGateway => EmulatorAnswer.Text(502, "text/html", GatewayPage("502 Bad Gateway")),
             EmulatorFault.GatewayTimeout => EmulatorAnswer.Text(504, "text/html", GatewayPage("504 Gateway Time-out")),
-            EmulatorFault.MalformedOk => MalformedOk(to),
-            _ => EmulatorAnswer.Json(200, w => WriteAccepted(w, to, id, _options.HoldRecipients.TryGetValue(to, out var held) ? held : "accepted")),
+            EmulatorFault.MalformedOk => MalformedOk(person.Key),
+            // A send to a number gets its wa_id back; a send to a BSUID only where the number may be shown.
+            _ => EmulatorAnswer.Json(200, w => WriteAccepted(w, send.Input, send.ByUserId ? person.SharedPhone : person.Phone, person.UserId, id,
+                HoldStatus(person) ?? "accepted")),
         };
         answer.Accepted = true;
         return answer;
     }
 
-    // MarketingMessageResponsePayload (Meta's OpenAPI file, v23.0).
-    private static void WriteAccepted(Utf8JsonWriter w, string to, string id, string messageStatus)
+    /// <summary>The message_status -HoldRecipient gives the person, under their number or their BSUID.</summary>
+    private string? HoldStatus(EmulatedPerson person) =>
+        person.Phone != null && _options.HoldRecipients.TryGetValue(person.Phone, out var held) ? held
+        : _options.HoldRecipients.TryGetValue(person.UserId, out held) ? held : null;
+
+    // MarketingMessageResponsePayload (Meta's OpenAPI file, v23.0); contacts[0] names the person: input as sent, wa_id
+    // when the number may be shown, user_id (the BSUID) since 2026 (Meta, "Business-scoped user IDs").
+    private static void WriteAccepted(Utf8JsonWriter w, string input, string? waId, string? userId, string id, string messageStatus)
     {
         w.WriteStartObject();
         w.WriteString("messaging_product", "whatsapp");
         w.WriteStartArray("contacts");
         w.WriteStartObject();
-        w.WriteString("input", to);
-        w.WriteString("wa_id", to);
+        w.WriteString("input", input);
+        if (waId != null) w.WriteString("wa_id", waId);
+        if (userId != null) w.WriteString("user_id", userId);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteStartArray("messages");
@@ -212,20 +278,24 @@ public sealed partial class MarketingApiEmulator
 
     private static readonly string[] MalformedBodies = { "{\"messages\":[{\"id\":123}]}", "[]", "{}", "OK" };
 
-    private EmulatorAnswer MalformedOk(string to)
+    private EmulatorAnswer MalformedOk(string key)
     {
-        var pick = SeededDraw.Unit(Seed, to, _attempts.TryGetValue(to, out var n) ? n : 0, purpose: 2);
+        var pick = SeededDraw.Unit(Seed, key, _attempts.TryGetValue(key, out var n) ? n : 0, purpose: 2);
         return EmulatorAnswer.Json(200, MalformedBodies[(int)(pick * MalformedBodies.Length)]);
     }
 
-    /// <summary>The recipient's next queued fault, else one drawn from the fault rates for this attempt.</summary>
-    private EmulatorFault? NextFault(string to)
+    /// <summary>The person's next queued fault (under the number, then the BSUID), else one drawn from the fault rates for this attempt.</summary>
+    private EmulatorFault? NextFault(EmulatedPerson person)
     {
-        var attempt = _attempts.AddOrUpdate(to, 1, (_, n) => n + 1);
+        var attempt = _attempts.AddOrUpdate(person.Key, 1, (_, n) => n + 1);
         lock (_options.Faults)
-            if (_options.Faults.TryGetValue(to, out var queue) && queue.Count > 0) return (EmulatorFault)queue.Dequeue();
+        {
+            if (person.Phone != null && _options.Faults.TryGetValue(person.Phone, out var queue) && queue.Count > 0)
+                return (EmulatorFault)queue.Dequeue();
+            if (_options.Faults.TryGetValue(person.UserId, out queue) && queue.Count > 0) return (EmulatorFault)queue.Dequeue();
+        }
         if (_options.FaultRates.Count == 0) return null;
-        var draw = SeededDraw.Unit(Seed, to, attempt, purpose: 1);
+        var draw = SeededDraw.Unit(Seed, person.Key, attempt, purpose: 1);
         // A fixed order, so the same draw means the same fault whatever order the dictionary keeps.
         foreach (var fault in FaultOrder)
         {

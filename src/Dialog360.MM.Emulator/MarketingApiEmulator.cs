@@ -29,12 +29,13 @@ public sealed partial class MarketingApiEmulator : IDisposable
     // Framework's), so the client always closes first and never sends on a connection the emulator is closing, which
     // would leave a send in doubt. Connections that never send a request still go after the header timeout.
     private static readonly LoopbackServerLimits Limits = new() { MaxConnections = 4096, KeepAliveTimeout = TimeSpan.FromMinutes(2) };
+    private readonly EmulatedPeople _people;
     private WebhookDispatcher? _webhooks;
-    private long _requestCount, _accepted, _rejected, _throttled;
+    private long _requestCount, _accepted, _rejected, _throttled, _silentlyDropped;
     private int _recordedCount;
 
-    /// <exception cref="ArgumentException">A fault rate outside 0 to 1, rates that add up to more than 1, or webhook
-    /// options out of range (see <see cref="EmulatorWebhookOptions"/>).</exception>
+    /// <exception cref="ArgumentException">A fault rate or the username rate outside 0 to 1, fault rates that add up to
+    /// more than 1, or webhook options out of range (see <see cref="EmulatorWebhookOptions"/>).</exception>
     public MarketingApiEmulator(EmulatorOptions? options = null)
     {
         _options = options ?? new EmulatorOptions();
@@ -46,8 +47,11 @@ public sealed partial class MarketingApiEmulator : IDisposable
             total += rate.Value;
         }
         if (total > 1 + 1e-9) throw new ArgumentException($"The fault rates add up to {total}; together they can be at most 1.");
+        if (!(_options.UsernameRate >= 0 && _options.UsernameRate <= 1))
+            throw new ArgumentException($"UsernameRate is {_options.UsernameRate}; write a share from 0 to 1, e.g. 0.1 for one person in ten.");
         _options.Webhooks.Validate();
         Seed = _options.Seed ?? SeededDraw.NewSeed();
+        _people = new EmulatedPeople(Seed, _options.UsernameRate);
         _server = new LoopbackHttpServer(HandleAsync, Limits);
     }
 
@@ -67,6 +71,9 @@ public sealed partial class MarketingApiEmulator : IDisposable
     /// <summary>Sends answered 429.</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
 
+    /// <summary>Sends with a BSUID in "to": answered 200 with a message id, then dropped as WhatsApp does (no webhook, no count).</summary>
+    public long SilentlyDropped => Interlocked.Read(ref _silentlyDropped);
+
     /// <summary>Webhook deliveries that got a 2xx (or, with only a file, were written).</summary>
     public long WebhooksDelivered => _webhooks?.Delivered ?? 0;
 
@@ -79,7 +86,10 @@ public sealed partial class MarketingApiEmulator : IDisposable
     /// <summary>POSTs of webhook deliveries that are tried again after an error.</summary>
     public long WebhookRetries => _webhooks?.Retries ?? 0;
 
-    /// <summary>Recipients who stopped marketing messages in this run (a user_preferences stop went out); their sends now get 131050.</summary>
+    /// <summary>
+    /// People who stopped marketing messages in this run (a user_preferences stop went out), by number (by BSUID for
+    /// someone known only by one); their sends, by number or BSUID, now get 131050.
+    /// </summary>
     public IReadOnlyCollection<string> OptedOut => _optedOut.Keys.ToArray();
 
     /// <summary>The seed of every random choice: the options' one, or one picked at construction (to repeat a run).</summary>
@@ -88,11 +98,24 @@ public sealed partial class MarketingApiEmulator : IDisposable
     /// <summary>The most recent requests, oldest first (at most <see cref="EmulatorOptions.MaxRecordedRequests"/>).</summary>
     public IReadOnlyList<EmulatorRequest> Requests => _recorded.ToArray();
 
-    /// <summary>How many sends to this number the emulator accepted: the count a duplicate-send test reads.</summary>
-    public int AcceptedCount(string recipient) => _acceptedByRecipient.TryGetValue(recipient, out var n) ? n : 0;
+    /// <summary>
+    /// How many sends to this person the emulator accepted, whether they went to the number or to the BSUID: the count
+    /// a duplicate-send test reads. Takes the number (digits only) or the BSUID.
+    /// </summary>
+    public int AcceptedCount(string recipient) =>
+        _acceptedByRecipient.TryGetValue(_people.Find(recipient)?.Key ?? recipient, out var n) ? n : 0;
 
-    /// <summary>Accepted sends per recipient, for every recipient seen.</summary>
+    /// <summary>Accepted sends per person, for everyone accepted: by number, or by BSUID for someone known only by one.</summary>
     public IReadOnlyDictionary<string, int> AcceptedByRecipient => new Dictionary<string, int>(_acceptedByRecipient);
+
+    /// <summary>
+    /// The business-scoped user ID of the person with this number (digits only), as the emulator's answers and webhooks
+    /// give it; from now on a send to it reaches that person. The same for the same seed and number in every run.
+    /// </summary>
+    public string UserIdOf(string number) => _people.ForPhone(number).UserId;
+
+    /// <summary>The person a number (digits only) or BSUID names, if the emulator has seen them; otherwise null.</summary>
+    public EmulatedPerson? FindPerson(string numberOrUserId) => _people.Find(numberOrUserId);
 
     public void ClearRecords()
     {
@@ -103,6 +126,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
         Interlocked.Exchange(ref _accepted, 0);
         Interlocked.Exchange(ref _rejected, 0);
         Interlocked.Exchange(ref _throttled, 0);
+        Interlocked.Exchange(ref _silentlyDropped, 0);
         Interlocked.Exchange(ref _requestCount, 0);
     }
 
@@ -188,6 +212,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
     {
         if (path is not ("/marketing_messages" or "/messages")) return;
         if (answer.Accepted) Interlocked.Increment(ref _accepted);
+        else if (answer.SilentlyDropped) Interlocked.Increment(ref _silentlyDropped);
         else if (answer.StatusCode == 429) Interlocked.Increment(ref _throttled);
         else Interlocked.Increment(ref _rejected);
     }

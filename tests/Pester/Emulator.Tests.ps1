@@ -47,6 +47,96 @@ Describe 'Start-MMEmulator faults' {
     }
 }
 
+Describe 'Start-MMEmulator business-scoped user IDs and usernames' {
+    BeforeAll {
+        # The webhook deliveries' statuses and stops, one object each, with the delivery's contacts beside them.
+        function Get-Delivered([string] $Path) {
+            foreach ($line in Get-Content $Path) {
+                $value = ($line | ConvertFrom-Json).entry[0].changes[0].value
+                $names = $value.PSObject.Properties.Name
+                $contacts = if ('contacts' -in $names) { @($value.contacts) } else { @() }
+                if ('statuses' -in $names) {
+                    foreach ($status in $value.statuses) { [pscustomobject]@{ Kind = $status.status; Event = $status; Contacts = $contacts } }
+                }
+                if ('user_preferences' -in $names) {
+                    foreach ($stop in $value.user_preferences) { [pscustomobject]@{ Kind = 'stop'; Event = $stop; Contacts = $contacts } }
+                }
+            }
+        }
+        function Wait-Webhooks($Emulator) {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($Emulator.WebhooksPending -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $Emulator.WebhooksPending | Should -Be 0
+        }
+    }
+
+    It 'with -UsernameRate 1, statuses and stops name the BSUID and never the number' {
+        $path = Join-Path $TestDrive 'usernames.jsonl'
+        $emulator = Start-MMEmulator -UsernameRate 1 -WebhookPath $path -TimeScale 0.0005 -Seed 23 -DeliveredRate 0.7 -ReadRate 1 -OptOutRate 0.3
+        $emulator | Connect-MMAccount -Name usernames
+        $numbers = 1..20 | ForEach-Object { '4479114{0:D5}' -f $_ }
+        $results = $numbers | Send-MarketingMessage -TemplateName welcome_offer -Account usernames
+        @($results | Where-Object Status -eq 'Accepted').Count | Should -Be 20
+        Wait-Webhooks $emulator
+        $userIds = @{}; foreach ($n in $numbers) { $userIds[$emulator.UserIdOf($n)] = $n }
+
+        $delivered = @(Get-Delivered $path)
+        @($delivered | Where-Object Kind -eq 'failed').Count | Should -BeGreaterThan 0
+        @($delivered | Where-Object Kind -eq 'stop').Count | Should -BeGreaterThan 0
+        foreach ($numberText in $numbers) { Get-Content $path -Raw | Should -Not -Match $numberText }
+        foreach ($d in $delivered) {
+            $d.Event.PSObject.Properties.Name | Should -Not -Contain 'recipient_id'
+            $d.Event.PSObject.Properties.Name | Should -Not -Contain 'wa_id'
+            $userId = if ($d.Kind -eq 'stop') { $d.Event.user_id } else { $d.Event.recipient_user_id }
+            $userIds.ContainsKey($userId) | Should -BeTrue
+            if ($d.Kind -eq 'failed') { continue }
+            $contact = @($d.Contacts | Where-Object user_id -eq $userId)
+            $contact.Count | Should -Be 1
+            $contact[0].PSObject.Properties.Name | Should -Not -Contain 'wa_id'
+            if ($d.Kind -in 'delivered', 'read', 'stop') { $contact[0].profile.username | Should -Match '^emu\.' }
+        }
+        # A stop holds for the person whether they are next sent to by number or by BSUID.
+        $stopped = $userIds[@($delivered | Where-Object Kind -eq 'stop')[0].Event.user_id]
+        $emulator.OptedOut | Should -Contain $stopped
+        (Send-MarketingMessage -UserId $emulator.UserIdOf($stopped) -TemplateName welcome_offer -Account usernames -ErrorAction SilentlyContinue).ErrorCode | Should -Be 131050
+        Get-MMAccount -Name usernames | Disconnect-MMAccount -Confirm:$false
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'without -UsernameRate, statuses name number and BSUID both' {
+        $path = Join-Path $TestDrive 'numbers.jsonl'
+        $emulator = Start-MMEmulator -WebhookPath $path -TimeScale 0.0005 -Seed 23 -DeliveredRate 1 -ReadRate 0 -OptOutRate 0
+        $emulator | Connect-MMAccount -Name numbers
+        $null = Send-MarketingMessage -To '+44 7911 400001' -TemplateName welcome_offer -Account numbers
+        Wait-Webhooks $emulator
+        foreach ($d in Get-Delivered $path) {
+            $d.Event.recipient_id | Should -Be '447911400001'
+            $d.Event.recipient_user_id | Should -Be $emulator.UserIdOf('447911400001')
+            $d.Contacts[0].wa_id | Should -Be '447911400001'
+            $d.Contacts[0].user_id | Should -Be $d.Event.recipient_user_id
+        }
+        Get-MMAccount -Name numbers | Disconnect-MMAccount -Confirm:$false
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'counts a Send-MarketingMessage -UserId send for the person, and takes BSUIDs in -FailRecipient' {
+        $emulator = Start-MMEmulator -Seed 4 -FailRecipient @{ 'US.13491208655302741918' = 131062 }
+        $emulator | Connect-MMAccount -Name bsuid
+        $userId = $emulator.UserIdOf('447911400002')
+        (Send-MarketingMessage -UserId $userId -TemplateName welcome_offer -Account bsuid).Status | Should -Be 'Accepted'
+        $emulator.AcceptedCount('447911400002') | Should -Be 1
+        $emulator.AcceptedCount($userId) | Should -Be 1
+        $refused = Send-MarketingMessage -UserId 'US.13491208655302741918' -TemplateName welcome_offer -Account bsuid -ErrorAction SilentlyContinue
+        $refused.ErrorCode | Should -Be 131062
+        Get-MMAccount -Name bsuid | Disconnect-MMAccount -Confirm:$false
+        $emulator | Stop-MMEmulator
+    }
+
+    It 'refuses a -UsernameRate outside 0 to 1' {
+        { Start-MMEmulator -UsernameRate 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+}
+
 Describe 'Dialog360.MM.Emulator.dll' {
     It 'loads only when Start-MMEmulator runs, not for sending, listing or stopping nothing' {
         # The fake API is this process's emulator; the child process that sends never starts one of its own.

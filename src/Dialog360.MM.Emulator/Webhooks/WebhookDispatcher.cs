@@ -22,7 +22,7 @@ internal sealed class WebhookDispatcher
 
     private readonly EmulatorWebhookOptions _options;
     private readonly int _seed;
-    private readonly Action<string> _onOptOut;
+    private readonly Action<string> _onOptOut; // gets the person's key
     private readonly object _gate = new();
     private readonly SortedDictionary<(long Due, long Sequence), Delivery> _queue = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -163,7 +163,7 @@ internal sealed class WebhookDispatcher
         {
             if (delivery.Attempt == 0)
             {
-                if (delivery.Event is { Kind: WebhookEventKind.OptOut } optOut) _onOptOut(optOut.RecipientId);
+                if (delivery.Event is { Kind: WebhookEventKind.OptOut } optOut) _onOptOut(optOut.Person.Key);
                 AppendToFile(delivery.Body);
             }
             if (_http is null || await PostAsync(delivery.Body, token).ConfigureAwait(false))

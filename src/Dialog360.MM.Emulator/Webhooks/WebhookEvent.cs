@@ -17,8 +17,8 @@ internal sealed class WebhookEvent
 
     public string MessageId { get; set; } = string.Empty;
 
-    /// <summary>The recipient's WhatsApp id (their number in digits).</summary>
-    public string RecipientId { get; set; } = string.Empty;
+    /// <summary>Who it is about: the number (recipient_id, wa_id) unless a username user, the BSUID, the username.</summary>
+    public EmulatedPerson Person { get; set; } = null!;
 
     /// <summary>When it happened on the platform, in Unix seconds (the delivery may come later, or out of order).</summary>
     public long Timestamp { get; set; }

@@ -9,7 +9,11 @@ namespace Dialog360.MM.Emulator.Webhooks;
 /// Writes deliveries in the Cloud API's webhook shapes. The envelope and StatusMessageValue/Statuses/Pricing/StatusError
 /// follow Meta's OpenAPI file (meta-business-messaging-api_v23.0.yaml, path /whatsapp/webhooks); the field order and
 /// the parts the file has no example for follow the fixtures in tests/fixtures/webhooks (Meta's status, click-event and
-/// user_preferences references), which the tests compare every delivery with field by field.
+/// user_preferences references), which the tests compare every delivery with field by field. The fields for
+/// business-scoped user IDs follow Meta's "Business-scoped user IDs" (docs/reference/mm-api.md): every status names the
+/// person's BSUID (recipient_user_id) and, unless they are a username user, their number (recipient_id); sent,
+/// delivered and read statuses come with a contacts[] entry (wa_id when the number is shown, user_id, and the username
+/// on delivered and read), failed ones without.
 /// </summary>
 internal static class WebhookPayload
 {
@@ -23,6 +27,7 @@ internal static class WebhookPayload
     /// <summary>One delivery with these statuses in one change (the platform batches statuses that way).</summary>
     public static byte[] Statuses(IReadOnlyList<WebhookEvent> statuses) => Envelope("messages", w =>
     {
+        WriteStatusContacts(w, statuses);
         w.WriteStartArray("statuses");
         foreach (var e in statuses) WriteStatus(w, e);
         w.WriteEndArray();
@@ -45,20 +50,27 @@ internal static class WebhookPayload
         w.WriteEndArray();
     });
 
-    /// <summary>A user_preferences stop: the recipient stopped marketing messages from this number.</summary>
+    /// <summary>
+    /// A user_preferences stop: the recipient stopped marketing messages from this number. A username user's names only
+    /// their BSUID (user_id), without wa_id.
+    /// </summary>
     public static byte[] OptOut(WebhookEvent e) => Envelope("user_preferences", w =>
     {
+        var person = e.Person;
         w.WriteStartArray("contacts");
         w.WriteStartObject();
         w.WriteStartObject("profile");
-        w.WriteString("name", "Emulated " + e.RecipientId.Substring(e.RecipientId.Length - 4));
+        w.WriteString("name", "Emulated " + person.Key.Substring(person.Key.Length - 4));
+        if (person.Username != null) w.WriteString("username", person.Username);
         w.WriteEndObject();
-        w.WriteString("wa_id", e.RecipientId);
+        if (person.SharedPhone != null) w.WriteString("wa_id", person.SharedPhone);
+        w.WriteString("user_id", person.UserId);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteStartArray("user_preferences");
         w.WriteStartObject();
-        w.WriteString("wa_id", e.RecipientId);
+        if (person.SharedPhone != null) w.WriteString("wa_id", person.SharedPhone);
+        w.WriteString("user_id", person.UserId);
         w.WriteString("detail", "User requested to stop marketing messages");
         w.WriteString("category", "marketing_messages");
         w.WriteString("value", "stop");
@@ -68,13 +80,46 @@ internal static class WebhookPayload
         w.WriteEndArray();
     });
 
+    /// <summary>
+    /// value.contacts[] for the people of the batch's sent, delivered and read statuses, one entry each (failed statuses
+    /// have none); a username user's entry has their username when one of their statuses here is delivered or read.
+    /// </summary>
+    private static void WriteStatusContacts(Utf8JsonWriter w, IReadOnlyList<WebhookEvent> statuses)
+    {
+        var people = new List<EmulatedPerson>(statuses.Count);
+        var withUsername = new HashSet<EmulatedPerson>();
+        foreach (var e in statuses)
+        {
+            if (e.Status == "failed") continue;
+            if (!people.Contains(e.Person)) people.Add(e.Person);
+            if (e.Status is "delivered" or "read") withUsername.Add(e.Person);
+        }
+        if (people.Count == 0) return;
+        w.WriteStartArray("contacts");
+        foreach (var person in people)
+        {
+            w.WriteStartObject();
+            if (person.Username != null && withUsername.Contains(person))
+            {
+                w.WriteStartObject("profile");
+                w.WriteString("username", person.Username);
+                w.WriteEndObject();
+            }
+            if (person.SharedPhone != null) w.WriteString("wa_id", person.SharedPhone);
+            w.WriteString("user_id", person.UserId);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     private static void WriteStatus(Utf8JsonWriter w, WebhookEvent e)
     {
         w.WriteStartObject();
         w.WriteString("id", e.MessageId);
         w.WriteString("status", e.Status);
         w.WriteString("timestamp", e.Timestamp.ToString(CultureInfo.InvariantCulture));
-        w.WriteString("recipient_id", e.RecipientId);
+        if (e.Person.SharedPhone != null) w.WriteString("recipient_id", e.Person.SharedPhone);
+        w.WriteString("recipient_user_id", e.Person.UserId);
         // Sent and delivered statuses are priced; read and failed ones carry neither conversation nor pricing.
         if (e.Status is "sent" or "delivered")
         {

@@ -19,14 +19,22 @@ internal readonly struct TimedEvent
 /// <summary>What an accepted send carried that its webhooks depend on.</summary>
 internal sealed class AcceptedSend
 {
-    public string To { get; set; } = string.Empty;
+    /// <summary>Who it went to, however it was addressed.</summary>
+    public EmulatedPerson Person { get; set; } = null!;
+
+    /// <summary>What the send named: the number ("to") or the BSUID ("recipient").</summary>
+    public string Input { get; set; } = string.Empty;
+
+    /// <summary>Sent with "recipient" (a BSUID) rather than "to".</summary>
+    public bool ByUserId { get; set; }
+
     public string MessageId { get; set; } = string.Empty;
     public bool MarketingRoute { get; set; }
     public bool CloudApiFallback { get; set; }
     public bool ActivitySharing { get; set; }
     public string? CallbackData { get; set; }
 
-    /// <summary>Which accepted send to this recipient it is (1, 2 …): with the recipient, it keys the seeded draws.</summary>
+    /// <summary>Which accepted send to this person it is (1, 2 …): with the person's key, it keys the seeded draws.</summary>
     public int Index { get; set; }
 
     public long AcceptedAtUnix { get; set; }
@@ -50,7 +58,7 @@ internal static class WebhookTimeline
 
     public static List<TimedEvent> For(AcceptedSend send, EmulatorWebhookOptions options, int seed)
     {
-        double Draw(int purpose) => SeededDraw.Unit(seed, send.To, send.Index, purpose);
+        double Draw(int purpose) => SeededDraw.Unit(seed, send.Person.Key, send.Index, purpose);
         double Between(int purpose, double from, double to) => from + (to - from) * Draw(purpose);
 
         var pricing = send.MarketingRoute && !(send.CloudApiFallback && Draw(Fallback) < options.FallbackRate) ? "marketing_lite" : "marketing";
@@ -59,7 +67,7 @@ internal static class WebhookTimeline
             Kind = kind,
             Status = status,
             MessageId = send.MessageId,
-            RecipientId = send.To,
+            Person = send.Person,
             Timestamp = send.AcceptedAtUnix + (long)Math.Round(atSeconds),
             CallbackData = send.CallbackData,
             PricingCategory = pricing,
@@ -120,7 +128,7 @@ internal static class WebhookTimeline
     /// <summary>A stable id for a click, conversation or tracking token: the same seeded send gives the same one.</summary>
     private static string Token(int seed, AcceptedSend send, WebhookEventKind kind)
     {
-        var bits = (ulong)(SeededDraw.Unit(seed, send.To, send.Index, 100 + (int)kind) * (1UL << 53));
+        var bits = (ulong)(SeededDraw.Unit(seed, send.Person.Key, send.Index, 100 + (int)kind) * (1UL << 53));
         return bits.ToString("X14");
     }
 }

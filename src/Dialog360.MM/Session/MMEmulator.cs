@@ -42,6 +42,9 @@ public sealed class MMEmulator
 
     public long Throttled => Emulator.Throttled;
 
+    /// <summary>Sends with a business-scoped user ID in "to": answered 200, then dropped as WhatsApp does (no webhook, counted for nobody).</summary>
+    public long SilentlyDropped => Emulator.SilentlyDropped;
+
     /// <summary>Webhook deliveries the receiver took (2xx), or written to the file when there is no URL.</summary>
     public long WebhooksDelivered => Emulator.WebhooksDelivered;
 
@@ -51,17 +54,21 @@ public sealed class MMEmulator
     /// <summary>Webhook deliveries given up after six POSTs without 2xx.</summary>
     public long WebhooksFailed => Emulator.WebhooksFailed;
 
-    /// <summary>Recipients who sent a stop (user_preferences) in this run; the emulator refuses them with 131050 from then on.</summary>
+    /// <summary>People who sent a stop (user_preferences) in this run, by number (or BSUID); the emulator refuses them with 131050 from then on.</summary>
     public IReadOnlyCollection<string> OptedOut => Emulator.OptedOut;
     public IReadOnlyList<EmulatorRequest> Requests => Emulator.Requests;
     public MarketingApiEmulator Emulator { get; }
 
+    /// <summary>Accepted sends to this person (a number in digits, or a BSUID), whether they went to the number or the BSUID.</summary>
     public int AcceptedCount(string recipient) => Emulator.AcceptedCount(recipient);
+
+    /// <summary>The business-scoped user ID the emulator gives this number (digits only): the same for the same seed.</summary>
+    public string UserIdOf(string number) => Emulator.UserIdOf(number);
 
     /// <summary>Stops listening; Stop-MMEmulator calls this, so its own body names no emulator type.</summary>
     public void Stop() => Emulator.Stop();
 
-    /// <summary>Accepted sends per recipient (digits only), for every recipient the emulator accepted.</summary>
+    /// <summary>Accepted sends per person: by number (digits only), or by BSUID for someone the emulator knows only by one.</summary>
     public IReadOnlyDictionary<string, int> AcceptedByRecipient => Emulator.AcceptedByRecipient;
 
     public override string ToString() => BaseUri.ToString();

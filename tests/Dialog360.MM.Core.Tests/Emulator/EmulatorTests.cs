@@ -43,7 +43,9 @@ public sealed class EmulatorTests : IDisposable
     {
         var (status, body) = await Post("marketing_messages", Body());
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Matches("^\\{\"messaging_product\":\"whatsapp\",\"contacts\":\\[\\{\"input\":\"447911123456\",\"wa_id\":\"447911123456\"\\}\\],\"messages\":\\[\\{\"id\":\"wamid\\.[A-Z0-9]+\",\"message_status\":\"accepted\"\\}\\]\\}$", body);
+        // Since 2026 the answer names the person's business-scoped user ID too.
+        Assert.Matches("^\\{\"messaging_product\":\"whatsapp\",\"contacts\":\\[\\{\"input\":\"447911123456\",\"wa_id\":\"447911123456\",\"user_id\":\"[A-Z]{2}\\.[0-9]{20}\"\\}\\],\"messages\":\\[\\{\"id\":\"wamid\\.[A-Z0-9]+\",\"message_status\":\"accepted\"\\}\\]\\}$", body);
+        Assert.Contains($"\"user_id\":\"{_emulator.UserIdOf("447911123456")}\"", body);
     }
 
     [Fact]

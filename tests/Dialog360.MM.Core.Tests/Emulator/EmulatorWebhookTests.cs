@@ -334,21 +334,61 @@ public sealed class EmulatorWebhookTests : IDisposable
         return shape;
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Every_delivery_has_the_shape_of_Metas_example_field_by_field()
+    private const string Value = "$.entry[].changes[].value";
+    private const string Status = Value + ".statuses[]";
+
+    /// <summary>
+    /// Meta's examples with the fields of business-scoped user IDs (Meta, "Business-scoped user IDs"): every status names
+    /// the BSUID (recipient_user_id) and, unless the person uses a username, the number (recipient_id); sent, delivered
+    /// and read statuses come with value.contacts[] (wa_id when the number is shown, user_id, the username on delivered
+    /// and read); failed ones without; a stop names user_id, and wa_id only when the number is shown.
+    /// </summary>
+    private static Dictionary<string, SortedSet<string>> ExpectedShapes(bool username)
     {
-        const string status = "$.entry[].changes[].value.statuses[]";
-        var expected = new Dictionary<string, SortedSet<string>>
+        SortedSet<string> With(SortedSet<string> shape, IEnumerable<string> add, params string[] remove)
         {
-            ["sent"] = FixtureShape("status-sent-marketing-lite.json"),
-            ["delivered"] = FixtureShape("status-sent-marketing-lite.json"),
+            shape.UnionWith(add);
+            shape.ExceptWith(remove);
+            return shape;
+        }
+        IEnumerable<string> Contacts(bool showUsername)
+        {
+            yield return Value + ".contacts:array";
+            yield return Value + ".contacts[]:object";
+            yield return Value + ".contacts[].user_id:String";
+            if (!username) yield return Value + ".contacts[].wa_id:String";
+            if (username && showUsername)
+            {
+                yield return Value + ".contacts[].profile:object";
+                yield return Value + ".contacts[].profile.username:String";
+            }
+        }
+        var number = username ? new[] { Status + ".recipient_id:String" } : Array.Empty<string>();
+        var userId = new[] { Status + ".recipient_user_id:String" };
+        return new Dictionary<string, SortedSet<string>>
+        {
+            ["sent"] = With(FixtureShape("status-sent-marketing-lite.json"), userId.Concat(Contacts(false)), number),
+            ["delivered"] = With(FixtureShape("status-sent-marketing-lite.json"), userId.Concat(Contacts(true)), number),
             // Read statuses carry neither conversation nor pricing (Meta's status reference).
-            ["read"] = FixtureShape("status-sent-marketing-lite.json", status + ".conversation", status + ".pricing"),
-            ["failed"] = FixtureShape("status-failed.json"),
+            ["read"] = With(FixtureShape("status-sent-marketing-lite.json", Status + ".conversation", Status + ".pricing"),
+                userId.Concat(Contacts(true)), number),
+            ["failed"] = With(FixtureShape("status-failed.json"), userId, number),
             ["click"] = FixtureShape("click-event.json"),
-            ["stop"] = FixtureShape("user-preferences-stop.json"),
+            ["stop"] = With(FixtureShape("user-preferences-stop.json"),
+                new[] { Value + ".contacts[].user_id:String", Value + ".user_preferences[].user_id:String" }
+                    .Concat(username ? new[] { Value + ".contacts[].profile.username:String" } : Array.Empty<string>()),
+                username ? new[] { Value + ".contacts[].wa_id:String", Value + ".user_preferences[].wa_id:String" } : Array.Empty<string>()),
         };
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_delivery_has_the_shape_of_Metas_example_field_by_field(bool usernameUsers)
+    {
+        var expected = ExpectedShapes(usernameUsers);
         var options = FileOptions(seed: 21, w => w.DuplicateRate = 0);
+        options.UsernameRate = usernameUsers ? 1 : 0;
         using var emulator = new MarketingApiEmulator(options);
         emulator.Start();
         await SendMix(emulator, 120);
@@ -361,14 +401,20 @@ public sealed class EmulatorWebhookTests : IDisposable
             var value = doc.RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
             if (value.TryGetProperty("statuses", out var statuses))
             {
-                // One delivery per status, so each is compared with its own example.
+                // Each status is compared with its own example; the envelope and contacts[] of a batch with the union of
+                // its statuses' examples (contacts[] has one entry for each person of the batch).
+                var kinds = new List<string>();
                 foreach (var s in statuses.EnumerateArray())
                 {
                     var kind = s.GetProperty("status").GetString()!;
-                    var single = JsonDocument.Parse(line.Replace(statuses.GetRawText(), "[" + s.GetRawText() + "]"));
-                    Assert.Equal(expected[kind], Shape(single.RootElement));
+                    using var single = JsonDocument.Parse(line.Replace(statuses.GetRawText(), "[" + s.GetRawText() + "]"));
+                    Assert.Equal(Inside(expected[kind]), Inside(Shape(single.RootElement)));
+                    kinds.Add(kind);
                     seen.Add(kind);
                 }
+                var envelope = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var kind in kinds) envelope.UnionWith(Outside(expected[kind]));
+                Assert.Equal(envelope, Outside(Shape(doc.RootElement)));
             }
             else
             {
@@ -379,4 +425,10 @@ public sealed class EmulatorWebhookTests : IDisposable
         }
         Assert.Equal(expected.Keys.OrderBy(k => k), seen.OrderBy(k => k));
     }
+
+    private static SortedSet<string> Inside(SortedSet<string> shape) =>
+        new(shape.Where(p => p.StartsWith(Status, StringComparison.Ordinal)), StringComparer.Ordinal);
+
+    private static SortedSet<string> Outside(SortedSet<string> shape) =>
+        new(shape.Where(p => !p.StartsWith(Status, StringComparison.Ordinal)), StringComparer.Ordinal);
 }

@@ -29,15 +29,15 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [Parameter]
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Recipient number → Graph error code the emulator answers for it.</summary>
+    /// <summary>Recipient number or BSUID → Graph error code the emulator answers for it.</summary>
     [Parameter]
     public Hashtable? FailRecipient { get; set; }
 
-    /// <summary>Recipient number → the message_status its accepted sends get: held_for_quality_assessment or paused.</summary>
+    /// <summary>Recipient number or BSUID → the message_status its accepted sends get: held_for_quality_assessment or paused.</summary>
     [Parameter]
     public Hashtable? HoldRecipient { get; set; }
 
-    /// <summary>Recipient number → the faults its first sends get, in order (EmulatorFault names or their HTTP status).</summary>
+    /// <summary>Recipient number or BSUID → the faults its first sends get, in order (EmulatorFault names or their HTTP status).</summary>
     [Parameter]
     public Hashtable? Fault { get; set; }
 
@@ -85,6 +85,11 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [ValidateRange(0.0, 1.0)]
     public double OptOutRate { get; set; } = 0.02;
 
+    /// <summary>The share of people who use a WhatsApp username: their webhooks carry their BSUID, never their number.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double UsernameRate { get; set; }
+
     /// <summary>Real seconds per platform second: 0.001 plays a 10-minute read delay in 0.6 s.</summary>
     [Parameter]
     [ValidateRange(0.000001, 1000.0)]
@@ -100,6 +105,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             Latency = Latency,
             NotOnboarded = NotOnboarded,
             Seed = Seed,
+            UsernameRate = UsernameRate,
         };
         if (FailRecipient != null)
         {
@@ -107,13 +113,12 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             {
                 try
                 {
-                    var number = PhoneNumber.Normalize(entry.Key?.ToString(), "FailRecipient");
-                    options.FailRecipients[number] = LanguagePrimitives.ConvertTo<int>(entry.Value);
+                    options.FailRecipients[RecipientKey(entry.Key, "FailRecipient")] = LanguagePrimitives.ConvertTo<int>(entry.Value);
                 }
                 catch (Exception ex) when (ex is MessageValidationException || ex is PSInvalidCastException)
                 {
                     ThrowTerminatingError(ErrorRecords.Create(
-                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number and an error code: write e.g. @{{ '+447700900123' = 131050 }}.", ex), entry.Key));
+                        ErrorIds.InvalidFailRecipient, new ArgumentException($"FailRecipient entry '{entry.Key}' = '{entry.Value}' is not a number (or business-scoped user ID) and an error code: write e.g. @{{ '+447700900123' = 131050 }} or @{{ 'US.13491208655302741918' = 131062 }}.", ex), entry.Key));
                 }
             }
         }
@@ -123,7 +128,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             var status = entry.Value?.ToString();
             string? number = null;
             Exception? problem = null;
-            try { number = PhoneNumber.Normalize(entry.Key?.ToString(), "HoldRecipient"); }
+            try { number = RecipientKey(entry.Key, "HoldRecipient"); }
             catch (MessageValidationException ex) { problem = ex; }
             if (problem != null || status is not ("held_for_quality_assessment" or "paused"))
                 ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidFailRecipient,
@@ -135,7 +140,7 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         {
             try
             {
-                var number = PhoneNumber.Normalize(entry.Key?.ToString(), "Fault");
+                var number = RecipientKey(entry.Key, "Fault");
                 var faults = new Queue<int>();
                 foreach (var fault in LanguagePrimitives.ConvertTo<object[]>(entry.Value)) faults.Enqueue((int)ToFault(fault));
                 options.Faults[number] = faults;
@@ -204,6 +209,13 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         webhooks.TimeScale = TimeScale;
         if (WebhookSecret != null && WebhookUrl is null)
             WriteWarning("-WebhookSecret signs POSTs only: give -WebhookUrl too, or leave the secret out.");
+    }
+
+    /// <summary>A recipient as the emulator keys it: a BSUID exactly as given, or a number in digits.</summary>
+    private static string RecipientKey(object? key, string field)
+    {
+        var text = (key is PSObject pso ? pso.BaseObject : key)?.ToString();
+        return UserId.IsUserId(text) ? UserId.Validate(text, field) : PhoneNumber.Normalize(text, field);
     }
 
     private const string FaultNames = "faults: 429 or RateLimited, 503 or Unavailable, 0 or Dropped, 500 or InternalError, 502 or BadGateway, 504 or GatewayTimeout, MalformedOk";
