@@ -351,6 +351,85 @@ public sealed class CampaignTests : IDisposable
         Assert.Equal(then, SuppressionPolicy.Learned(skipped)!.Time);
     }
 
+    private static List<CampaignEvent> RunPeople(Campaign campaign, params (string? Phone, string? UserId, MessageContent Content)[] rows)
+    {
+        var events = campaign.Pending().ToList();
+        foreach (var (phone, userId, content) in rows)
+            events.AddRange(campaign.Add(phone, userId, content.TemplateName, () => content, (_, _) => true));
+        events.AddRange(campaign.Complete());
+        return events;
+    }
+
+    [Fact]
+    public void A_person_known_only_by_a_BSUID_is_sent_to_as_recipient_never_as_to()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var userId = emulator.UserIdOf("447911123456");
+        var result = Assert.Single(Results(RunPeople(Start(Settings(client), client), (null, userId, Content()))));
+        Assert.Equal((SendStatus.Accepted, "", userId), (result.Status, result.To, result.UserId));
+        var body = Assert.Single(emulator.Requests, r => r.Path.EndsWith("marketing_messages", StringComparison.Ordinal)).Body;
+        Assert.Contains($"\"recipient\":\"{userId}\"", body);
+        Assert.DoesNotContain("\"to\"", body);
+        Assert.Equal(1, emulator.AcceptedCount("447911123456"));
+    }
+
+    [Fact]
+    public void Accepted_once_is_accepted_for_the_person_whichever_key_the_next_run_uses()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var settings = Settings(client);
+        settings.JournalPath = PathOf("people.journal");
+        using (var first = Campaign.Start(settings, client, CancellationToken.None))
+            Assert.Equal(SendStatus.Accepted, Assert.Single(Results(RunPeople(first, ("+447911123456", null, Content())))).Status);
+        // The answer named the person's BSUID; next week's CSV has only that.
+        var rerun = Results(RunPeople(Start(settings, client), (null, emulator.UserIdOf("447911123456"), Content())));
+        Assert.Equal((SendStatus.Skipped, "AlreadySent"), (Assert.Single(rerun).Status, rerun[0].ErrorCode));
+        Assert.Equal(1, emulator.AcceptedCount("447911123456"));
+    }
+
+    [Fact]
+    public void A_person_twice_in_one_input_under_two_keys_is_sent_once()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var userId = emulator.UserIdOf("447911123456");
+        var results = Results(RunPeople(Start(Settings(client), client),
+            ("+447911123456", userId, Content()), (null, userId, Content()), ("+44 7911 123456", null, Content())));
+        Assert.Equal(1, results.Count(r => r.Status == SendStatus.Accepted));
+        Assert.Equal(2, results.Count(r => r.ErrorCode == "Duplicate"));
+        Assert.Equal(1, emulator.AcceptedCount("447911123456"));
+    }
+
+    /// <summary>Stops that came by wa_id in its old form are the same people as the audience's numbers.</summary>
+    [Fact]
+    public void A_stop_by_the_wa_id_form_of_a_Brazilian_Mexican_or_Argentine_number_holds_back_the_audience_form()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var list = SuppressionList.Load(PathOf("wa-forms.jsonl"));
+        list.Add(new[] { "551187654321", "5215512345678", "5491123456789" }
+            .Select(waId => new SuppressionEntry(SuppressionAction.Add, new Dialog360.MM.Core.People.Person(waId, null), "stop", "webhook", DateTimeOffset.UtcNow)));
+        var settings = Settings(client);
+        settings.SuppressionPath = list.Path;
+        var results = Results(Run(Start(settings, client), To("+55 11 98765 4321", "+52 55 1234 5678", "+54 11 2345 6789")));
+        Assert.All(results, r => Assert.Equal(SendStatus.Suppressed, r.Status));
+        Assert.Equal(0, emulator.Accepted);
+    }
+
+    [Fact]
+    public void A_template_that_cannot_go_to_a_BSUID_fails_with_131062_and_its_hint_and_is_not_retried()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var userId = emulator.UserIdOf("447911123456");
+        emulator.Options.FailRecipients[userId] = 131062;
+        var result = Assert.Single(Results(RunPeople(Start(Settings(client), client), (null, userId, Content()))));
+        Assert.Equal(("131062", 1), (result.ErrorCode, result.Attempts));
+        Assert.Contains("phone number", result.ErrorHint);
+    }
+
     /// <summary>The system clock, but every timer it is asked for fails: the pacing's wait throws in the dispatcher.</summary>
     private sealed class TimerlessTimeProvider : TimeProvider
     {
