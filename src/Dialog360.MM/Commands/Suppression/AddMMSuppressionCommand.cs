@@ -74,7 +74,7 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     private readonly Dictionary<string, SuppressionEntry> _decided = new(StringComparer.Ordinal);
     private int _ignored, _added, _removed, _unchanged;
     // Who is who, from every event read: written in batches with the records (Core: WebhookIdentities), each batch
-    // under the source its events came from.
+    // under the source its events came from ("webhook" for a batch from several, as piped lines of text are).
     private readonly List<IdentityPair> _pairs = new();
     private string? _pairsSource;
     private int _learned;
@@ -133,6 +133,8 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
                     QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
                     if (_batch.Count >= BatchSize || _pairs.Count >= BatchSize) Flush();
                 }
+                // Each file's pairs under its own name.
+                FlushPairs();
             }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
             {
@@ -193,13 +195,12 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         if (accepted || IsWhatIf) foreach (var k in List.Identities.KeysOf(person)) _decided[k] = entry;
     }
 
-    /// <summary>Keeps the pair of IDs the event gives, for the next batch; a batch holds the pairs of one source.</summary>
+    /// <summary>Keeps the pair of IDs the event gives, for the next batch.</summary>
     private void Notice(MMWebhookEvent e)
     {
         if (WebhookIdentities.PairOf(e) is not { } pair) return;
         var source = e.Source ?? "webhook";
-        if (_pairsSource != null && _pairsSource != source) FlushPairs();
-        _pairsSource = source;
+        _pairsSource = _pairs.Count == 0 || _pairsSource == source ? source : "webhook";
         _pairs.Add(pair);
     }
 
