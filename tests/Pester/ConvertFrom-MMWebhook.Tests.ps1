@@ -136,8 +136,39 @@ Describe 'ConvertFrom-MMWebhook' {
 
     It 'shows status events as a table' {
         $text = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'status-failed.json') | Format-Table | Out-String -Width 200
-        $text | Should -Match 'Status\s+RecipientId'
+        $text | Should -Match 'Status\s+Recipient\s'
         $text | Should -Match 'failed\s+16505550002'
         $text | Should -Match '131049'
+    }
+}
+
+Describe 'ConvertFrom-MMWebhook and people known by business-scoped user ID' {
+    It 'gives statuses, messages and stops the BSUID and username WhatsApp sends, and shows them where the number is missing' {
+        $statuses = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'bsuid-statuses.jsonl')
+        $hidden = $statuses | Where-Object MessageId -eq 'wamid.B0002'
+        $hidden.RecipientId | Should -BeNullOrEmpty
+        $hidden.UserId, $hidden.ParentUserId, $hidden.Username | Should -Be 'DE.2281907364512', 'DE.ENT.5510293', 'lena.k'
+        ($statuses | Where-Object MessageId -eq 'wamid.B0001').UserId | Should -Be 'GB.1349120865530274191'
+        ($hidden | Format-Table | Out-String) | Should -Match 'Recipient.*\n.*\n.*DE\.2281907364512'
+
+        $message = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'bsuid-inbound-message.json')
+        $message.From | Should -BeNullOrEmpty
+        $message.UserId, $message.Username, $message.ContactName | Should -Be 'DE.2281907364512', 'lena.k', 'Lena'
+        $table = $message | Format-Table | Out-String
+        $table | Should -Match 'DE\.2281907364512'
+        $table | Should -Match 'lena\.k'
+
+        $stop = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'bsuid-user-preferences-stop.json')
+        $stop.WaId | Should -BeNullOrEmpty
+        $stop.UserId | Should -Be 'DE.2281907364512'
+        $stop.IsStop | Should -BeTrue
+        ($stop | Format-Table | Out-String) | Should -Match 'DE\.2281907364512\s+stop'
+    }
+
+    It 'names the new and the replaced BSUID of a user_changed_user_id system message' {
+        $changes = ConvertFrom-MMWebhook -Path (Join-Path $fixtures 'bsuid-user-changed-user-id.jsonl')
+        $changes.SystemType | Sort-Object -Unique | Should -Be 'user_changed_user_id'
+        $changes[0].NewUserId, $changes[0].PreviousUserId | Should -Be 'US.20917348820193847561', 'US.13491208655302741918'
+        $changes.PreviousUserId | Should -Be 'US.13491208655302741918', 'CO.5500129', 'BR.9021776'
     }
 }

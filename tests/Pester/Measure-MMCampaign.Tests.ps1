@@ -183,6 +183,15 @@ Describe 'Measure-MMCampaign: what a campaign cost' {
         ($rows | Where-Object Campaign -eq 'GB').EstimatedCost | Should -Be 0.076
     }
 
+    It 'places statuses known only by business-scoped user ID in their country with -GroupBy Market, from a file and from events alike' {
+        $file = Join-Path $fixtures 'bsuid-statuses.jsonl'
+        $rows = Measure-MMCampaign -Path $file -GroupBy Market
+        ($rows.Campaign | Sort-Object) -join ',' | Should -Be 'BR,DE,GB,IN'
+        ($rows | Where-Object Campaign -eq 'DE').Delivered | Should -Be 1
+        ($rows | Where-Object Campaign -eq 'IN').Failed | Should -Be 1
+        (ConvertFrom-MMWebhook -Path $file | Measure-MMCampaign -GroupBy Market | ConvertTo-Json) | Should -Be ($rows | ConvertTo-Json)
+    }
+
     It 'fails with <ErrorId> for <Case>' -ForEach @(
         @{ Case = 'a missing rate card'; Content = $null; ErrorId = 'RateCardNotFound' }
         @{ Case = 'a rate card without a Price column'; Content = "Market,Category,Currency`nGB,marketing,EUR"; ErrorId = 'InvalidRateCard' }

@@ -235,6 +235,33 @@ Describe 'Send-MarketingMessage and the suppression list' {
         $held.Status | Should -Be 'Suppressed'
     }
 
+    It 'holds back a number whose person stopped with only a BSUID, once a status in the same file paired them, read from the file or piped' {
+        $bsuid = Join-Path $PSScriptRoot '../fixtures/webhooks/bsuid-optouts.jsonl'
+        $list = Join-Path $TestDrive 'bsuid-file.jsonl'
+        $said = Add-MMSuppression -WebhookFile $bsuid -Path $list -Verbose 4>&1 | ForEach-Object Message
+        $said[-1] | Should -BeLike '*: 2 added, 0 removed, 0 already known*; 2 pair(s) of IDs learned*'
+        $entry = Get-MMSuppression -Phone '+447700900010' -Path $list
+        $entry.Reason, $entry.UserId, $entry.Phone | Should -Be 'stop', 'GB.1349120865530274191', $null
+        $entry.Source | Should -BeLike '*bsuid-optouts.jsonl:2'
+        (Get-MMSuppression -Phone 'FR.5519003' -Path $list).Reason | Should -Be '131050'
+        $result = '+447700900010' | Send-MarketingMessage -TemplateName welcome_offer -Account sendlist -SuppressionPath $list
+        $result.Status | Should -Be 'Suppressed'
+        $emulator.AcceptedCount('447700900010') | Should -Be 0
+
+        $piped = Join-Path $TestDrive 'bsuid-piped.jsonl'
+        ConvertFrom-MMWebhook -Path $bsuid | Add-MMSuppression -Path $piped
+        (Get-MMSuppression -Phone '+447700900010' -Path $piped).Reason | Should -Be 'stop'
+        # Read again: every pair and record is known, nothing is written.
+        $size = (Get-Item $piped).Length
+        Add-MMSuppression -WebhookFile $bsuid -Path $piped
+        (Get-Item $piped).Length | Should -Be $size
+
+        $whatIf = Join-Path $TestDrive 'bsuid-whatif.jsonl'
+        $said = Add-MMSuppression -WebhookFile $bsuid -Path $whatIf -WhatIf -Verbose 4>&1 | ForEach-Object Message
+        $said[-1] | Should -BeLike '*2 pair(s) of IDs would be learned*'
+        Test-Path $whatIf | Should -BeFalse
+    }
+
     It 'uses the account''s list when the send names none' {
         $list = Join-Path $TestDrive 'account.jsonl'
         '+447911000903' | Add-MMSuppression -Path $list -Confirm:$false

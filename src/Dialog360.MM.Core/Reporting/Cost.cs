@@ -7,7 +7,11 @@ using System.Linq;
 
 namespace Dialog360.MM.Core.Reporting;
 
-/// <summary>A recipient's market: the region libphonenumber gives its number (GB), and its calling code (44).</summary>
+/// <summary>
+/// A recipient's market: the region libphonenumber gives its number (GB), and its calling code (44); for a recipient
+/// known only by a business-scoped user ID, the country the ID was issued for (its prefix: the country of the person's
+/// number) and that country's calling code.
+/// </summary>
 public readonly struct Market
 {
     public const string Unknown = "(unknown)";
@@ -26,13 +30,20 @@ public readonly struct Market
     /// <summary>The row name -GroupBy Market shows: the region, else +calling code, else (unknown).</summary>
     public override string ToString() => Region ?? (CallingCode is int cc ? "+" + cc : Unknown);
 
-    /// <summary>From a wa_id / recipient_id (digits, international format).</summary>
+    /// <summary>From a wa_id / recipient_id (digits, international format) or a BSUID (US.13491208655302741918).</summary>
     public static Market Of(string? recipient)
     {
         if (string.IsNullOrEmpty(recipient)) return default;
         return Cache.GetOrAdd(recipient!, r =>
         {
             var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+            if (Messages.UserId.IsUserId(r))
+            {
+                // 0 for a prefix libphonenumber knows no calling code for: an unknown market, as an unparsable number is.
+                var region = Messages.UserId.CountryOf(r);
+                var code = util.GetCountryCodeForRegion(region);
+                return code == 0 ? default : new Market(region, code);
+            }
             try
             {
                 var number = util.Parse("+" + r.TrimStart('+'), "ZZ");

@@ -181,7 +181,8 @@ public sealed class Funnel : IStatusSink
     private void AddStatus(MMStatusEvent status)
     {
         var state = _messages.GetOrAdd(status.MessageId!, NewState);
-        state.Recipient ??= status.RecipientId;
+        // A message sent to a BSUID may come back without a number: the BSUID names the recipient, and its country the market.
+        state.Recipient ??= status.RecipientId ?? status.UserId;
         state.Apply(status.Status, status.CallbackData, status.Billable, status.PricingCategory, status.ErrorCode, status.ErrorTitle);
     }
 
@@ -204,7 +205,7 @@ public sealed class Funnel : IStatusSink
                 if (string.IsNullOrEmpty(text)) continue;
                 state = _messages.GetOrAdd(text!, NewState);
             }
-            state.Recipient ??= s.RecipientId.ToString(json);
+            state.Recipient ??= s.RecipientId.ToString(json) ?? s.RecipientUserId.ToString(json);
             state.Apply(s.Status, s.CallbackData, s.Billable, s.PricingCategory, s.ErrorCode, s.ErrorTitle);
         }
     }
@@ -222,7 +223,7 @@ public sealed class Funnel : IStatusSink
         {
             var journal = Journal(_messages.KeyAt(i));
             var state = _messages.ValueAt(i);
-            var recipient = state.Recipient ?? journal?.To;
+            var recipient = state.Recipient ?? journal?.Recipient;
             var tally = GroupOf(KeyOf(state.CallbackData, journal, recipient));
             tally.Messages++;
             tally.CountHold(journal);
@@ -245,11 +246,11 @@ public sealed class Funnel : IStatusSink
             foreach (var entry in _journal.Values)
             {
                 if (_messages.Find(entry.MessageId) != null) continue;
-                var tally = GroupOf(KeyOf(null, entry, entry.To));
+                var tally = GroupOf(KeyOf(null, entry, entry.Recipient));
                 tally.Messages++;
                 tally.Pending++;
                 tally.CountHold(entry);
-                if (entry.To != null) tally.Recipients.Add(entry.To);
+                if (entry.Recipient != null) tally.Recipients.Add(entry.Recipient);
             }
         }
 

@@ -8,7 +8,8 @@ namespace Dialog360.MM.Core.State;
 /// <summary>
 /// Reads the send journal that Send-MarketingMessage -JournalPath writes, for joining webhook statuses to sends.
 /// Assumed line format (JSON lines, one object per line; property names matched case-insensitively, other properties
-/// ignored): {"messageId":"wamid.…","templateName":"spring_sale","to":"447911123456","callbackData":"…"}.
+/// ignored): {"messageId":"wamid.…","templateName":"spring_sale","to":"447911123456","callbackData":"…"}; a send to a
+/// business-scoped user ID has "userId" beside or instead of "to".
 /// Lines without a messageId (e.g. an intent written before the send, or a refused send) are skipped; so are lines that
 /// are not JSON (a half line left by a crash), which are reported through the callback.
 /// </summary>
@@ -29,17 +30,18 @@ public static class SendJournalReader
             {
                 using var doc = JsonDocument.Parse(line);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) { onBadLine?.Invoke(number, "not a JSON object"); continue; }
-                string? id = null, template = null, to = null, callback = null, messageStatus = null;
+                string? id = null, template = null, to = null, userId = null, callback = null, messageStatus = null;
                 foreach (var p in doc.RootElement.EnumerateObject())
                 {
                     if (p.Value.ValueKind != JsonValueKind.String) continue;
                     if (Is(p, "messageId")) id = p.Value.GetString();
                     else if (Is(p, "templateName")) template = p.Value.GetString();
                     else if (Is(p, "to")) to = p.Value.GetString();
+                    else if (Is(p, "userId")) userId = p.Value.GetString();
                     else if (Is(p, "callbackData")) callback = p.Value.GetString();
                     else if (Is(p, "messageStatus")) messageStatus = p.Value.GetString();
                 }
-                if (!string.IsNullOrEmpty(id)) index[id!] = new SendJournalEntry(id!, template, to, callback, messageStatus);
+                if (!string.IsNullOrEmpty(id)) index[id!] = new SendJournalEntry(id!, template, to, callback, messageStatus, userId);
             }
             catch (JsonException ex)
             {

@@ -59,24 +59,44 @@ public sealed class SuppressionEntry
 
     /// <summary>
     /// What a webhook event says about the list: a marketing "stop" (user_preferences) or a failed status whose code
-    /// means the person stopped marketing messages (131050, the error catalog's OptsOut) adds the number, a marketing
-    /// "resume" removes it; anything else is null. The time is the event's own (<paramref name="now"/> for an event
-    /// without one), the source its file and line ("events.jsonl:12"), or "webhook" for an event not read from a file.
+    /// means the person stopped marketing messages (131050, the error catalog's OptsOut) adds the person, a marketing
+    /// "resume" removes them; anything else is null. The person is named as the event names them: by number, by
+    /// business-scoped user ID (a username user's stop may come with only user_id, a status sent to a BSUID without
+    /// recipient_id), or both. The time is the event's own (<paramref name="now"/> for an event without one), the
+    /// source its file and line ("events.jsonl:12"), or "webhook" for an event not read from a file.
     /// </summary>
-    /// <exception cref="MessageValidationException">The event's wa_id or recipient_id is not an international number.</exception>
+    /// <exception cref="MessageValidationException">The event's wa_id or recipient_id is not an international number,
+    /// or it names the person only by a user_id that is not a business-scoped user ID.</exception>
     public static SuppressionEntry? FromWebhook(MMWebhookEvent e, DateTimeOffset now)
     {
         var source = e.Source is null ? "webhook" : $"{e.Source}:{e.Line}";
         switch (e)
         {
-            case MMUserPreferenceEvent p when p.Category == "marketing_messages" && p.WaId != null && (p.Value == "stop" || p.Value == "resume"):
+            case MMUserPreferenceEvent p when p.Category == "marketing_messages" && (p.Value == "stop" || p.Value == "resume") && Names(p.WaId, p.UserId, p.ParentUserId):
                 return new SuppressionEntry(p.Value == "stop" ? SuppressionAction.Add : SuppressionAction.Remove,
-                    p.WaId, p.Value, source, p.Timestamp ?? now);
-            case MMStatusEvent s when s.Status == "failed" && ApiErrorCatalog.Lookup(s.ErrorCode)?.OptsOut == true && s.RecipientId != null:
-                return new SuppressionEntry(SuppressionAction.Add, s.RecipientId, s.ErrorCode!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), source, s.Timestamp ?? now);
+                    PersonOf(p.WaId, "wa_id", p.UserId, p.ParentUserId), p.Value, source, p.Timestamp ?? now);
+            case MMStatusEvent s when s.Status == "failed" && ApiErrorCatalog.Lookup(s.ErrorCode)?.OptsOut == true && Names(s.RecipientId, s.UserId, s.ParentUserId):
+                return new SuppressionEntry(SuppressionAction.Add, PersonOf(s.RecipientId, "recipient_id", s.UserId, s.ParentUserId),
+                    s.ErrorCode!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), source, s.Timestamp ?? now);
             default:
                 return null;
         }
+    }
+
+    private static bool Names(string? waId, string? userId, string? parentUserId) => waId != null || userId != null || parentUserId != null;
+
+    /// <summary>
+    /// The person an opt-out names: the number, when there is one, with the BSUID if it is one; else the BSUID (or the
+    /// parent BSUID), which must then be one, since the record is kept by it alone.
+    /// </summary>
+    private static Person PersonOf(string? waId, string waIdField, string? userId, string? parentUserId)
+    {
+        if (waId != null)
+            return new Person(PhoneNumber.Normalize(waId, waIdField), Messages.UserId.IsUserId(userId) ? userId : null,
+                Messages.UserId.IsUserId(parentUserId) ? parentUserId : null);
+        return userId != null
+            ? new Person(null, Messages.UserId.Validate(userId, "user_id"), Messages.UserId.IsUserId(parentUserId) ? parentUserId : null)
+            : new Person(null, null, Messages.UserId.Validate(parentUserId, "parent_user_id"));
     }
 
     public SuppressionAction Action { get; }

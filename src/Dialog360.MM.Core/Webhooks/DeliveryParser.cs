@@ -193,8 +193,9 @@ internal static class DeliveryParser
     private static void ParseValue(ref JsonScanner r, ReadOnlySpan<byte> json, DeliveryBatch output)
     {
         var first = output.Events.Count;
+        var firstStatus = output.Statuses?.Count ?? 0;
         string? phoneNumberId = null, displayPhoneNumber = null;
-        List<KeyValuePair<string?, string?>>? contacts = null;
+        int contactsStart = -1, contactsEnd = -1;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("statuses"u8))
@@ -234,9 +235,11 @@ internal static class DeliveryParser
             }
             else if (r.ValueTextEquals("contacts"u8))
             {
-                if (!EnterArray(ref r)) continue;
-                contacts ??= new List<KeyValuePair<string?, string?>>();
-                while (NextObjectInArray(ref r)) contacts.Add(ParseContact(ref r));
+                // Read only when an event needs them (below): every status of a campaign's file may carry one.
+                r.Read();
+                contactsStart = r.TokenStartIndex;
+                r.Skip();
+                contactsEnd = r.BytesConsumed;
             }
             else if (r.ValueTextEquals("messaging_product"u8)) r.Skip();
             else
@@ -249,15 +252,57 @@ internal static class DeliveryParser
                 output.Events.Add(new MMUnknownEvent { Reason = "value." + name, RawJson = Utf8(json.Slice(start, r.BytesConsumed - start)) });
             }
         }
+        List<Contact>? contacts = null;
+        if (contactsStart >= 0 && (output.Events.Count > first || HasStatusWithoutNumber(output.Statuses, firstStatus)))
+            contacts = ParseContacts(json.Slice(contactsStart, contactsEnd - contactsStart));
         for (var i = first; i < output.Events.Count; i++)
         {
             var e = output.Events[i];
             e.PhoneNumberId = phoneNumberId;
             e.DisplayPhoneNumber = displayPhoneNumber;
             if (contacts is null) continue;
-            if (e is MMMessageEvent message) message.ContactName = NameOf(contacts, message.From);
-            else if (e is MMUserPreferenceEvent preference) preference.ContactName = NameOf(contacts, preference.WaId);
+            switch (e)
+            {
+                case MMStatusEvent status when Match(contacts, status.RecipientId, status.UserId) is { } c:
+                    status.RecipientId ??= c.WaId;
+                    status.UserId ??= c.UserId;
+                    status.ParentUserId ??= c.ParentUserId;
+                    status.Username ??= c.Username;
+                    break;
+                case MMMessageEvent message when Match(contacts, message.From, message.UserId) is { } c:
+                    message.ContactName = c.Name;
+                    message.From ??= c.WaId;
+                    message.UserId ??= c.UserId;
+                    message.ParentUserId ??= c.ParentUserId;
+                    message.Username ??= c.Username;
+                    break;
+                case MMUserPreferenceEvent preference when Match(contacts, preference.WaId, preference.UserId) is { } c:
+                    preference.ContactName = c.Name;
+                    preference.WaId ??= c.WaId;
+                    preference.UserId ??= c.UserId;
+                    preference.ParentUserId ??= c.ParentUserId;
+                    break;
+            }
         }
+        // Records for the funnel: the contact's number for a status that came without recipient_id (a message sent to a
+        // BSUID), as the event gets it, so both ways of reading place a message alike.
+        if (contacts is null || output.Statuses is null) return;
+        for (var i = firstStatus; i < output.Statuses.Count; i++)
+        {
+            var record = output.Statuses[i];
+            if (!record.RecipientId.IsAbsent || Match(contacts, null, record.RecipientUserId.ToString(json)) is not { } c) continue;
+            record.RecipientId = Utf8Text.Of(c.WaId);
+            if (record.RecipientUserId.IsAbsent) record.RecipientUserId = Utf8Text.Of(c.UserId);
+            if (record.ParentUserId.IsAbsent) record.ParentUserId = Utf8Text.Of(c.ParentUserId);
+            output.Statuses[i] = record;
+        }
+    }
+
+    private static bool HasStatusWithoutNumber(List<StatusRecord>? statuses, int first)
+    {
+        if (statuses is null) return false;
+        for (var i = first; i < statuses.Count; i++) if (statuses[i].RecipientId.IsAbsent) return true;
+        return false;
     }
 
     [MethodImpl(JitHints.AggressiveOptimization)]
@@ -270,6 +315,10 @@ internal static class DeliveryParser
             else if (r.ValueTextEquals("status"u8)) s.Status = NextStatus(ref r);
             else if (r.ValueTextEquals("timestamp"u8)) s.Timestamp = NextUnixTime(ref r);
             else if (r.ValueTextEquals("recipient_id"u8)) s.RecipientId = Utf8Text.Next(ref r);
+            else if (r.ValueTextEquals("recipient_user_id"u8)) s.RecipientUserId = Utf8Text.Next(ref r);
+            // Meta spells the parent both ways: parent_recipient_user_id in its status reference, recipient_parent_user_id
+            // in its calling reference and in other integrators' notes (docs/reference/mm-api.md).
+            else if (r.ValueTextEquals("parent_recipient_user_id"u8) || r.ValueTextEquals("recipient_parent_user_id"u8)) s.ParentUserId = Utf8Text.Next(ref r);
             else if (r.ValueTextEquals("biz_opaque_callback_data"u8)) s.CallbackData = NextPooled(ref r, pool);
             else if (r.ValueTextEquals("conversation"u8)) s.ConversationId = NextMember(ref r, "id"u8);
             else if (r.ValueTextEquals("pricing"u8))
@@ -331,10 +380,25 @@ internal static class DeliveryParser
     {
         var start = r.TokenStartIndex;
         var m = new MMMessageEvent();
+        string? systemUserId = null, systemPreviousUserId = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("id"u8)) m.MessageId = NextString(ref r);
             else if (r.ValueTextEquals("from"u8)) m.From = NextString(ref r);
+            else if (r.ValueTextEquals("from_user_id"u8)) m.UserId = NextString(ref r);
+            else if (r.ValueTextEquals("from_parent_user_id"u8)) m.ParentUserId = NextString(ref r);
+            else if (r.ValueTextEquals("system"u8))
+            {
+                if (!EnterObject(ref r)) continue;
+                while (NextProperty(ref r))
+                {
+                    if (r.ValueTextEquals("type"u8)) m.SystemType = NextString(ref r);
+                    else if (r.ValueTextEquals("body"u8)) m.Text = NextString(ref r);
+                    else if (r.ValueTextEquals("user_id"u8)) systemUserId = NextString(ref r);
+                    else if (r.ValueTextEquals("previous_user_id"u8)) systemPreviousUserId = NextString(ref r);
+                    else r.Skip();
+                }
+            }
             else if (r.ValueTextEquals("type"u8)) m.Type = NextString(ref r);
             else if (r.ValueTextEquals("timestamp"u8)) m.Timestamp = NextUnixTime(ref r);
             else if (r.ValueTextEquals("text"u8)) ReadMembers(ref r, m, "body"u8, null);
@@ -354,8 +418,29 @@ internal static class DeliveryParser
             }
             else r.Skip();
         }
+        if (m.SystemType == "user_changed_user_id")
+        {
+            // Where the two BSUIDs are differs by source: Meta's BSUID page shows the new one in system.user_id and the
+            // sender's from_user_id; peers (pywa, chatwoot, integrators' handlers) also read system.previous_user_id, or
+            // take both from system.body, "User <name> changed from <old> to <new>".
+            m.NewUserId = systemUserId;
+            m.PreviousUserId = m.UserId ?? systemPreviousUserId ?? PreviousUserIdIn(m.Text);
+            if (m.PreviousUserId == m.NewUserId) m.PreviousUserId = null;
+        }
         m.RawJson = Utf8(json.Slice(start, r.BytesConsumed - start));
         return m;
+    }
+
+    /// <summary>The old BSUID of a system.body "… changed from &lt;old&gt; to &lt;new&gt;", when the old one is a BSUID.</summary>
+    private static string? PreviousUserIdIn(string? body)
+    {
+        const string marker = " changed from ";
+        var at = body?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0) return null;
+        var from = at + marker.Length;
+        var end = body!.IndexOf(' ', from);
+        var previous = end < 0 ? body.Substring(from) : body.Substring(from, end - from);
+        return Messages.UserId.IsUserId(previous) ? previous : null;
     }
 
     /// <summary>Reads an object property's members <paramref name="text"/> into Text and <paramref name="payload"/> into Payload.</summary>
@@ -407,6 +492,8 @@ internal static class DeliveryParser
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("wa_id"u8)) p.WaId = NextString(ref r);
+            else if (r.ValueTextEquals("user_id"u8)) p.UserId = NextString(ref r);
+            else if (r.ValueTextEquals("parent_user_id"u8)) p.ParentUserId = NextString(ref r);
             else if (r.ValueTextEquals("value"u8)) p.Value = NextString(ref r);
             else if (r.ValueTextEquals("category"u8)) p.Category = NextString(ref r);
             else if (r.ValueTextEquals("detail"u8)) p.Detail = NextString(ref r);
@@ -416,30 +503,48 @@ internal static class DeliveryParser
         return p;
     }
 
-    private static KeyValuePair<string?, string?> ParseContact(ref JsonScanner r)
+    /// <summary>A value.contacts[] element: the person the value's events are about, by every name WhatsApp gives.</summary>
+    private sealed class Contact
     {
-        string? waId = null, name = null;
-        while (NextProperty(ref r))
-        {
-            if (r.ValueTextEquals("wa_id"u8)) waId = NextString(ref r);
-            else if (r.ValueTextEquals("profile"u8))
-            {
-                if (!EnterObject(ref r)) continue;
-                while (NextProperty(ref r))
-                {
-                    if (r.ValueTextEquals("name"u8)) name = NextString(ref r);
-                    else r.Skip();
-                }
-            }
-            else r.Skip();
-        }
-        return new KeyValuePair<string?, string?>(waId, name);
+        public string? WaId, UserId, ParentUserId, Name, Username;
     }
 
-    private static string? NameOf(List<KeyValuePair<string?, string?>> contacts, string? from)
+    private static List<Contact>? ParseContacts(ReadOnlySpan<byte> array)
     {
-        foreach (var c in contacts) if (c.Key != null && c.Key == from) return c.Value;
-        return contacts.Count == 1 ? contacts[0].Value : null;
+        var r = new JsonScanner(array);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartArray) return null;
+        var contacts = new List<Contact>(1);
+        while (NextObjectInArray(ref r))
+        {
+            var c = new Contact();
+            while (NextProperty(ref r))
+            {
+                if (r.ValueTextEquals("wa_id"u8)) c.WaId = NextString(ref r);
+                else if (r.ValueTextEquals("user_id"u8)) c.UserId = NextString(ref r);
+                else if (r.ValueTextEquals("parent_user_id"u8)) c.ParentUserId = NextString(ref r);
+                else if (r.ValueTextEquals("profile"u8))
+                {
+                    if (!EnterObject(ref r)) continue;
+                    while (NextProperty(ref r))
+                    {
+                        if (r.ValueTextEquals("name"u8)) c.Name = NextString(ref r);
+                        else if (r.ValueTextEquals("username"u8)) c.Username = NextString(ref r);
+                        else r.Skip();
+                    }
+                }
+                else r.Skip();
+            }
+            contacts.Add(c);
+        }
+        return contacts;
+    }
+
+    /// <summary>The contact with this number or BSUID; else the only contact, when there is one.</summary>
+    private static Contact? Match(List<Contact> contacts, string? waId, string? userId)
+    {
+        foreach (var c in contacts)
+            if ((waId != null && c.WaId == waId) || (userId != null && c.UserId == userId)) return c;
+        return contacts.Count == 1 ? contacts[0] : null;
     }
 
     /// <summary>At a property name whose value is an object: that object's member <paramref name="name"/> as text.</summary>

@@ -13,7 +13,20 @@ public sealed class MMStatusEvent : MMWebhookEvent
     /// <summary>The wamid the send answered with.</summary>
     public string? MessageId { get; internal set; }
 
+    /// <summary>
+    /// The recipient's number (recipient_id, else the wa_id of value.contacts[]); null when WhatsApp did not send it: a
+    /// message sent to a BSUID, for a person who hides their number behind a username, may come back without it.
+    /// </summary>
     public string? RecipientId { get; internal set; }
+
+    /// <summary>The recipient's business-scoped user ID: recipient_user_id, else the user_id of value.contacts[].</summary>
+    public string? UserId { get; internal set; }
+
+    /// <summary>The recipient's parent BSUID (CC.ENT.…): parent_recipient_user_id or recipient_parent_user_id, else value.contacts[].parent_user_id.</summary>
+    public string? ParentUserId { get; internal set; }
+
+    /// <summary>The recipient's WhatsApp username (value.contacts[].profile.username; delivered and read statuses only).</summary>
+    public string? Username { get; internal set; }
 
     /// <summary>When the message reached this status (UTC).</summary>
     public DateTimeOffset? Timestamp { get; internal set; }

@@ -10,8 +10,17 @@ public sealed class MMUserPreferenceEvent : MMWebhookEvent
 {
     public override string EventType => "UserPreference";
 
-    /// <summary>The person's WhatsApp id (usually, not always, their number without "+").</summary>
+    /// <summary>
+    /// The person's WhatsApp id (usually, not always, their number without "+"); null for a person who hides their
+    /// number behind a username: then only <see cref="UserId"/> names them.
+    /// </summary>
     public string? WaId { get; internal set; }
+
+    /// <summary>The person's business-scoped user ID (user_preferences[].user_id, else value.contacts[].user_id).</summary>
+    public string? UserId { get; internal set; }
+
+    /// <summary>The person's parent BSUID (CC.ENT.…), when the business has parent BSUIDs enabled.</summary>
+    public string? ParentUserId { get; internal set; }
 
     public string? ContactName { get; internal set; }
 

@@ -12,6 +12,8 @@ internal struct StatusRecord
 {
     public Utf8Text MessageId;
     public Utf8Text RecipientId;
+    public Utf8Text RecipientUserId;
+    public Utf8Text ParentUserId;
     public string? Status;
     public DateTimeOffset? Timestamp;
     public string? CallbackData;
@@ -28,6 +30,8 @@ internal struct StatusRecord
     {
         MessageId = MessageId.ToString(json),
         RecipientId = RecipientId.ToString(json),
+        UserId = RecipientUserId.ToString(json),
+        ParentUserId = ParentUserId.ToString(json),
         Status = Status,
         Timestamp = Timestamp,
         CallbackData = CallbackData,
@@ -60,6 +64,12 @@ internal readonly struct Utf8Text
         _inDelivery = inDelivery;
         _decoded = decoded;
     }
+
+    /// <summary>Text that is not in the delivery: a value taken from elsewhere (value.contacts[] for a status).</summary>
+    public static Utf8Text Of(string? text) => new(0, 0, false, text);
+
+    /// <summary>No value: the property was not there, or was null or not text.</summary>
+    public bool IsAbsent => !_inDelivery && _decoded is null;
 
     /// <summary>The value's place in the delivery; false when it was decoded instead, or is absent.</summary>
     public bool TryGetBytes(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> utf8)

@@ -16,6 +16,8 @@ namespace Dialog360.MM.Commands.Suppression;
 /// Puts numbers on the suppression list: typed or piped numbers, CSV rows (by property name), or webhook events from
 /// ConvertFrom-MMWebhook (a marketing stop or a 131050 failure adds, a resume removes, anything else is passed over),
 /// or stored webhook files read straight into the list with -WebhookFile, without a PowerShell object per event.
+/// From webhooks it also learns who is who (a number and its business-scoped user IDs), so that a stop that came with
+/// only a BSUID holds back a later send to the number.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "MMSuppression", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = WebhookSet)]
 [OutputType(typeof(MMSuppressionEntry))]
@@ -71,6 +73,13 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
     // rules would write (a stop older than a resume already read changes nothing).
     private readonly Dictionary<string, SuppressionEntry> _decided = new(StringComparer.Ordinal);
     private int _ignored, _added, _removed, _unchanged;
+    // Who is who, from every event read: written in batches with the records (Core: WebhookIdentities), each batch
+    // under the source its events came from ("webhook" for a batch from several, as piped lines of text are).
+    private readonly List<IdentityPair> _pairs = new();
+    private string? _pairsSource;
+    private int _learned;
+    // Under -WhatIf, what the list would learn: counted, not written.
+    private readonly Identities _wouldLearn = new();
 
     protected override void ProcessRecord()
     {
@@ -79,12 +88,20 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             ReadFiles();
             return;
         }
-        if (ParameterSetName == WebhookSet) foreach (var e in WebhookEvent) QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
+        if (ParameterSetName == WebhookSet)
+        {
+            foreach (var e in WebhookEvent)
+            {
+                if (e is null) continue;
+                Notice(e);
+                QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
+            }
+        }
         // Send results bind by their To property; only a 131050 refusal is an opt-out, not every recipient of the campaign.
         else if (InputObject?.BaseObject is MMSendResult result) QueueFrom(() => SuppressionPolicy.Learned(result), result);
         else if (Phone.Length == 0) Queue(null);
         else foreach (var phone in Phone) Queue(phone);
-        if (_batch.Count >= BatchSize) Flush();
+        if (_batch.Count >= BatchSize || _pairs.Count >= BatchSize) Flush();
     }
 
     protected override void EndProcessing()
@@ -92,7 +109,8 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         Flush();
         if (ParameterSetName != PhoneSet || _ignored > 0)
             WriteVerbose($"{List.Path}: {_added} added, {_removed} removed, {_unchanged} already known (the same or a newer record), " +
-                         $"{_ignored} event(s) or result(s) passed over (neither a marketing stop or resume nor a 131050 failure).");
+                         $"{_ignored} event(s) or result(s) passed over (neither a marketing stop or resume nor a 131050 failure); " +
+                         $"{_learned} pair(s) of IDs {(IsWhatIf ? "would be learned" : "learned")} (a number and a business-scoped user ID, or two BSUIDs, that name one person).");
     }
 
     /// <summary>
@@ -111,9 +129,12 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
             {
                 foreach (var e in WebhookReader.Read(stream, file, error => WriteError(ErrorRecords.FromWebhookRead(error, file)), CancelToken, MaxDeliveryBytes))
                 {
+                    Notice(e);
                     QueueFrom(() => SuppressionEntry.FromWebhook(e, Time.GetUtcNow()), e);
-                    if (_batch.Count >= BatchSize) Flush();
+                    if (_batch.Count >= BatchSize || _pairs.Count >= BatchSize) Flush();
                 }
+                // Each file's pairs under its own name.
+                FlushPairs();
             }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
             {
@@ -174,8 +195,36 @@ public sealed class AddMMSuppressionCommand : SuppressionCmdlet
         if (accepted || IsWhatIf) foreach (var k in List.Identities.KeysOf(person)) _decided[k] = entry;
     }
 
+    /// <summary>Keeps the pair of IDs the event gives, for the next batch.</summary>
+    private void Notice(MMWebhookEvent e)
+    {
+        if (WebhookIdentities.PairOf(e) is not { } pair) return;
+        var source = e.Source ?? "webhook";
+        _pairsSource = _pairs.Count == 0 || _pairsSource == source ? source : "webhook";
+        _pairs.Add(pair);
+    }
+
+    private void FlushPairs()
+    {
+        if (!IsWhatIf) _learned += Learn(_pairs, _pairsSource!);
+        else
+        {
+            foreach (var pair in _pairs) if (!KnownToList(pair) && _wouldLearn.Learn(pair)) _learned++;
+            _pairs.Clear();
+        }
+    }
+
+    private bool KnownToList(IdentityPair pair)
+    {
+        var keys = pair.Keys;
+        for (var i = 1; i < keys.Count; i++) if (!List.Identities.Same(keys[0], keys[i])) return false;
+        return true;
+    }
+
     private void Flush()
     {
+        // Pairs first: the records of the batch are then judged against everything known for their person.
+        FlushPairs();
         var queued = _batch.Count;
         var written = Write(_batch, PassThru);
         var removed = written.Count(e => e.Action == SuppressionAction.Remove);

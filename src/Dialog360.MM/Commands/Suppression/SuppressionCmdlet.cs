@@ -90,6 +90,29 @@ public abstract class SuppressionCmdlet : MMCmdlet
 
     private static bool UserIdLike(string? text) => Core.Messages.UserId.IsUserId(text);
 
+    /// <summary>
+    /// Writes the pairs the list did not know as one batch and returns how many; a list that cannot be written ends
+    /// the command, as <see cref="Write"/> does.
+    /// </summary>
+    internal int Learn(List<IdentityPair> pairs, string source)
+    {
+        if (pairs.Count == 0) return 0;
+        var learned = 0;
+        try { learned = List.Learn(pairs, source, Time.GetUtcNow()); }
+        catch (FileLockedException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListInUse,
+                new FileLockedException(ex, $"{pairs.Count} pair(s) of IDs were not written."), List.Path));
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
+                new IOException($"The suppression list '{List.Path}' cannot be written: {ex.Message} {pairs.Count} pair(s) of IDs were not written.", ex), List.Path));
+        }
+        pairs.Clear();
+        return learned;
+    }
+
     /// <summary>Writes the batch; a list that cannot be written ends the command (every later batch would fail the same way).</summary>
     internal IReadOnlyList<SuppressionEntry> Write(List<SuppressionEntry> batch, bool passThru)
     {
