@@ -6,8 +6,10 @@
     the module's own receiver on 127.0.0.1, signed with a throw-away secret.
     In the sample audience, Eve has stopped marketing messages (the emulator answers 131050 for her) and Hugo's number
     is too short for the UK, so both fail at once, each with its own error; Grace's national number is read with
-    -DefaultRegion GB. The emulator's seed fixes what happens to the others after the send, so every run tells the
-    same story: most messages are delivered and read, one fails on the way, someone clicks, someone opts out.
+    -DefaultRegion GB. Bob uses a WhatsApp username: his webhooks carry his business-scoped user ID (BSUID), never his
+    number, so when he opts out the webhook names only the BSUID; the send's answer paired it with his number, and the
+    rerun holds him back by number. The emulator's seed fixes what happens to the others after the send, so every run
+    tells the same story: most messages are delivered and read, one fails on the way, someone clicks, Bob opts out.
 #>
 param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/Dialog360.MM/Dialog360.MM.psd1'))
 $ErrorActionPreference = 'Stop'
@@ -31,7 +33,7 @@ try {
     $receiver = Start-MMWebhookReceiver -Path $events -Secret $secret
     # -TimeScale 0.001: the platform's minutes pass in milliseconds. -Seed: the same outcome every run.
     $emulator = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050 } -WebhookUrl $receiver.BaseUri -WebhookSecret $secret `
-        -TimeScale 0.001 -Seed 17 -DeliveredRate 0.85 -ReadRate 0.7 -ClickRate 0.6 -OptOutRate 0.2
+        -TimeScale 0.001 -Seed 17 -DeliveredRate 0.85 -ReadRate 0.7 -ClickRate 0.6 -OptOutRate 0.2 -UsernameRecipient '+447911123457'
     Write-Host "Emulator $($emulator.BaseUri) posts signed webhooks to receiver $($receiver.BaseUri), stored in $events"
 
     Show-Step 'Connect, and check onboarding and the template before spending anything'
@@ -41,7 +43,7 @@ try {
 
     Show-Step 'Send the campaign: Import-Csv audience.csv | Send-MarketingMessage ... -ActivitySharing -JournalPath ... -SuppressionPath ...'
     $results = Import-Csv $audience | Send-MarketingMessage @send -ErrorVariable sendErrors -ErrorAction SilentlyContinue
-    $results | Sort-Object Status, To | Format-Table To, Status, MessageId, ErrorCode | Out-Host
+    $results | Sort-Object Status, To | Format-Table To, Status, UserId, ErrorCode | Out-Host
     foreach ($e in $sendErrors) {
         Write-Host ("{0,-16} {1,-20} {2}" -f $e.TargetObject, $e.FullyQualifiedErrorId.Split(',')[0],
             $(if ($e.ErrorDetails.RecommendedAction) { $e.ErrorDetails.RecommendedAction } else { $e.Exception.Message }))
@@ -60,14 +62,18 @@ try {
     $webhooks = ConvertFrom-MMWebhook -Path $events
     $webhooks | Where-Object EventType -eq 'Status' | Where-Object Status -eq 'failed' | Format-Table RecipientId, ErrorCode, ErrorTitle | Out-Host
 
-    Show-Step 'Who opted out (user_preferences stop webhooks)'
-    $optOuts = @($webhooks | Where-Object EventType -eq 'UserPreference' | Where-Object IsStop | Select-Object -ExpandProperty WaId -Unique)
-    if ($optOuts) { $optOuts | ForEach-Object { Write-Host "  +$_ stopped marketing messages" } } else { Write-Host '  nobody' }
+    Show-Step 'Who opted out (user_preferences stop webhooks): a username user is named by BSUID only'
+    $optOuts = @($webhooks | Where-Object EventType -eq 'UserPreference' | Where-Object IsStop)
+    foreach ($o in $optOuts) { Write-Host "  $(if ($o.WaId) { "+$($o.WaId)" } else { "$($o.UserId) (no number in the webhook)" }) stopped marketing messages" }
+    if (-not $optOuts) { Write-Host '  nobody' }
 
     Show-Step 'Honour the opt-outs: Add-MMSuppression -WebhookFile events.jsonl -Path optouts.jsonl'
     Add-MMSuppression -WebhookFile $events -Path $optOutList -Confirm:$false | Out-Null
     # Eve's 131050 went on the list during the send; the stop from the webhooks joins her.
-    Get-MMSuppression -Path $optOutList | Format-Table Phone, Reason, Source | Out-Host
+    Get-MMSuppression -Path $optOutList | Format-Table Phone, UserId, Reason, Source | Out-Host
+    # Bob's stop names only his BSUID; the answer to the send paired it with his number, so his number finds it.
+    $bob = Get-MMSuppression -Path $optOutList -Phone '+44 7911 123457'
+    Write-Host "Get-MMSuppression -Phone '+44 7911 123457' finds $($bob.UserId): $($bob.Reason) ($($bob.Source | Split-Path -Leaf))"
 
     Show-Step 'Run it again with the same journal and list (as after a crash): nobody is messaged twice, opt-outs are held back'
     Import-Csv $audience | Send-MarketingMessage @send -ErrorAction SilentlyContinue |
@@ -79,5 +85,5 @@ try {
     Get-MMAccount | Disconnect-MMAccount -Confirm:$false
     Stop-MMEmulator
     Stop-MMWebhookReceiver
-    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+    if (-not $env:MM_DEMO_KEEP) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
 }

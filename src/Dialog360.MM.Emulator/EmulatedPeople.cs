@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Concurrent;
 using System.Globalization;
 
@@ -50,13 +51,15 @@ internal sealed class EmulatedPeople
 
     private readonly int _seed;
     private readonly double _usernameRate;
+    private readonly ISet<string> _usernames;
     private readonly ConcurrentDictionary<string, EmulatedPerson> _byPhone = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EmulatedPerson> _byUserId = new(StringComparer.Ordinal);
 
-    public EmulatedPeople(int seed, double usernameRate)
+    public EmulatedPeople(int seed, double usernameRate, ISet<string>? usernames = null)
     {
         _seed = seed;
         _usernameRate = usernameRate;
+        _usernames = usernames ?? new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>The person with this number (digits only), met for the first time or again.</summary>
@@ -90,7 +93,7 @@ internal sealed class EmulatedPeople
 
     private string? UsernameFor(string key)
     {
-        if (!(SeededDraw.Unit(_seed, key, 0, UsernameDraw) < _usernameRate)) return null;
+        if (!_usernames.Contains(key) && !(SeededDraw.Unit(_seed, key, 0, UsernameDraw) < _usernameRate)) return null;
         var bits = (ulong)(SeededDraw.Unit(_seed, key, 0, UsernameName) * (1UL << 40));
         return "emu." + ToBase36(bits);
     }

@@ -50,6 +50,9 @@ public sealed class EmulatorOptions
     /// </summary>
     public double UsernameRate { get; set; }
 
+    /// <summary>People who use a username whatever <see cref="UsernameRate"/> draws: numbers in digits or BSUIDs.</summary>
+    public ISet<string> UsernameRecipients { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Makes every random choice repeatable; null picks one at start (shown as MarketingApiEmulator.Seed).</summary>
     public int? Seed { get; set; }
 

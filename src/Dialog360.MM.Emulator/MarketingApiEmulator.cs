@@ -51,7 +51,7 @@ public sealed partial class MarketingApiEmulator : IDisposable
             throw new ArgumentException($"UsernameRate is {_options.UsernameRate}; write a share from 0 to 1, e.g. 0.1 for one person in ten.");
         _options.Webhooks.Validate();
         Seed = _options.Seed ?? SeededDraw.NewSeed();
-        _people = new EmulatedPeople(Seed, _options.UsernameRate);
+        _people = new EmulatedPeople(Seed, _options.UsernameRate, _options.UsernameRecipients);
         _server = new LoopbackHttpServer(HandleAsync, Limits);
     }
 

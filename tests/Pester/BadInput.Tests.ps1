@@ -42,6 +42,10 @@ BeforeDiscovery {
         # --- Send-MarketingMessage: one bad recipient in a batch (the rest goes out) -------------------------
         @{ Name = 'Send: letters in a number'; ErrorId = 'InvalidPhoneNumber'; Field = "To '\+44 7911 CALL'"; Fix = 'only digits'; Good = (Good 101), (Good 102)
             Run = { param($c) (Good 101), '+44 7911 CALL', (Good 102) | Send-MarketingMessage -TemplateName welcome_offer -Account bad } }
+        @{ Name = 'Send: a BSUID where a number goes'; ErrorId = 'InvalidPhoneNumber'; Field = "To 'US\.13491208655302741918' is a business-scoped user ID"; Fix = '-UserId'; Good = (Good 192), (Good 193)
+            Run = { param($c) (Good 192), 'US.13491208655302741918', (Good 193) | Send-MarketingMessage -TemplateName welcome_offer -Account bad } }
+        @{ Name = 'Send: a user ID that is not one'; ErrorId = 'InvalidUserId'; Field = "UserId 'us\.1349'"; Fix = 'two capital letters'; NoRequest = $true
+            Run = { param($c) Send-MarketingMessage -UserId 'us.1349' -TemplateName welcome_offer -Account bad } }
         @{ Name = 'Send: an empty number'; ErrorId = 'MissingRecipient'; Field = 'To is empty'; Fix = 'international format'; Good = (Good 103), (Good 104)
             Run = { param($c) (Good 103), '', (Good 104) | Send-MarketingMessage -TemplateName welcome_offer -Account bad } }
         @{ Name = 'Send: a national number'; ErrorId = 'InvalidPhoneNumber'; Field = "To '07911 123456'"; Fix = 'country code'; Good = (Good 105), (Good 106)

@@ -16,10 +16,13 @@ Describe 'samples/Demo.ps1' {
         $child.ExitCode | Should -Be 0
         $text = (Get-Content $out -Raw) -replace '\x1b\[[0-9;]*m', ''
         $text | Should -Match '\(all\)\s+6\s+5\s+5\s+3\s+1\s+2\s'
-        $text | Should -Match '\+447911123457 stopped marketing messages'
-        # The rerun: the two opt-outs (Eve's 131050 and the webhook stop) are Suppressed, the other five already accepted Skipped.
+        # Bob uses a username: his stop names only his BSUID, which the answer to the send paired with his number.
+        $text | Should -Match '[A-Z]{2}\.\d{20} \(no number in the webhook\) stopped marketing messages'
         $text | Should -Match '447700900003\s+131050\s+Send-MarketingMessage spring_sale'
-        $text | Should -Match '447911123457\s+stop\s+\S*events\.jsonl'
+        $text | Should -Match '[A-Z]{2}\.\d{20}\s+stop\s+\S*events\.j'
+        $text | Should -Match "Get-MMSuppression -Phone '\+44 7911 123457' finds [A-Z]{2}\.\d{20}: stop"
+        # The rerun: the two opt-outs (Eve's 131050, and Bob's stop by BSUID, held back by number) are Suppressed, the
+        # other five already accepted Skipped.
         $text | Should -Match 'Suppressed\s+2'
         $text | Should -Match 'Skipped\s+5'
         $text | Should -Match 'refused 0 \(every one is signed\)'

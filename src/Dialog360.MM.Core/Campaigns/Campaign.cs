@@ -563,7 +563,9 @@ internal sealed class Campaign : IDisposable
     private void LearnWhoIsWho(MMSendResult result)
     {
         var pair = new IdentityPair(result.To, result.UserId, waId: result.WaId);
-        if (!pair.IsPair || !_identities.Learn(pair) || _suppression is null || _settings.WhatIf) return;
+        if (!pair.IsPair) return;
+        _identities.Learn(pair);
+        if (_suppression is null || _settings.WhatIf || _suppression.Holds(pair)) return;
         _learned.Enqueue(pair);
         if (Interlocked.Increment(ref _learnedCount) % PairBatch == 0) KeepPairs();
     }

@@ -57,6 +57,9 @@ public sealed class SuppressionList
     /// <summary>Who is who, as the list's pair records and every caller that shares this object have learned it.</summary>
     public Identities Identities { get; } = new();
 
+    // What the file itself holds of who is who: the pairs already written, so that a pair is written once.
+    private readonly Identities _stored = new();
+
     /// <summary>How long an append waits for another writer (a campaign or an Add-MMSuppression) to finish its batch.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -222,7 +225,7 @@ public sealed class SuppressionList
     /// <exception cref="IOException">The file cannot be written.</exception>
     public int Learn(IEnumerable<IdentityPair> pairs, string source, DateTimeOffset time)
     {
-        var batch = pairs.Where(p => p.IsPair && !Known(p)).ToList();
+        var batch = pairs.Where(p => p.IsPair && !Holds(p)).ToList();
         if (batch.Count == 0) return 0;
         lock (_writeGate)
         {
@@ -236,7 +239,7 @@ public sealed class SuppressionList
                 RefuseUtf16();
                 var seen = new Identities();
                 foreach (var pair in batch)
-                    if (!Known(pair) && seen.Learn(pair)) news.Add(pair);
+                    if (!Holds(pair) && seen.Learn(pair)) news.Add(pair);
             }
             if (news.Count == 0) return 0;
             using var buffer = new MemoryStream(128 * news.Count + 1);
@@ -248,7 +251,7 @@ public sealed class SuppressionList
             stream.Flush();
             lock (_gate)
             {
-                foreach (var pair in news) Identities.Learn(pair);
+                foreach (var pair in news) LearnStored(pair);
                 _lines += news.Count + (tail == Tail.Record ? 1 : 0);
                 _position = stream.Length;
             }
@@ -261,12 +264,21 @@ public sealed class SuppressionList
         if (_utf16) throw new IOException($"The suppression list '{Path}' is UTF-16 and cannot be appended to: save it as UTF-8 first.");
     }
 
-    /// <summary>Every key of the pair is already held to be the same person.</summary>
-    private bool Known(IdentityPair pair)
+    /// <summary>
+    /// Whether the file already says that every key of the pair names one person. (<see cref="Identities"/> may know
+    /// more: a campaign teaches it each send answer at once, and those pairs still need writing.)
+    /// </summary>
+    public bool Holds(IdentityPair pair)
     {
         var keys = pair.Keys;
-        for (var i = 1; i < keys.Count; i++) if (!Identities.Same(keys[0], keys[i])) return false;
+        for (var i = 1; i < keys.Count; i++) if (!_stored.Same(keys[0], keys[i])) return false;
         return true;
+    }
+
+    private void LearnStored(IdentityPair pair)
+    {
+        _stored.Learn(pair);
+        Identities.Learn(pair);
     }
 
     private static IEnumerable<SuppressionEntry> Only(IEnumerable<SuppressionEntry> entries, SuppressionAction action)
@@ -328,7 +340,7 @@ public sealed class SuppressionList
             if (TryParse(new ReadOnlySpan<byte>(bytes, start, end - start), _lines, out var entry, out var pair, out var error))
             {
                 if (entry != null) Fold(entry);
-                if (pair != null) Identities.Learn(pair);
+                if (pair != null) LearnStored(pair);
             }
             else _problems.Add(new SuppressionLineError(Path, _lines, error));
             start = end + 1;
@@ -339,7 +351,7 @@ public sealed class SuppressionList
         if (TryParse(new ReadOnlySpan<byte>(bytes, start, read - start), _lines + 1, out var last, out var lastPair, out _) && (last != null || lastPair != null))
         {
             if (last != null) Fold(last);
-            if (lastPair != null) Identities.Learn(lastPair);
+            if (lastPair != null) LearnStored(lastPair);
             return Tail.Record;
         }
         return Tail.Half;

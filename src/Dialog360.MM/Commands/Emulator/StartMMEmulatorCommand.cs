@@ -90,6 +90,11 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [ValidateRange(0.0, 1.0)]
     public double UsernameRate { get; set; }
 
+    /// <summary>People who use a username whatever -UsernameRate draws.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? UsernameRecipient { get; set; }
+
     /// <summary>Real seconds per platform second: 0.001 plays a 10-minute read delay in 0.6 s.</summary>
     [Parameter]
     [ValidateRange(0.000001, 1000.0)]
@@ -107,6 +112,14 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             Seed = Seed,
             UsernameRate = UsernameRate,
         };
+        foreach (var recipient in UsernameRecipient ?? Array.Empty<string>())
+        {
+            try { options.UsernameRecipients.Add(RecipientKey(recipient, "UsernameRecipient")); }
+            catch (MessageValidationException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.FromValidation(ex, recipient));
+            }
+        }
         if (FailRecipient != null)
         {
             foreach (DictionaryEntry entry in FailRecipient)
