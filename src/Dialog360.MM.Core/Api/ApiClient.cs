@@ -37,6 +37,9 @@ public sealed partial class ApiClient : IDisposable
             // HTTP_PROXY and the system proxy are meant for leaving the machine; a proxy would receive loopback
             // traffic, key header included, in clear (http is allowed only for loopback, see NormalizeBaseUri).
             UseProxy = !BaseUri.IsLoopback,
+            // The key is a default header: a redirect would carry it to wherever the answer points, and a 302 would
+            // turn a send into a GET whose 200 looks like an acceptance. A 3xx is a failure instead (SendAsync).
+            AllowAutoRedirect = false,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         // Set once for every request of this account: one plain copy of the key, zeroed on Dispose (KeyHeaderValue).
@@ -134,6 +137,10 @@ public sealed partial class ApiClient : IDisposable
                     isTimeout: false, requestMayHaveBeenSent: true, ex);
             }
             if (response.IsSuccessStatusCode) return bytes;
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and <= 399)
+                throw new ApiException(status, null,
+                    $"The API answered HTTP {status} with a redirect to {RedirectTarget(request.RequestUri!, response.Headers.Location)}; redirects are not followed.");
             throw ApiErrorParser.Parse((int)response.StatusCode, System.Text.Encoding.UTF8.GetString(bytes), RetryAfterOf(response, _options.Time));
         }
     }
@@ -149,6 +156,14 @@ public sealed partial class ApiClient : IDisposable
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;
+    }
+
+    /// <summary>Where a redirect points, as scheme, host and port only: its path or query could hold anything.</summary>
+    private static string RedirectTarget(Uri requested, Uri? location)
+    {
+        if (location is null) return "no location";
+        var target = location.IsAbsoluteUri ? location : new Uri(requested, location);
+        return target.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Connection refused or name not resolved: the request never left, so a resend cannot duplicate it.</summary>
