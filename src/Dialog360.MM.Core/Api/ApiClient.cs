@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Messages;
@@ -71,11 +72,16 @@ public sealed partial class ApiClient : IDisposable
 
     public Uri RouteUri(string relative) => new(BaseUri, relative);
 
-    /// <summary>POST the message to /marketing_messages (or /messages). Throws ApiException or ApiTransportException.</summary>
-    public async Task<SendResponse> SendTemplateAsync(TemplateMessage message, SendRoute route, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST the message to /marketing_messages (or /messages). Throws ApiException or ApiTransportException, or what
+    /// <paramref name="beforeSending"/> threw (then nothing left).
+    /// </summary>
+    /// <param name="beforeSending">Awaited on the open connection just before the request leaves (a pace, the journal).</param>
+    public async Task<SendResponse> SendTemplateAsync(TemplateMessage message, SendRoute route, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeSending = null)
     {
         var body = message.ToJsonUtf8();
-        var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken, beforeSending).ConfigureAwait(false);
         try { return SendResponse.Parse(response); }
         catch (FormatException ex)
         {
@@ -90,35 +96,43 @@ public sealed partial class ApiClient : IDisposable
         SendAsync(HttpMethod.Get, "v1/configs/templates?limit=1", null, cancellationToken);
 
     /// <summary>One request with the key header; the answer's bytes on 2xx, an ApiException otherwise.</summary>
-    internal async Task<byte[]> SendAsync(HttpMethod method, string relative, byte[]? jsonBody, CancellationToken cancellationToken)
+    internal async Task<byte[]> SendAsync(HttpMethod method, string relative, byte[]? jsonBody, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeSending = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         using var request = new HttpRequestMessage(method, RouteUri(relative));
+        GatedJsonContent? gated = null;
         if (jsonBody != null)
-        {
-            request.Content = new ByteArrayContent(jsonBody);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
+            request.Content = gated = new GatedJsonContent(jsonBody, beforeSending ?? (_ => Task.CompletedTask), timeout.Token);
 
         HttpResponseMessage response;
+        // The request's own time ran out (not the caller's): on the wire, or still at the gate.
+        bool TimedOut() => timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         try
         {
             response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (gated?.GateFailure is { } failure && !TimedOut())
+        {
+            // The handler wraps what the gate threw (a stop, the journal); the caller gets it as it was: nothing left.
+            ExceptionDispatchInfo.Capture(failure).Throw();
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (OperationCanceledException ex)
+        catch (Exception ex) when (ex is OperationCanceledException || TimedOut())
         {
             throw new ApiTransportException(
                 $"No answer from {request.RequestUri!.GetLeftPart(UriPartial.Path)} within {_options.RequestTimeout.TotalSeconds:0.#} s.",
-                isTimeout: true, requestMayHaveBeenSent: true, ex);
+                isTimeout: true, requestMayHaveBeenSent: gated?.Opened ?? true, ex);
         }
         catch (HttpRequestException ex)
         {
-            var notSent = FailedBeforeSending(ex);
+            // A body that never passed its gate never left (connection refused, reset before the request was written).
+            var notSent = FailedBeforeSending(ex) || gated is { Opened: false };
             throw new ApiTransportException(
                 $"Could not reach {request.RequestUri!.GetLeftPart(UriPartial.Path)}: {Innermost(ex).Message}",
                 isTimeout: false, requestMayHaveBeenSent: !notSent, ex);

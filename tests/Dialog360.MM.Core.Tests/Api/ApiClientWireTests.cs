@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +14,7 @@ using Dialog360.MM.Core.Tests.Campaigns;
 
 namespace Dialog360.MM.Core.Tests.Api;
 
-/// <summary>What leaves the client: redirects are never followed.</summary>
+/// <summary>What leaves the client, and when: redirects are never followed, and a send leaves only through its gate.</summary>
 public sealed class ApiClientWireTests : IDisposable
 {
     private const string Key = "secret-key-abcd1234";
@@ -89,5 +91,73 @@ public sealed class ApiClientWireTests : IDisposable
         Assert.Equal(302, ex.HttpStatus);
         Assert.Equal(ApiErrorKind.Redirect, ex.Kind);
         Assert.Empty(_keysElsewhere);
+    }
+
+    [Fact]
+    public async Task Nothing_of_a_send_leaves_before_its_gate_opens_on_the_open_connection()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            using var client = new ApiClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), ApiKey.FromPlainText(Key));
+            var gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var atGate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var send = client.SendTemplateAsync(new TemplateMessage("447911123456", "welcome_offer"), SendRoute.MarketingMessages, CancellationToken.None,
+                async _ =>
+                {
+                    atGate.TrySetResult(true);
+                    await gate.Task;
+                });
+            using var server = await listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await atGate.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the connection is open and the request waits
+            await Task.Delay(200);
+            Assert.Equal(0, server.Available);
+
+            gate.SetResult(true);
+            var buffer = new byte[8192];
+            var read = 0;
+            while (!Encoding.ASCII.GetString(buffer, 0, read).Contains("welcome_offer"))
+                read += await server.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.StartsWith("POST /marketing_messages", Encoding.ASCII.GetString(buffer, 0, read));
+            server.Close();
+            await Assert.ThrowsAnyAsync<Exception>(() => send);
+        }
+        finally { listener.Stop(); }
+    }
+
+    [Fact]
+    public async Task What_the_gate_throws_comes_out_as_it_was_and_nothing_left()
+    {
+        var requests = 0;
+        var server = new LoopbackHttpServer(context =>
+        {
+            Interlocked.Increment(ref requests);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            return Task.CompletedTask;
+        });
+        server.Start(0, "server");
+        try
+        {
+            using var client = new ApiClient(new Uri($"http://127.0.0.1:{server.Port}"), ApiKey.FromPlainText(Key));
+            var refusal = new InvalidOperationException("the journal is full");
+            var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendTemplateAsync(
+                new TemplateMessage("447911123456", "welcome_offer"), SendRoute.MarketingMessages, CancellationToken.None, _ => throw refusal));
+            Assert.Same(refusal, thrown);
+
+            using var stop = new CancellationTokenSource();
+            var stopped = client.SendTemplateAsync(new TemplateMessage("447911123456", "welcome_offer"), SendRoute.MarketingMessages, CancellationToken.None,
+                async _ =>
+                {
+                    stop.Cancel();
+                    await Task.Yield();
+                    stop.Token.ThrowIfCancellationRequested();
+                });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+            await Task.Delay(100);
+            Assert.Equal(0, requests);
+        }
+        finally { server.Stop(); }
     }
 }
