@@ -228,7 +228,7 @@ internal sealed class CampaignRunner : IDisposable
                 if (attempts > 0) await _limiter.WaitAsync(_requests.Token).ConfigureAwait(false);
                 // Stopped while waiting for the slot: nothing has left yet, so nothing is sent.
                 if (attempts == 0 && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
-                var first = attempts++ == 0;
+                attempts++;
                 var started = 0L;
                 SendResponse response;
                 try
@@ -236,9 +236,9 @@ internal sealed class CampaignRunner : IDisposable
                     response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token, async leaving =>
                     {
                         // On the open connection, just before the request leaves: its slot at the wire, then the intent,
-                        // so that after a crash only recipients whose request may really have left are in doubt.
+                        // so that after a crash only recipients whose request may really have left are in doubt. A stop
+                        // does not hold back what the dispatcher let go (the wait is milliseconds); the grace period ends it.
                         await _wire.WaitAsync(leaving).ConfigureAwait(false);
-                        if (first && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
                         if (!intentWritten && _journal != null)
                         {
                             _journal.WriteIntent(message.To, message.UserId, message.TemplateName);
