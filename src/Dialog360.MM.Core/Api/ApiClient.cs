@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Messages;
@@ -37,6 +38,9 @@ public sealed partial class ApiClient : IDisposable
             // HTTP_PROXY and the system proxy are meant for leaving the machine; a proxy would receive loopback
             // traffic, key header included, in clear (http is allowed only for loopback, see NormalizeBaseUri).
             UseProxy = !BaseUri.IsLoopback,
+            // The key is a default header: a redirect would carry it to wherever the answer points, and a 302 would
+            // turn a send into a GET whose 200 looks like an acceptance. A 3xx is a failure instead (SendAsync).
+            AllowAutoRedirect = false,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         // Set once for every request of this account: one plain copy of the key, zeroed on Dispose (KeyHeaderValue).
@@ -68,11 +72,16 @@ public sealed partial class ApiClient : IDisposable
 
     public Uri RouteUri(string relative) => new(BaseUri, relative);
 
-    /// <summary>POST the message to /marketing_messages (or /messages). Throws ApiException or ApiTransportException.</summary>
-    public async Task<SendResponse> SendTemplateAsync(TemplateMessage message, SendRoute route, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST the message to /marketing_messages (or /messages). Throws ApiException or ApiTransportException, or what
+    /// <paramref name="beforeSending"/> threw (then nothing left).
+    /// </summary>
+    /// <param name="beforeSending">Awaited on the open connection just before the request leaves (a pace, the journal).</param>
+    public async Task<SendResponse> SendTemplateAsync(TemplateMessage message, SendRoute route, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeSending = null)
     {
         var body = message.ToJsonUtf8();
-        var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Post, SendRoutes.PathOf(route), body, cancellationToken, beforeSending).ConfigureAwait(false);
         try { return SendResponse.Parse(response); }
         catch (FormatException ex)
         {
@@ -87,35 +96,43 @@ public sealed partial class ApiClient : IDisposable
         SendAsync(HttpMethod.Get, "v1/configs/templates?limit=1", null, cancellationToken);
 
     /// <summary>One request with the key header; the answer's bytes on 2xx, an ApiException otherwise.</summary>
-    internal async Task<byte[]> SendAsync(HttpMethod method, string relative, byte[]? jsonBody, CancellationToken cancellationToken)
+    internal async Task<byte[]> SendAsync(HttpMethod method, string relative, byte[]? jsonBody, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeSending = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         using var request = new HttpRequestMessage(method, RouteUri(relative));
+        GatedJsonContent? gated = null;
         if (jsonBody != null)
-        {
-            request.Content = new ByteArrayContent(jsonBody);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
+            request.Content = gated = new GatedJsonContent(jsonBody, beforeSending ?? (_ => Task.CompletedTask), timeout.Token);
 
         HttpResponseMessage response;
+        // The request's own time ran out (not the caller's): on the wire, or still at the gate.
+        bool TimedOut() => timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         try
         {
             response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (gated?.GateFailure is { } failure && !TimedOut())
+        {
+            // The handler wraps what the gate threw (a stop, the journal); the caller gets it as it was: nothing left.
+            ExceptionDispatchInfo.Capture(failure).Throw();
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (OperationCanceledException ex)
+        catch (Exception ex) when (ex is OperationCanceledException || TimedOut())
         {
             throw new ApiTransportException(
                 $"No answer from {request.RequestUri!.GetLeftPart(UriPartial.Path)} within {_options.RequestTimeout.TotalSeconds:0.#} s.",
-                isTimeout: true, requestMayHaveBeenSent: true, ex);
+                isTimeout: true, requestMayHaveBeenSent: gated?.Opened ?? true, ex);
         }
         catch (HttpRequestException ex)
         {
-            var notSent = FailedBeforeSending(ex);
+            // A body that never passed its gate never left (connection refused, reset before the request was written).
+            var notSent = FailedBeforeSending(ex) || gated is { Opened: false };
             throw new ApiTransportException(
                 $"Could not reach {request.RequestUri!.GetLeftPart(UriPartial.Path)}: {Innermost(ex).Message}",
                 isTimeout: false, requestMayHaveBeenSent: !notSent, ex);
@@ -134,6 +151,10 @@ public sealed partial class ApiClient : IDisposable
                     isTimeout: false, requestMayHaveBeenSent: true, ex);
             }
             if (response.IsSuccessStatusCode) return bytes;
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and <= 399)
+                throw new ApiException(status, null,
+                    $"The API answered HTTP {status} with a redirect to {RedirectTarget(request.RequestUri!, response.Headers.Location)}; redirects are not followed.");
             throw ApiErrorParser.Parse((int)response.StatusCode, System.Text.Encoding.UTF8.GetString(bytes), RetryAfterOf(response, _options.Time));
         }
     }
@@ -149,6 +170,14 @@ public sealed partial class ApiClient : IDisposable
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;
+    }
+
+    /// <summary>Where a redirect points, as scheme, host and port only: its path or query could hold anything.</summary>
+    private static string RedirectTarget(Uri requested, Uri? location)
+    {
+        if (location is null) return "no location";
+        var target = location.IsAbsoluteUri ? location : new Uri(requested, location);
+        return target.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Connection refused or name not resolved: the request never left, so a resend cannot duplicate it.</summary>

@@ -68,6 +68,7 @@ public static class ApiErrorCatalog
         // use the API." with code 131055, which otherwise means "marketing templates only".
         if (message != null && message.IndexOf(TermsNotAcceptedMarker, StringComparison.OrdinalIgnoreCase) >= 0)
             return ApiErrorKind.NotOnboarded;
+        if (httpStatus is >= 300 and <= 399) return ApiErrorKind.Redirect;
         if (httpStatus == 401) return ApiErrorKind.Authentication;
         if (code is int c && Codes.TryGetValue(c, out var known)) return known.Kind;
         if (httpStatus == 429) return ApiErrorKind.RateLimit;
@@ -93,6 +94,7 @@ public static class ApiErrorCatalog
             ApiErrorKind.Authentication => "The API key was refused: check it, or run Connect-MMAccount with a valid key.",
             ApiErrorKind.RateLimit => "Rate limited: slow down and retry later.",
             ApiErrorKind.Server => "The API failed on its side: retry later.",
+            ApiErrorKind.Redirect => "The API answered with a redirect to another address: check -BaseUri (e.g. https://waba-v2.360dialog.io). The module does not follow redirects, so the key never leaves for another host; the message was not sent.",
             _ => null,
         };
     }

@@ -18,4 +18,6 @@ public enum ApiErrorKind
     Recipient,
     /// <summary>HTTP 5xx or Graph's transient codes: worth a retry.</summary>
     Server,
+    /// <summary>HTTP 3xx: the address answered with a redirect, which is never followed (the key would go along).</summary>
+    Redirect,
 }

@@ -13,9 +13,6 @@ internal sealed class CampaignOptions
     /// </summary>
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
-    /// <summary>The latency assumed until the first answers are measured.</summary>
-    public TimeSpan InitialLatency { get; set; } = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The steady send rate. Meta starts a number at 80 msg/s (docs/reference/mm-api.md).</summary>
     public double MessagesPerSecond { get; set; } = 80;
 

@@ -10,8 +10,9 @@ namespace Dialog360.MM.Core.Campaigns;
 
 /// <summary>
 /// Sends a stream of messages on the account's one ApiClient: a bounded queue (memory stays flat however long the
-/// input), one dispatcher that paces every send to the configured rate (so no second holds more than the rate, give or
-/// take one), as many requests on the wire as the measured latency needs (<see cref="InFlightLimit"/>, -ThrottleLimit
+/// input), one dispatcher that paces every send to the configured rate, a second pace where the request leaves its
+/// connection (so no second holds more than the rate however long connections take to open), as many requests on the
+/// wire as the measured latency needs (<see cref="InFlightLimit"/>, -ThrottleLimit
 /// its ceiling), retries without duplicates, and the journal around every request. Each finished message goes to
 /// the <c>finished</c> callback and each retry to <c>log</c>, on the worker that did it; <see cref="Campaign"/> turns
 /// them into its ordered stream of events.
@@ -26,6 +27,7 @@ internal sealed class CampaignRunner : IDisposable
     private readonly Action<string> _log;
     private readonly Func<TemplateMessage, MMSendResult?>? _lastLook;
     private readonly RateLimiter _limiter;
+    private readonly RateLimiter _wire;
     private readonly RetryPolicy _retry;
     private readonly Channel<(TemplateMessage Message, string Input)> _queue;
     private readonly CancellationTokenSource _dispatch;
@@ -56,6 +58,10 @@ internal sealed class CampaignRunner : IDisposable
         _started = _time.GetTimestamp();
         Endpoint = client.RouteUri(SendRoutes.PathOf(options.Route));
         _limiter = new RateLimiter(options.MessagesPerSecond, _time);
+        // Requests that waited for their connections (at the start, every one opens its own) come to the wire late and
+        // together: the pace there catches them up, at twice the rate at most and never above the rate in a second.
+        // What it paces was paced already, so a second of catching up cannot follow a pause.
+        _wire = new RateLimiter(options.MessagesPerSecond, _time, maxLag: TimeSpan.FromSeconds(1));
         _retry = new RetryPolicy(options.MaxRetries, options.RetryBaseDelay);
         _queue = Channel.CreateBounded<(TemplateMessage, string)>(new BoundedChannelOptions(QueueCapacity)
         {
@@ -66,7 +72,7 @@ internal sealed class CampaignRunner : IDisposable
         _dispatch = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // Ctrl+C stops dispatching at once; requests already on the wire get a grace period to answer and be journaled.
         _dispatch.Token.Register(() => _requests.CancelAfter(options.StopGrace));
-        _inFlight = new InFlightLimit(options.MessagesPerSecond, options.ThrottleLimit, options.InitialLatency);
+        _inFlight = new InFlightLimit(options.MessagesPerSecond, options.ThrottleLimit);
         _running = 1; // the dispatcher itself
         _ = Task.Run(DispatchAsync);
     }
@@ -225,22 +231,30 @@ internal sealed class CampaignRunner : IDisposable
             {
                 // The dispatcher took the first attempt's slot; a retry waits for a slot of its own.
                 if (attempts > 0) await _limiter.WaitAsync(_requests.Token).ConfigureAwait(false);
-                // The intent goes down just before the request leaves, not before the wait: after a crash, only
-                // recipients whose request may really have left are in doubt.
                 // Stopped while waiting for the slot: nothing has left yet, so nothing is sent.
                 if (attempts == 0 && _dispatch.IsCancellationRequested) throw new OperationCanceledException(_dispatch.Token);
                 if (attempts == 0 && _lastLook?.Invoke(message) is { } instead) return new CampaignOutcome(instead, null, input);
-                if (!intentWritten && _journal != null)
-                {
-                    _journal.WriteIntent(message.To, message.UserId, message.TemplateName);
-                    intentWritten = true;
-                }
                 attempts++;
-                sentAt = _time.GetLocalNow();
-                onTheWire = true;
-                var started = _time.GetTimestamp();
+                var started = 0L;
                 SendResponse response;
-                try { response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token).ConfigureAwait(false); }
+                try
+                {
+                    response = await _client.SendTemplateAsync(message, _options.Route, _requests.Token, async leaving =>
+                    {
+                        // On the open connection, just before the request leaves: its slot at the wire, then the intent,
+                        // so that after a crash only recipients whose request may really have left are in doubt. A stop
+                        // does not hold back what the dispatcher let go (the wait is milliseconds); the grace period ends it.
+                        await _wire.WaitAsync(leaving).ConfigureAwait(false);
+                        if (!intentWritten && _journal != null)
+                        {
+                            _journal.WriteIntent(message.To, message.UserId, message.TemplateName);
+                            intentWritten = true;
+                        }
+                        sentAt = _time.GetLocalNow();
+                        onTheWire = true;
+                        started = _time.GetTimestamp();
+                    }).ConfigureAwait(false);
+                }
                 catch (ApiException)
                 {
                     _inFlight.Observe(_time.GetElapsedTime(started)); // an answer, if not a welcome one: it measures the latency too
