@@ -22,7 +22,7 @@ internal sealed class CampaignOutcome
     /// A refused key or a business without the MM terms fails every recipient alike: the run stops at the first such
     /// refusal instead of repeating it for everyone (the results of what was already on the wire are still written).
     /// </summary>
-    public bool StopsTheRun => Error is Api.ApiException { Kind: Api.ApiErrorKind.Authentication or Api.ApiErrorKind.NotOnboarded };
+    public bool StopsTheRun => Error is Api.ApiException { Kind: Api.ApiErrorKind.Authentication or Api.ApiErrorKind.NotOnboarded or Api.ApiErrorKind.Redirect };
 }
 
 /// <summary>

@@ -77,6 +77,7 @@ internal static class ErrorRecords
         ApiErrorKind.Template => ex.Code == 132001 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData,
         ApiErrorKind.Recipient => ErrorCategory.InvalidOperation,
         ApiErrorKind.Server => ErrorCategory.ResourceUnavailable,
+        ApiErrorKind.Redirect => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -135,6 +135,28 @@ public sealed class CampaignTests : IDisposable
     }
 
     [Fact]
+    public void A_redirect_stops_the_run_once_and_its_error_says_to_check_the_base_address()
+    {
+        // An address that is not the API's own (a proxy or a portal page): every recipient would meet the same redirect.
+        var server = new Dialog360.MM.Core.Http.LoopbackHttpServer(_ => Task.FromResult(
+            new Dialog360.MM.Core.Http.LoopbackResponse(302, Array.Empty<byte>(), null).WithHeader("Location", "https://login.example.com/")));
+        server.Start(0, "redirector");
+        try
+        {
+            var client = new ApiClient(new Uri($"http://127.0.0.1:{server.Port}"), ApiKey.FromPlainText("key-0000000000000"));
+            _owned.Add(client);
+            var settings = Settings(client);
+            settings.ListTemplates = null;
+            var events = Run(Start(settings, client), To(Enumerable.Range(1, 40).Select(i => $"+4477009003{i:D2}").ToArray()));
+            var fatal = Assert.Single(events, e => e.Kind == CampaignEventKind.Fatal);
+            Assert.Equal(ApiErrorKind.Redirect, Assert.IsType<ApiException>(fatal.Error).Kind);
+            Assert.Contains("-BaseUri", Assert.IsType<ApiException>(fatal.Error).Hint);
+            Assert.True(Results(events).Count < 40, "dispatching should stop at the first redirect");
+        }
+        finally { server.Stop(); }
+    }
+
+    [Fact]
     public void A_stop_teaches_the_list_and_the_next_run_holds_that_person_back()
     {
         var emulator = Emulator(new EmulatorOptions { FailRecipients = { ["447700900003"] = 131050 } });
