@@ -34,6 +34,11 @@ $ModuleOut = Join-Path $Out 'Dialog360.MM'
 $TestResults = Join-Path $Out 'test-results'
 # Runtime dependencies that both editions need beside the module DLL (System.Text.Json is not one: PowerShell 7.4+ has it).
 $SharedDependencies = @('PhoneNumbers.dll', 'Microsoft.Bcl.TimeProvider.dll')
+# The Azure Storage SDK and what it needs that PowerShell 7.4+ does not have: loaded only when an account keeps its state
+# in Azure Storage, and on 7.4+ in the module's own context, beside (never instead of) Az.Accounts' Azure.Core.
+$StorageDependencies = @('Dialog360.MM.Storage.Azure.dll', 'Azure.Core.dll', 'Azure.Storage.Blobs.dll', 'Azure.Storage.Common.dll',
+    'System.ClientModel.dll', 'System.Memory.Data.dll', 'System.IO.Hashing.dll',
+    'Microsoft.Extensions.Logging.Abstractions.dll', 'Microsoft.Extensions.DependencyInjection.Abstractions.dll')
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -95,7 +100,7 @@ function Invoke-Layout {
     # PowerShell 7.4+ only: puts the DLLs below in the module's own AssemblyLoadContext.
     Copy-Item (Join-Path $Root "src/Dialog360.MM.Loader/bin/$Configuration/net8.0/Dialog360.MM.Loader.dll") $ModuleOut
     # The emulator's DLL ships beside the others but loads only when Start-MMEmulator runs.
-    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll', 'Dialog360.MM.Emulator.dll') + $SharedDependencies
+    $ours = @('Dialog360.MM.dll', 'Dialog360.MM.Core.dll', 'Dialog360.MM.Emulator.dll') + $SharedDependencies + $StorageDependencies
     foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
         if ($dll.Name -in $ours) { Copy-Item $dll.FullName $ModuleOut }
         elseif ($dll.Name -ne 'System.Management.Automation.dll') { Copy-Item $dll.FullName $netfx }
@@ -155,32 +160,43 @@ function Invoke-Test {
     $null = New-Item -ItemType Directory -Force -Path $TestResults
     $passed = 0; $failed = 0
 
-    Write-Host 'xunit...' -ForegroundColor Cyan
-    # A test that hangs fails the run after five minutes instead of stalling CI.
-    & dotnet test (Join-Path $Root 'tests/Dialog360.MM.Core.Tests') -c $Configuration --no-build --nologo --blame-hang-timeout 5m --blame-hang-dump-type none `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $TestResults
-    $trx = Join-Path $TestResults 'xunit.trx'
-    if (Test-Path $trx) {
-        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-    } else {
-        Write-Host 'xunit produced no results: counted as one failure.' -ForegroundColor Red
-        $failed += 1
-    }
+    # State in Azure Storage is tested against Azurite, started here for both suites (and by tests that stop it mid-run).
+    Import-Module (Join-Path $Root 'tests/tools/Azurite.psm1') -Force
+    $env:DIALOG360_MM_AZURITE_SCRIPT = Install-Azurite -Destination (Join-Path $Out 'tools/azurite')
+    $azurite = Start-Azurite -Script $env:DIALOG360_MM_AZURITE_SCRIPT -Location (Join-Path $Out "azurite-$PID")
+    $env:DIALOG360_MM_AZURITE = $azurite.ConnectionString
+    Write-Host "Azurite blob service on port $($azurite.Port)." -ForegroundColor Cyan
+    try {
+        Write-Host 'xunit...' -ForegroundColor Cyan
+        # A test that hangs fails the run after five minutes instead of stalling CI.
+        & dotnet test (Join-Path $Root 'tests/Dialog360.MM.Core.Tests') -c $Configuration --no-build --nologo --blame-hang-timeout 5m --blame-hang-dump-type none `
+            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $TestResults
+        $trx = Join-Path $TestResults 'xunit.trx'
+        if (Test-Path $trx) {
+            $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+            $passed += [int]$counters.passed
+            $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        } else {
+            Write-Host 'xunit produced no results: counted as one failure.' -ForegroundColor Red
+            $failed += 1
+        }
 
-    Write-Host 'Pester...' -ForegroundColor Cyan
-    $pester = Get-PesterModulePath
-    $summary = Join-Path $TestResults 'pester.json'
-    $null = Invoke-Pwsh @('-File', (Join-Path $Root 'tests/Pester/Invoke-PesterTests.ps1'), '-PesterPath', $pester,
-        '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'), '-SummaryPath', $summary)
-    if (Test-Path $summary) {
-        $result = Get-Content $summary -Raw | ConvertFrom-Json
-        $passed += $result.Passed
-        $failed += $result.Failed
-    } else {
-        Write-Host 'Pester produced no results: counted as one failure.' -ForegroundColor Red
-        $failed += 1
+        Write-Host 'Pester...' -ForegroundColor Cyan
+        $pester = Get-PesterModulePath
+        $summary = Join-Path $TestResults 'pester.json'
+        $null = Invoke-Pwsh @('-File', (Join-Path $Root 'tests/Pester/Invoke-PesterTests.ps1'), '-PesterPath', $pester,
+            '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'), '-SummaryPath', $summary)
+        if (Test-Path $summary) {
+            $result = Get-Content $summary -Raw | ConvertFrom-Json
+            $passed += $result.Passed
+            $failed += $result.Failed
+        } else {
+            Write-Host 'Pester produced no results: counted as one failure.' -ForegroundColor Red
+            $failed += 1
+        }
+    } finally {
+        Stop-Azurite $azurite
+        Remove-Item $azurite.Location -Recurse -Force -ErrorAction SilentlyContinue
     }
 
     $faults = Join-Path $TestResults 'fault-suite.json'

@@ -15,31 +15,13 @@ $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).ProviderPath
 $work = Join-Path ([IO.Path]::GetTempPath()) "mm-bench-$PID"
 $null = New-Item -ItemType Directory -Force $work
-$pwsh = [Environment]::ProcessPath
-$prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
+function Start-Pwsh([string] $Script, [string] $Name) { Start-BenchPwsh -Work $work -Name $Name -Script $Script }
 
-function Start-Pwsh([string] $Script, [string] $Name) {
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-    Start-Process -FilePath $pwsh -ArgumentList (@($prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru `
-        -RedirectStandardOutput (Join-Path $work "$Name.out") -RedirectStandardError (Join-Path $work "$Name.err")
-}
-
-$key = 'bench' + [guid]::NewGuid().ToString('N')
-$uriFile = Join-Path $work 'emulator.uri'
-$stopFile = Join-Path $work 'stop'
-$emulatorProcess = Start-Pwsh -Name emulator -Script @"
-Import-Module '$ModulePath'
-`$e = Start-MMEmulator -ApiKey '$key' -Latency ([timespan]::FromMilliseconds(50))
-Set-Content '$uriFile' `$e.BaseUri
-`$deadline = [DateTime]::UtcNow.AddMinutes(15)
-while (-not (Test-Path '$stopFile') -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 200 }
-"@
+$emulator = Start-BenchEmulator -ModulePath $ModulePath -Work $work
 try {
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    # The file can exist a moment before its line is written.
-    while (-not ((Test-Path $uriFile) -and (Get-Content $uriFile -Raw)) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-    if (-not (Test-Path $uriFile)) { throw "The emulator did not start: $(Get-Content (Join-Path $work 'emulator.err') -Raw)" }
-    $baseUri = (Get-Content $uriFile -Raw).Trim()
+    $key = $emulator.Key
+    $baseUri = $emulator.BaseUri
     Import-Module $ModulePath
     Connect-MMAccount -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $baseUri -Name bench -MessagesPerSecond 5000
     $numbers = 1..4000 | ForEach-Object { '4479{0:D8}' -f $_ }
@@ -115,7 +97,6 @@ Set-Content '$memoryFile' "`$(`$p.PeakWorkingSet64) `$(`$w.Elapsed.TotalSeconds)
     if ($rows -ne 100000) { Write-Host "MISSED: $rows results for 100,000 recipients." -ForegroundColor Red; $failed = $true }
     if ($failed) { exit 1 }
 } finally {
-    Set-Content $stopFile 'stop'
-    if (-not $emulatorProcess.WaitForExit(5000)) { $emulatorProcess.Kill() }
+    Stop-BenchEmulator $emulator
     Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 }

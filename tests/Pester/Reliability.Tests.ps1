@@ -28,13 +28,6 @@ try {
 "@
     }
 
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
-            Start-Sleep -Milliseconds 50
-        }
-    }
 }
 AfterAll {
     Get-MMAccount | Disconnect-MMAccount -Confirm:$false

@@ -58,4 +58,13 @@ function Start-TestPwsh {
         -Environment $Environment -RedirectStandardOutput "$OutputPrefix.out" -RedirectStandardError "$OutputPrefix.err"
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Get-ModuleType, Invoke-FreshPwsh, Start-TestPwsh
+# Polls a condition every 50 ms; throws, naming it, when it is not met within Seconds.
+function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Start-TestEmulator, Get-ModuleType, Invoke-FreshPwsh, Start-TestPwsh, Wait-Until

@@ -101,7 +101,7 @@ internal sealed class Campaign : IDisposable
         if (_settings.SuppressionPath is { } listPath) OpenSuppressionList(listPath);
         var journalPath = _settings.JournalPath;
         // -WhatIf changes nothing, so it creates no journal; an existing one is still read.
-        if (journalPath != null && !(_settings.WhatIf && !File.Exists(journalPath))) OpenJournal(journalPath);
+        if (journalPath != null && !(_settings.WhatIf && !JournalExists(journalPath))) OpenJournal(journalPath);
         _gate = new RecipientGate(new GateOptions
         {
             Journal = _journal,
@@ -118,11 +118,20 @@ internal sealed class Campaign : IDisposable
                                $"in flight as the measured latency needs ({_settings.Engine.ThrottleLimit} at most)."));
     }
 
+    private bool JournalExists(string path)
+    {
+        try { return _settings.State.JournalExists(path); }
+        catch (IOException ex)
+        {
+            throw new CampaignStartException(CampaignReason.JournalUnavailable, $"JournalPath '{path}' cannot be looked up: {ex.Message}", path, ex);
+        }
+    }
+
     private void OpenJournal(string path)
     {
         try
         {
-            _journal = SendJournal.Open(path, _settings.WhatIf, _time, _identities);
+            _journal = SendJournal.Open(_settings.State, path, _settings.WhatIf, _time, _identities);
         }
         catch (FileLockedException ex)
         {
@@ -156,7 +165,7 @@ internal sealed class Campaign : IDisposable
 
     private void OpenSuppressionList(string path)
     {
-        try { _suppression = SuppressionList.Load(path); }
+        try { _suppression = SuppressionList.Load(_settings.State, path); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
             throw new CampaignStartException(CampaignReason.SuppressionListUnavailable, $"SuppressionPath '{path}' cannot be read: {ex.Message}", path, ex);
@@ -486,7 +495,7 @@ internal sealed class Campaign : IDisposable
         if (Volatile.Read(ref _fatal) is { } fatal) return fatal;
         if (_runner.JournalFailure is { } journal)
             return SetFatal(CampaignEvent.Fatal(CampaignReason.JournalUnavailable, new JournalException(journal.Message +
-                " Free disk space or fix the journal's folder, then run the same command again: what was journaled is skipped, " +
+                " When that is fixed (disk space, the journal's folder, or storage that answers again), run the same command again: what was journaled is skipped, " +
                 "recipients whose answer could not be journaled come back as Unknown.", journal), _settings.JournalPath));
         if (_runner.WorkerFault is { } fault)
             return SetFatal(CampaignEvent.Fatal(CampaignReason.SendEngineFailed, new InvalidOperationException("The send engine failed: " + fault.Message, fault), null));

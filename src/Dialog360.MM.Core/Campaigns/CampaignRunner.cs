@@ -247,7 +247,7 @@ internal sealed class CampaignRunner : IDisposable
                         await _wire.WaitAsync(leaving).ConfigureAwait(false);
                         if (!intentWritten && _journal != null)
                         {
-                            _journal.WriteIntent(message.To, message.UserId, message.TemplateName);
+                            await _journal.WriteIntentAsync(message.To, message.UserId, message.TemplateName).ConfigureAwait(false);
                             intentWritten = true;
                         }
                         sentAt = _time.GetLocalNow();
@@ -321,7 +321,7 @@ internal sealed class CampaignRunner : IDisposable
         result.CallbackData = message.CallbackData;
         if (intentWritten)
         {
-            try { _journal!.WriteOutcome(result.ToJournal()); }
+            try { await _journal!.WriteOutcomeAsync(result.ToJournal()).ConfigureAwait(false); }
             catch (JournalException ex)
             {
                 // The result still reaches the pipeline; the journal keeps the intent, so a rerun holds this recipient back as in doubt.

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Dialog360.MM.Core.Messages;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Templates;
 using Dialog360.MM.Core.Time;
 
@@ -21,10 +22,13 @@ internal sealed class CampaignSettings
     /// <summary>-WhatIf: nothing is sent or written; an existing journal is still read, so the preview skips as a run would.</summary>
     public bool WhatIf { get; set; }
 
-    /// <summary>A full file path, or null for a run without a journal.</summary>
+    /// <summary>Where the journal and the list live: files (the default) or a storage container.</summary>
+    public IStateStore State { get; set; } = FileStateStore.Instance;
+
+    /// <summary>The journal's name in <see cref="State"/> (a full file path for files), or null for a run without one.</summary>
     public string? JournalPath { get; set; }
 
-    /// <summary>A full file path, or null when no suppression list applies.</summary>
+    /// <summary>The suppression list's name in <see cref="State"/>, or null when no list applies.</summary>
     public string? SuppressionPath { get; set; }
 
     public SendWindow? Window { get; set; }

@@ -26,7 +26,7 @@ namespace Dialog360.MM.Core.Files;
 /// locks on macOS; there the sidecar is opened with <see cref="FileShare.None"/>, which .NET turns into flock(LOCK_EX),
 /// and the holder's details cannot be read while it runs.
 /// </remarks>
-public sealed class FileLock : IDisposable
+public sealed class FileLock : IRunLock
 {
     // Far past any holder record: locking it never blocks a reader of the record (Windows locks are mandatory).
     private const long LockOffset = 1L << 40;
@@ -221,6 +221,14 @@ public sealed class FileLock : IDisposable
         catch (IOException) { }
         lock (HeldHere) HeldHere.Remove(Path);
     }
+}
+
+/// <summary>Held by one run at a time: a file's lock, or a storage lease. Released on Dispose, and by the OS or the
+/// store when its holder dies.</summary>
+public interface IRunLock : IDisposable
+{
+    /// <summary>The details a run that ended without releasing (a killed process) left behind; null after a clean release.</summary>
+    LockHolder? TakenOverFrom { get; }
 }
 
 /// <summary>Who holds (or held) a <see cref="FileLock"/>.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading.Tasks;
 using System.Text;
 using System.Text.Json;
 using Dialog360.MM.Core.Files;
@@ -23,8 +24,9 @@ public sealed class SendJournal : IDisposable
     public const string Purpose = "Send-MarketingMessage campaign";
 
     private readonly object _gate = new();
-    private readonly FileLock _lock;
-    private readonly Stream? _file;
+    private readonly IRunLock _runLock;
+    private readonly ILineLog _log;
+    private readonly bool _readOnly;
     private readonly TimeProvider _time;
     // Per person key (a number's key, a BSUID) and template: what the last line about it said.
     private readonly Dictionary<string, JournalRecord> _states = new(StringComparer.Ordinal);
@@ -34,29 +36,30 @@ public sealed class SendJournal : IDisposable
     // The templates the entries name, for a journal whose campaign line is missing or was cut off.
     private readonly HashSet<string> _entryTemplates = new(StringComparer.Ordinal);
 
-    private SendJournal(string path, FileLock held, Func<string, Stream>? openAppend, TimeProvider time, Identities? identities)
+    private SendJournal(ILineLog log, IRunLock runLock, bool readOnly, TimeProvider time, Identities? identities)
     {
-        Path = path;
-        _lock = held;
+        _log = log;
+        _runLock = runLock;
+        _readOnly = readOnly;
         _time = time;
         _identities = identities ?? new Identities();
-        if (File.Exists(path)) Load(path);
-        if (openAppend is null) return; // read-only (-WhatIf): nothing is written
-        _file = openAppend(path);
+        var bytes = Read(log);
+        Load(bytes);
         // A line cut off by a crash would glue onto the next one: start on a fresh line.
-        if (LastByte(path) is >= 0 and not (byte)'\n') Write(new byte[] { (byte)'\n' });
+        if (!readOnly && bytes.Length > 0 && bytes[bytes.Length - 1] != (byte)'\n') WriteAsync(new byte[] { (byte)'\n' }).GetAwaiter().GetResult();
     }
 
     /// <summary>Opened to read only (-WhatIf): claims compare, nothing is written.</summary>
-    public bool IsReadOnly => _file is null;
+    public bool IsReadOnly => _readOnly;
 
-    public string Path { get; }
+    /// <summary>Where the journal is: its file's full path, or its blob's address.</summary>
+    public string Path => _log.Name;
 
     /// <summary>The campaign the journal's first line names; null for a new journal, or one written before journals had it.</summary>
     public CampaignIdentity? Campaign { get { lock (_gate) return _campaign; } }
 
     /// <summary>A run that was killed holding this journal left its lock record: who that was.</summary>
-    public LockHolder? TakenOverFrom => _lock.TakenOverFrom;
+    public LockHolder? TakenOverFrom => _runLock.TakenOverFrom;
 
     /// <summary>Recipients the journal already knows, with their state.</summary>
     public int Count { get { lock (_gate) return _states.Count; } }
@@ -67,13 +70,29 @@ public sealed class SendJournal : IDisposable
     /// <param name="identities">Who is who: the journal learns from its lines (a send answer's wa_id and user_id) and
     /// looks people up by every key known for them.</param>
     public static SendJournal Open(string path, bool readOnly = false, TimeProvider? time = null, Identities? identities = null) =>
-        Open(path, readOnly ? null : p => new FileStream(p, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096), time, identities);
+        Open(FileStateStore.Instance, path, readOnly, time, identities);
 
-    /// <summary>Tests give a stream that fails the way a full disk does.</summary>
-    internal static SendJournal Open(string path, Func<string, Stream>? openAppend, TimeProvider? time = null, Identities? identities = null)
+    /// <summary>Takes the journal called <paramref name="name"/> in <paramref name="store"/> for this run, then reads it.</summary>
+    /// <exception cref="FileLockedException">Another run holds it.</exception>
+    /// <exception cref="JournalException">A line has the wrong shape.</exception>
+    /// <exception cref="IOException">It cannot be opened (a store out of reach: <see cref="StateUnavailableException"/>).</exception>
+    public static SendJournal Open(IStateStore store, string name, bool readOnly = false, TimeProvider? time = null, Identities? identities = null)
+    {
+        var (log, held) = store.TakeJournal(name, Purpose, readOnly);
+        try { return new SendJournal(log, held, readOnly, time ?? TimeProvider.System, identities); }
+        catch
+        {
+            (log as IDisposable)?.Dispose();
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Tests give a log that fails the way a full disk does.</summary>
+    internal static SendJournal Open(string path, ILineLog log, TimeProvider? time = null)
     {
         var held = FileLock.Acquire(path, Purpose);
-        try { return new SendJournal(path, held, openAppend, time ?? TimeProvider.System, identities); }
+        try { return new SendJournal(log, held, false, time ?? TimeProvider.System, null); }
         catch
         {
             held.Dispose();
@@ -149,40 +168,42 @@ public sealed class SendJournal : IDisposable
     }
 
     /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
-    public void WriteIntent(string? to, string? userId, string templateName)
+    public void WriteIntent(string? to, string? userId, string templateName) => WriteIntentAsync(to, userId, templateName).GetAwaiter().GetResult();
+
+    /// <summary>The intent, stored before the request leaves; the task completes once it is.</summary>
+    /// <exception cref="JournalException">In the task: the line could not be written.</exception>
+    public async Task WriteIntentAsync(string? to, string? userId, string templateName)
     {
-        lock (_gate)
+        // Stored before the state changes (and outside the lock, so that the workers' intents can go down together).
+        await WriteLineAsync(w =>
         {
-            WriteLine(w =>
-            {
-                w.WriteString("kind", "intent");
-                WriteRecipient(w, to, userId, null);
-                w.WriteString("templateName", templateName);
-            });
-            Record(to, userId, null, templateName, JournalState.InDoubt, null, null, _time.GetUtcNow());
-        }
+            w.WriteString("kind", "intent");
+            WriteRecipient(w, to, userId, null);
+            w.WriteString("templateName", templateName);
+        }).ConfigureAwait(false);
+        lock (_gate) Record(to, userId, null, templateName, JournalState.InDoubt, null, null, _time.GetUtcNow());
     }
 
     /// <exception cref="JournalException">The line could not be written (disk full, handle lost).</exception>
-    public void WriteOutcome(JournalOutcome result)
+    public void WriteOutcome(JournalOutcome result) => WriteOutcomeAsync(result).GetAwaiter().GetResult();
+
+    /// <exception cref="JournalException">In the task: the line could not be written.</exception>
+    public async Task WriteOutcomeAsync(JournalOutcome result)
     {
-        lock (_gate)
+        await WriteLineAsync(w =>
         {
-            WriteLine(w =>
-            {
-                w.WriteString("kind", "outcome");
-                WriteRecipient(w, result.To, result.UserId, result.WaId);
-                w.WriteString("status", result.Status);
-                if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
-                w.WriteString("templateName", result.TemplateName);
-                if (result.CallbackData != null) w.WriteString("callbackData", result.CallbackData);
-                if (result.MessageStatus != null) w.WriteString("messageStatus", result.MessageStatus);
-                if (result.ErrorCode != null) w.WriteString("errorCode", result.ErrorCode);
-                if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
-                w.WriteNumber("attempts", result.Attempts);
-            });
-            Record(result.To, result.UserId, result.WaId, result.TemplateName, StateFor(result.Status), result.ErrorCode, result.NotBefore, _time.GetUtcNow());
-        }
+            w.WriteString("kind", "outcome");
+            WriteRecipient(w, result.To, result.UserId, result.WaId);
+            w.WriteString("status", result.Status);
+            if (result.MessageId != null) w.WriteString("messageId", result.MessageId);
+            w.WriteString("templateName", result.TemplateName);
+            if (result.CallbackData != null) w.WriteString("callbackData", result.CallbackData);
+            if (result.MessageStatus != null) w.WriteString("messageStatus", result.MessageStatus);
+            if (result.ErrorCode != null) w.WriteString("errorCode", result.ErrorCode);
+            if (result.NotBefore is { } notBefore) w.WriteString("notBefore", notBefore);
+            w.WriteNumber("attempts", result.Attempts);
+        }).ConfigureAwait(false);
+        lock (_gate) Record(result.To, result.UserId, result.WaId, result.TemplateName, StateFor(result.Status), result.ErrorCode, result.NotBefore, _time.GetUtcNow());
     }
 
     private static void WriteRecipient(Utf8JsonWriter w, string? to, string? userId, string? waId)
@@ -208,7 +229,9 @@ public sealed class SendJournal : IDisposable
 
     private static string Key(string personKey, string? templateName) => personKey + "\n" + templateName;
 
-    private void WriteLine(Action<Utf8JsonWriter> body)
+    private void WriteLine(Action<Utf8JsonWriter> body) => WriteLineAsync(body).GetAwaiter().GetResult();
+
+    private Task WriteLineAsync(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -219,30 +242,36 @@ public sealed class SendJournal : IDisposable
             w.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
-        Write(buffer.ToArray());
+        return WriteAsync(buffer.ToArray());
     }
 
-    private void Write(byte[] line)
+    /// <summary>
+    /// One line, stored durably before this returns (a file: one write and a flush; a blob: appended, maybe together
+    /// with other workers' lines in one block). The lock is not held meanwhile, so workers' intents go down together.
+    /// </summary>
+    private async Task WriteAsync(byte[] line)
     {
-        lock (_gate)
+        if (_readOnly) throw new InvalidOperationException("The journal was opened read-only.");
+        try { await _log.AppendAsync(line).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is UnauthorizedAccessException)
         {
-            if (_file is null) throw new InvalidOperationException("The journal was opened read-only.");
-            try
-            {
-                // One write per line, then flushed, so a line is either whole in the file or absent.
-                _file.Write(line, 0, line.Length);
-                _file.Flush();
-            }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is UnauthorizedAccessException)
-            {
-                throw new JournalException($"The journal '{Path}' could not be written: {ex.Message}", ex);
-            }
+            throw new JournalException($"The journal '{Path}' could not be written: {ex.Message}", ex);
         }
     }
 
-    private void Load(string path)
+    private static byte[] Read(ILineLog log)
     {
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), Encoding.UTF8);
+        try { return log.ReadFrom(0); }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            throw new JournalException($"The journal '{log.Name}' cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private void Load(byte[] bytes)
+    {
+        var path = Path;
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8);
         string? line;
         var number = 0;
         while ((line = reader.ReadLine()) != null)
@@ -323,21 +352,12 @@ public sealed class SendJournal : IDisposable
         _ => JournalState.Failed,
     };
 
-    private static int LastByte(string path)
-    {
-        if (!File.Exists(path)) return -1;
-        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (s.Length == 0) return -1;
-        s.Seek(-1, SeekOrigin.End);
-        return s.ReadByte();
-    }
-
     /// <summary>Closes the journal and releases it; a close that fails (a full disk flushing its last bytes) still releases it.</summary>
     public void Dispose()
     {
         try
         {
-            lock (_gate) _file?.Dispose();
+            (_log as IDisposable)?.Dispose();
         }
         catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is UnauthorizedAccessException)
         {
@@ -345,7 +365,7 @@ public sealed class SendJournal : IDisposable
         }
         finally
         {
-            _lock.Dispose();
+            _runLock.Dispose();
         }
     }
 }

@@ -18,8 +18,20 @@ public static class SendJournalReader
     /// <summary>Entries by MessageId; a later line for the same id wins.</summary>
     public static Dictionary<string, SendJournalEntry> ReadIndex(string path, Action<long, string>? onBadLine = null)
     {
-        var index = new Dictionary<string, SendJournalEntry>(StringComparer.Ordinal);
         using var reader = new StreamReader(path);
+        return ReadIndex(reader, onBadLine);
+    }
+
+    /// <summary>The same from a journal in a state store (a storage container's, or a file's).</summary>
+    public static Dictionary<string, SendJournalEntry> ReadIndex(ILineLog log, Action<long, string>? onBadLine = null)
+    {
+        using var reader = new StreamReader(new MemoryStream(log.ReadFrom(0)));
+        return ReadIndex(reader, onBadLine);
+    }
+
+    private static Dictionary<string, SendJournalEntry> ReadIndex(TextReader reader, Action<long, string>? onBadLine)
+    {
+        var index = new Dictionary<string, SendJournalEntry>(StringComparer.Ordinal);
         long number = 0;
         string? line;
         while ((line = reader.ReadLine()) != null)

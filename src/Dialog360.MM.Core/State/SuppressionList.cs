@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using System.Threading;
 using Dialog360.MM.Core.Files;
 using Dialog360.MM.Core.People;
 
@@ -24,7 +22,7 @@ namespace Dialog360.MM.Core.State;
 /// stop that came with only a BSUID holds back a send to the number (<see cref="Identities"/>).
 /// </summary>
 /// <remarks>
-/// Writers take <see cref="FileLock"/> for one batch at a time (waiting up to <see cref="LockTimeout"/>), catch up with
+/// Writers of a file take <see cref="FileLock"/> for one batch at a time (waiting a few seconds), catch up with
 /// what other writers appended, and write the batch with one write and a flush, so two campaigns adding at once never
 /// interleave lines. Readers take no lock, so the last line they see may be half written (a writer at work, or one
 /// that was killed): it is left alone, and the next writer cuts a half line off before appending. Any other line
@@ -34,7 +32,7 @@ namespace Dialog360.MM.Core.State;
 /// </remarks>
 public sealed class SuppressionList
 {
-    public const string Purpose = "suppression list update";
+    public const string Purpose = FileStateStore.SuppressionListPurpose;
 
     private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
     // _gate guards what readers see and is held only for moments, so TryGet on the pipeline thread never waits for
@@ -49,10 +47,17 @@ public sealed class SuppressionList
     private long _lines;    // complete lines folded
     private bool _utf16;    // a UTF-16 file: nothing in it can be read, nothing is appended
 
-    private SuppressionList(string path) => Path = path;
+    private readonly ILineLog _log;
+    private readonly Func<IDisposable>? _writerLock;
 
-    /// <summary>The list file, as a full path.</summary>
-    public string Path { get; }
+    private SuppressionList(ILineLog log, Func<IDisposable>? writerLock)
+    {
+        _log = log;
+        _writerLock = writerLock;
+    }
+
+    /// <summary>Where the list is: its file's full path, or its blob's address.</summary>
+    public string Path => _log.Name;
 
     /// <summary>Who is who, as the list's pair records and every caller that shares this object have learned it.</summary>
     public Identities Identities { get; } = new();
@@ -60,33 +65,30 @@ public sealed class SuppressionList
     // What the file itself holds of who is who: the pairs already written, so that a pair is written once.
     private readonly Identities _stored = new();
 
-    /// <summary>How long an append waits for another writer (a campaign or an Add-MMSuppression) to finish its batch.</summary>
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Reads the list; a file that does not exist yet is an empty list (the first append creates it).</summary>
+    /// <summary>Reads the list file; one that does not exist yet is an empty list (the first append creates it).</summary>
     /// <exception cref="IOException">The file cannot be read (UnauthorizedAccessException: no permission).</exception>
-    public static SuppressionList Load(string path)
+    public static SuppressionList Load(string path) => Load(FileStateStore.Instance, path);
+
+    /// <summary>Reads the list called <paramref name="name"/> in <paramref name="store"/>.</summary>
+    /// <exception cref="IOException">It cannot be read (<see cref="StateUnavailableException"/> for a store out of reach).</exception>
+    public static SuppressionList Load(IStateStore store, string name)
     {
-        var list = new SuppressionList(System.IO.Path.GetFullPath(path));
+        var (log, writerLock) = store.SuppressionList(name);
+        var list = new SuppressionList(log, writerLock);
         list.Refresh();
         return list;
     }
 
     /// <summary>
-    /// Folds in what other writers appended since the list was last read (reads only the new part of the file; when
-    /// the file has not grown, only its size is looked at, so a send can ask before every request).
+    /// Folds in what other writers appended since the list was last read (reads only the new part; when it has not
+    /// grown, only its size is looked at, so a send can ask before every request).
     /// </summary>
     public void Refresh()
     {
-        var file = new FileInfo(Path);
-        if (!file.Exists) return;
-        lock (_gate) if (file.Length == _position) return;
+        var length = _log.Length;
+        lock (_gate) if (length == _position) return;
         lock (_writeGate)
-        {
-            if (!File.Exists(Path)) return;
-            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            lock (_gate) CatchUp(stream);
-        }
+            lock (_gate) CatchUp();
     }
 
     /// <summary>The records that put someone on the list and still decide them, oldest first.</summary>
@@ -164,98 +166,88 @@ public sealed class SuppressionList
     /// (the same events read twice) changes nothing: neither is written. A remove of a number the list has never
     /// seen is written, so that its older stop, read later, does not put the number on the list.
     /// </summary>
-    /// <exception cref="FileLockedException">Another writer held the file for longer than <see cref="LockTimeout"/>.</exception>
-    /// <exception cref="IOException">The file cannot be written (folder missing, disk full; UnauthorizedAccessException: no permission).</exception>
+    /// <exception cref="FileLockedException">Another writer held the file for a few seconds (a list in a file).</exception>
+    /// <exception cref="IOException">It cannot be written (folder missing, disk full, store out of reach; UnauthorizedAccessException: no permission).</exception>
     public IReadOnlyList<SuppressionEntry> Append(IEnumerable<SuppressionEntry> entries)
     {
         var batch = entries.ToList();
         if (batch.Count == 0) return Array.Empty<SuppressionEntry>();
-        lock (_writeGate)
+        var appended = new List<SuppressionEntry>();
+        WriteBatch(firstLine =>
         {
-            using var held = AcquireLock();
-            using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            Tail tail;
-            long firstLine;
-            var appended = new List<SuppressionEntry>();
-            lock (_gate)
+            // Decided after catching up (under the writers' lock, where the store has one): another writer's newer record
+            // is seen before this one is judged, against whatever decides the person now under any key known for them.
+            var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
+            foreach (var entry in batch)
             {
-                tail = CatchUp(stream);
-                RefuseUtf16();
-                // Decided after catching up, under the lock: another writer's newer record is seen before this one is judged,
-                // against whatever decides the person now under any key known for them.
-                var pending = new Dictionary<string, SuppressionEntry>(StringComparer.Ordinal);
-                firstLine = _lines + (tail == Tail.Record ? 2 : 1);
-                foreach (var entry in batch)
-                {
-                    var keys = Identities.KeysOf(new Person(entry.Phone, entry.UserId));
-                    if (!Supersedes(entry, Decider(keys, pending))) continue;
-                    var stored = entry.AtLine(firstLine + appended.Count);
-                    foreach (var key in stored.Keys) pending[key] = stored;
-                    appended.Add(stored);
-                }
+                var keys = Identities.KeysOf(new Person(entry.Phone, entry.UserId));
+                if (!Supersedes(entry, Decider(keys, pending))) continue;
+                var stored = entry.AtLine(firstLine + appended.Count);
+                foreach (var key in stored.Keys) pending[key] = stored;
+                appended.Add(stored);
             }
-            if (appended.Count == 0) return Array.Empty<SuppressionEntry>();
-
-            using var buffer = new MemoryStream(128 * appended.Count + 1);
-            // A last line without its line break is finished; a half line (a writer killed mid-write) is cut off.
-            if (tail == Tail.Record) buffer.WriteByte((byte)'\n');
-            else if (tail == Tail.Half) stream.SetLength(_position);
+            if (appended.Count == 0) return null;
+            var buffer = new MemoryStream(128 * appended.Count + 1);
             foreach (var e in appended) WriteRecord(buffer, e);
-            stream.Seek(0, SeekOrigin.End);
-            // One write and a flush per batch: the batch is whole in the file, or cut off and then ignored.
-            stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            stream.Flush();
-
-            lock (_gate)
-            {
-                foreach (var e in appended) Fold(e);
-                _lines = firstLine - 1 + appended.Count;
-                _position = stream.Length;
-            }
-            return appended;
-        }
+            return buffer.ToArray();
+        });
+        return appended;
     }
 
     /// <summary>
-    /// Keeps who is who: appends, as one batch, the pairs that tell the list something it did not know (two keys it did
-    /// not yet hold to be one person), and returns how many. Pairs from send answers and webhooks come here, so that a
-    /// later run by number is held back by a stop that came with only a BSUID.
+    /// Keeps who is who: appends, as one batch, the pairs that tell the list something it did not hold yet (two keys
+    /// it did not yet say are one person), and returns how many. Pairs from send answers and webhooks come here, so
+    /// that a later run by number is held back by a stop that came with only a BSUID.
     /// </summary>
-    /// <exception cref="FileLockedException">Another writer held the file for longer than <see cref="LockTimeout"/>.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="FileLockedException">Another writer held the file for a few seconds (a list in a file).</exception>
+    /// <exception cref="IOException">It cannot be written.</exception>
     public int Learn(IEnumerable<IdentityPair> pairs, string source, DateTimeOffset time)
     {
         var batch = pairs.Where(p => p.IsPair && !Holds(p)).ToList();
         if (batch.Count == 0) return 0;
+        var count = 0;
+        WriteBatch(_ =>
+        {
+            var seen = new Identities();
+            var news = batch.Where(pair => !Holds(pair) && seen.Learn(pair)).ToList();
+            count = news.Count;
+            if (count == 0) return null;
+            var buffer = new MemoryStream(128 * count);
+            foreach (var pair in news) WritePair(buffer, pair, source, time);
+            return buffer.ToArray();
+        });
+        return count;
+    }
+
+    /// <summary>
+    /// One batch: under the writers' lock (a file; an append blob needs none, its appends never mix), catch up with what
+    /// others wrote, let <paramref name="compose"/> decide what to write (given the line number its first record gets),
+    /// finish a hand-written last line or cut off a half one, write it in one append, and read it back in.
+    /// </summary>
+    private void WriteBatch(Func<long, byte[]?> compose)
+    {
         lock (_writeGate)
         {
-            using var held = AcquireLock();
-            using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            using var held = _writerLock?.Invoke();
             Tail tail;
-            var news = new List<IdentityPair>();
+            byte[]? lines;
             lock (_gate)
             {
-                tail = CatchUp(stream);
+                tail = CatchUp();
                 RefuseUtf16();
-                var seen = new Identities();
-                foreach (var pair in batch)
-                    if (!Holds(pair) && seen.Learn(pair)) news.Add(pair);
+                lines = compose(_lines + (tail == Tail.Record ? 2 : 1));
             }
-            if (news.Count == 0) return 0;
-            using var buffer = new MemoryStream(128 * news.Count + 1);
-            if (tail == Tail.Record) buffer.WriteByte((byte)'\n');
-            else if (tail == Tail.Half) stream.SetLength(_position);
-            foreach (var pair in news) WritePair(buffer, pair, source, time);
-            stream.Seek(0, SeekOrigin.End);
-            stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            stream.Flush();
-            lock (_gate)
+            if (lines is null) return;
+            if (tail == Tail.Half) _log.CutTo(_position);
+            if (tail == Tail.Record)
             {
-                foreach (var pair in news) LearnStored(pair);
-                _lines += news.Count + (tail == Tail.Record ? 1 : 0);
-                _position = stream.Length;
+                var withBreak = new byte[lines.Length + 1];
+                withBreak[0] = (byte)'\n';
+                Buffer.BlockCopy(lines, 0, withBreak, 1, lines.Length);
+                lines = withBreak;
             }
-            return news.Count;
+            _log.AppendAsync(lines).GetAwaiter().GetResult();
+            lock (_gate) CatchUp();
         }
     }
 
@@ -291,36 +283,14 @@ public sealed class SuppressionList
         }
     }
 
-    private FileLock AcquireLock()
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try { return FileLock.Acquire(Path, Purpose); }
-            catch (FileLockedException) when (clock.Elapsed < LockTimeout)
-            {
-                // Batches take milliseconds: a short sleep, jittered so two waiting writers do not retry in step.
-                Thread.Sleep(5 + (Environment.TickCount & 15));
-            }
-        }
-    }
-
     private enum Tail { None, Record, Half }
 
     /// <summary>Folds the complete lines after <see cref="_position"/>; says what follows the last line break.</summary>
-    private Tail CatchUp(FileStream stream)
+    private Tail CatchUp()
     {
-        var length = stream.Length - _position;
-        if (length <= 0) return Tail.None;
-        var bytes = new byte[length];
-        stream.Position = _position;
-        var read = 0;
-        while (read < bytes.Length)
-        {
-            var n = stream.Read(bytes, read, bytes.Length - read);
-            if (n == 0) break;
-            read += n;
-        }
+        var bytes = _log.ReadFrom(_position);
+        var read = bytes.Length;
+        if (read == 0) return Tail.None;
         if (_position == 0 && read >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
         {
             // Windows PowerShell 5.1's Out-File and > write UTF-16: not one line could be read, and appending UTF-8
@@ -328,7 +298,7 @@ public sealed class SuppressionList
             _utf16 = true;
             _problems.Add(new SuppressionLineError(Path, 1, "the file is UTF-16 (as Windows PowerShell 5.1's Out-File and > write): save it as UTF-8, " +
                 "e.g. Get-Content <list> | Set-Content -Encoding utf8 <new list>"));
-            _position = stream.Length;
+            _position += read;
             return Tail.None;
         }
         var start = 0;

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Errors;
 using Microsoft.PowerShell.Commands;
 using Dialog360.MM.Session;
@@ -67,6 +68,14 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
         throw new InvalidOperationException("unreachable");
     }
 
+    /// <summary>The named account, or the default one when one is connected; null when no name is given and none is.</summary>
+    internal ConnectedAccount? ResolveAccountOrNull(string? name)
+    {
+        var session = ModuleSession;
+        if (string.IsNullOrEmpty(name) && !(session.DefaultName != null && session.TryGet(session.DefaultName, out _))) return null;
+        return ResolveAccount(name);
+    }
+
     /// <summary>
     /// The connected accounts whose names match these names or wildcard patterns, in connection order; a plain name
     /// that matches nothing writes AccountNotFound (a pattern that matches nothing writes nothing, as Get-ChildItem does).
@@ -98,6 +107,22 @@ public abstract class MMCmdlet : PSCmdlet, IDisposable
     {
         if (!TryFileSystemPath(path, parameterName, out var file, out var error)) ThrowTerminatingError(error!);
         return file;
+    }
+
+    /// <summary>
+    /// A journal's name where <paramref name="state"/> keeps it: a full file path for files, else a name in the
+    /// account's storage container (a terminating InvalidStateName error for one that cannot be).
+    /// </summary>
+    internal string StatePath(IStateStore state, string value, string parameterName) =>
+        state is FileStateStore ? FileSystemPath(value, parameterName) : StateName(state, value, parameterName);
+
+    /// <summary>A name in a storage container, or a terminating InvalidStateName error that says why not.</summary>
+    internal string StateName(IStateStore state, string name, string parameterName)
+    {
+        if (state.NameProblem(name) is { } problem)
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidStateName, new ArgumentException(
+                $"-{parameterName} '{name}' cannot name state in {state.Description}: {problem}. Give a name such as weekly-2026-49."), name));
+        return name;
     }
 
     /// <summary>As <see cref="FileSystemPath"/>, for a cmdlet that reports a bad path and goes on with the next.</summary>

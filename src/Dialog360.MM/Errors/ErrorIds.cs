@@ -97,7 +97,7 @@ public static class ErrorIds
 
     // Sending: the journal and the run
     public static readonly ErrorId JournalUnavailable = new(CampaignReason.JournalUnavailable, ErrorCategory.OpenError,
-        "Give a -JournalPath in a folder you can write to, or free disk space, then run the same command again: what was journaled is skipped. Restore a damaged journal from a backup; a new -JournalPath would send again to everyone the old one recorded.");
+        "Give a -JournalPath in a folder you can write to, or free disk space (state in Azure Storage: make sure it answers), then run the same command again: what was journaled is skipped. Restore a damaged journal from a backup; a new -JournalPath would send again to everyone the old one recorded.");
     /// <summary>The journal has an unanswered request to this recipient: not resent without -RetryUnknown.</summary>
     public static readonly ErrorId SendInDoubt = new(CampaignReason.SendInDoubt, ErrorCategory.OperationStopped,
         "Check the status webhooks for this number, then rerun with -RetryUnknown if it never arrived.");
@@ -156,6 +156,17 @@ public static class ErrorIds
     /// <summary>A rate card without the Market, Category, Price, Currency columns, with a bad row, or in two currencies.</summary>
     public static readonly ErrorId InvalidRateCard = new(nameof(InvalidRateCard), ErrorCategory.InvalidData,
         "Fix the line the message names: columns Market, Category, Price, Currency; one currency per card.");
+
+    // State in Azure Storage
+    /// <summary>Connect-MMAccount's storage parameters name no store, two at once, or a container name Azure refuses.</summary>
+    public static readonly ErrorId InvalidStorageSetting = new(nameof(InvalidStorageSetting), ErrorCategory.InvalidArgument,
+        "Give -StorageConnectionString, or -StorageAccountUri with -StorageSasToken or -UseManagedIdentity; -StorageContainer is 3 to 63 lowercase letters, digits and hyphens.");
+    /// <summary>Connect-MMAccount could not reach the storage container, or was refused.</summary>
+    public static readonly ErrorId StorageUnavailable = new(nameof(StorageUnavailable), ErrorCategory.ResourceUnavailable,
+        "Check the storage address, the network, and that the key, the SAS (read, add, create, write, list) or the identity (Storage Blob Data Contributor) may use the container.");
+    /// <summary>A journal or list name that cannot name state kept in a storage container (a path, or a character outside letters, digits, '.', '-', '_').</summary>
+    public static readonly ErrorId InvalidStateName = new(nameof(InvalidStateName), ErrorCategory.InvalidArgument,
+        "Name it with letters, digits, '.', '-' and '_' (e.g. weekly-2026-49): an account that keeps its state in Azure Storage names journals and lists rather than placing them in folders.");
 
     // Opt-outs: the suppression list
     /// <summary>No suppression list is named, its folder is missing, or its file cannot be read or written.</summary>

@@ -1,13 +1,17 @@
 using System;
 using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.State;
 
 namespace Dialog360.MM.Session;
 
-/// <summary>A connected account as the session keeps it: its name and its one ApiClient (which holds the key).</summary>
+/// <summary>A connected account as the session keeps it: its name, its one ApiClient (which holds the key) and where
+/// its state lives.</summary>
 internal sealed class ConnectedAccount : IDisposable
 {
-    public ConnectedAccount(string name, ApiClient client, DateTimeOffset connectedAt, double messagesPerSecond, string? suppressionPath = null)
+    public ConnectedAccount(string name, ApiClient client, DateTimeOffset connectedAt, double messagesPerSecond, string? suppressionPath = null,
+        IStateStore? state = null)
     {
+        State = state ?? FileStateStore.Instance;
         SuppressionPath = suppressionPath;
         Name = name;
         Client = client;
@@ -21,7 +25,11 @@ internal sealed class ConnectedAccount : IDisposable
     /// <summary>The send rate Send-MarketingMessage uses for this account unless told otherwise.</summary>
     public double MessagesPerSecond { get; }
 
-    /// <summary>The suppression list file (full path) every send and *-MMSuppression of this account uses; null for none.</summary>
+    /// <summary>Where journals and the suppression list live: files (every name a path), or a storage container.</summary>
+    public IStateStore State { get; }
+
+    /// <summary>The suppression list every send and *-MMSuppression of this account uses (a full path, or a name in the
+    /// account's container); null for none.</summary>
     public string? SuppressionPath { get; }
 
     public string Name { get; }
@@ -29,7 +37,7 @@ internal sealed class ConnectedAccount : IDisposable
     public DateTimeOffset ConnectedAt { get; }
 
     public MMAccount ToOutput(bool isDefault) =>
-        new(Name, Client.BaseUri, Client.Key.Hint, isDefault, ConnectedAt, MessagesPerSecond, SuppressionPath);
+        new(Name, Client.BaseUri, Client.Key.Hint, isDefault, ConnectedAt, MessagesPerSecond, SuppressionPath, State.Description);
 
     public void Dispose() => Client.Dispose();
 }

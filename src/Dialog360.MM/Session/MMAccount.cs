@@ -6,8 +6,9 @@ namespace Dialog360.MM.Session;
 public sealed class MMAccount
 {
     public MMAccount(string name, Uri baseUri, string keyHint, bool isDefault, DateTimeOffset connectedAt, double messagesPerSecond,
-        string? suppressionPath)
+        string? suppressionPath, string state = "files")
     {
+        State = state;
         SuppressionPath = suppressionPath;
         MessagesPerSecond = messagesPerSecond;
         Name = name;
@@ -26,6 +27,9 @@ public sealed class MMAccount
 
     /// <summary>The account's suppression list (Connect-MMAccount -SuppressionPath), or null.</summary>
     public string? SuppressionPath { get; }
+
+    /// <summary>Where journals and the suppression list live: "files", or the storage container's address.</summary>
+    public string State { get; }
 
     public override string ToString() => Name;
 }

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -130,7 +129,7 @@ public sealed class CampaignFaultTests : IDisposable
     public void A_journal_that_cannot_be_written_stops_the_run_and_nothing_unjournaled_is_sent()
     {
         var intents = new ConcurrentBag<string>();
-        using var journal = SendJournal.Open(_journalPath, _ => new CountdownStream(allowedWrites: 6, intents));
+        using var journal = SendJournal.Open(_journalPath, new Dialog360.MM.Core.Tests.State.StreamLog(_journalPath, new CountdownStream(allowedWrites: 6, intents)));
         var numbers = Enumerable.Range(1, 50).Select(i => $"4479110002{i:D2}").ToList();
         using var runner = new RunnerProbe(_client, Fast, journal, CancellationToken.None);
         var queued = numbers.TakeWhile(n => runner.TryAdd(new TemplateMessage(n, "welcome_offer"), n, TimeSpan.FromSeconds(2))).Count();

@@ -148,7 +148,7 @@ public sealed class SendJournalTests : IDisposable
     [Fact]
     public void A_write_that_fails_is_a_JournalException()
     {
-        using var journal = SendJournal.Open(_path, p => new FailingStream());
+        using var journal = SendJournal.Open(_path, new StreamLog(_path, new FailingStream()));
         var error = Assert.Throws<JournalException>(() => journal.WriteIntent("441", null, "spring_sale"));
         Assert.Contains("No space left on device", error.Message);
     }
@@ -156,7 +156,7 @@ public sealed class SendJournalTests : IDisposable
     [Fact]
     public void A_full_disk_never_keeps_the_journal_held_and_its_campaign_line_fails_as_a_JournalException()
     {
-        var journal = SendJournal.Open(_path, p => new FailingStream(failOnClose: true));
+        var journal = SendJournal.Open(_path, new StreamLog(_path, new FailingStream(failOnClose: true)));
         Assert.Throws<JournalException>(() => journal.Claim(Spring));
         // Closing fails too (the last bytes cannot be flushed), and the journal is released all the same: the run
         // the user starts again once space is free is not refused with JournalInUse naming its own process.

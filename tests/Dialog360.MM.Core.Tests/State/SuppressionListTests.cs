@@ -200,11 +200,10 @@ public sealed class SuppressionListTests : IDisposable
     }
 
     [Fact]
-    public async Task A_writer_waits_for_a_short_batch_and_gives_up_with_FileLockedException_after_LockTimeout()
+    public async Task A_writer_waits_for_a_short_batch_and_gives_up_with_FileLockedException_after_its_timeout()
     {
         var path = PathOf("k.jsonl");
-        var list = SuppressionList.Load(path);
-        list.LockTimeout = TimeSpan.FromMilliseconds(300);
+        var list = SuppressionList.Load(new FileStateStore(TimeSpan.FromMilliseconds(300)), path);
         using (FileLock.Acquire(path, "another campaign"))
         {
             var refused = Assert.Throws<FileLockedException>(() => list.Add(new[] { Stop("447911123456", 1) }));
@@ -212,7 +211,7 @@ public sealed class SuppressionListTests : IDisposable
         }
         Assert.False(list.TryGet("447911123456", out _));
 
-        list.LockTimeout = TimeSpan.FromSeconds(10);
+        list = SuppressionList.Load(new FileStateStore(TimeSpan.FromSeconds(10)), path);
         var holder = FileLock.Acquire(path, "short batch");
         var release = Task.Run(async () => { await Task.Delay(200); holder.Dispose(); });
         Assert.Single(list.Add(new[] { Stop("447911123456", 1) }));
@@ -257,9 +256,8 @@ public sealed class SuppressionListTests : IDisposable
     public async Task A_lookup_does_not_wait_while_a_writer_waits_for_the_file()
     {
         var path = PathOf("l.jsonl");
-        var list = SuppressionList.Load(path);
+        var list = SuppressionList.Load(new FileStateStore(TimeSpan.FromSeconds(20)), path);
         list.Add(new[] { Stop("447911123456", 1) });
-        list.LockTimeout = TimeSpan.FromSeconds(20);
         var holder = FileLock.Acquire(path, "another campaign");
         Task<IReadOnlyList<SuppressionEntry>> writer;
         try

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using Dialog360.MM.Core.People;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Tests.Webhooks;
 using Dialog360.MM.Core.Webhooks;

@@ -3,8 +3,10 @@ using System.Management.Automation;
 using System.Security;
 using Dialog360.MM.Commands.Suppression;
 using Dialog360.MM.Core.Api;
+using Dialog360.MM.Core.State;
 using Dialog360.MM.Errors;
 using Dialog360.MM.Session;
+using Dialog360.MM.Storage.Azure;
 
 namespace Dialog360.MM.Commands.Accounts;
 
@@ -42,6 +44,27 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
     [ValidateNotNullOrEmpty]
     public string? SuppressionPath { get; set; }
 
+    /// <summary>Keeps journals and the suppression list in Azure Storage: the connection string from the portal
+    /// (Access keys), or <c>UseDevelopmentStorage=true</c> for Azurite.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public SecureString? StorageConnectionString { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? StorageAccountUri { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public SecureString? StorageSasToken { get; set; }
+
+    [Parameter]
+    public SwitchParameter UseManagedIdentity { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string StorageContainer { get; set; } = AzureStateOptions.DefaultContainer;
+
     [Parameter]
     public SwitchParameter SkipValidation { get; set; }
 
@@ -58,8 +81,11 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
             return;
         }
 
-        var suppressionPath = SuppressionPath is null ? null : SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath));
         var key = ResolveKey();
+        var state = OpenState();
+        var suppressionPath = SuppressionPath is null ? null
+            : state is FileStateStore ? SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath))
+            : StateName(state, SuppressionPath, nameof(SuppressionPath));
         var client = new ApiClient(baseUri, key, new ApiClientOptions { UserAgent = UserAgent() });
         if (!SkipValidation)
         {
@@ -87,10 +113,60 @@ public sealed class ConnectMMAccountCommand : MMCmdlet
         }
 
         var session = ModuleSession;
-        var account = new ConnectedAccount(Name, client, Time.GetLocalNow(), MessagesPerSecond, suppressionPath);
+        var account = new ConnectedAccount(Name, client, Time.GetLocalNow(), MessagesPerSecond, suppressionPath, state);
         session.Add(account);
         WriteVerbose($"Connected account '{Name}' to {baseUri} (key ****{key.Hint}){(session.IsDefault(account) ? " as the default" : string.Empty)}.");
         if (PassThru) WriteObject(account.ToOutput(session.IsDefault(account)));
+    }
+
+    /// <summary>Files unless a storage account is given; then the container, checked unless -SkipValidation.</summary>
+    private IStateStore OpenState()
+    {
+        var storage = StorageConnectionString != null || StorageAccountUri != null || StorageSasToken != null || UseManagedIdentity ||
+                      MyInvocation.BoundParameters.ContainsKey(nameof(StorageContainer));
+        if (!storage) return FileStateStore.Instance;
+        string? problem = null;
+        if (StorageConnectionString != null && (StorageAccountUri != null || StorageSasToken != null || UseManagedIdentity))
+            problem = "-StorageConnectionString names the account and signs in by itself: leave out -StorageAccountUri, -StorageSasToken and -UseManagedIdentity.";
+        else if (StorageConnectionString == null && StorageAccountUri == null)
+            problem = "Name the storage account: -StorageConnectionString, or -StorageAccountUri https://<account>.blob.core.windows.net with -StorageSasToken or -UseManagedIdentity.";
+        else if (StorageAccountUri != null && (StorageSasToken != null) == UseManagedIdentity)
+            problem = "-StorageAccountUri signs in with one of -StorageSasToken or -UseManagedIdentity.";
+        if (problem != null) ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidStorageSetting, new ArgumentException(problem), Name));
+        return OpenAzure();
+    }
+
+    /// <summary>Apart from <see cref="OpenState"/> so that the Azure SDK loads only for an account that keeps its state there.</summary>
+    private IStateStore OpenAzure()
+    {
+        var options = new AzureStateOptions
+        {
+            ConnectionString = StorageConnectionString,
+            AccountUri = StorageAccountUri,
+            SasToken = StorageSasToken,
+            ManagedIdentity = UseManagedIdentity,
+            Container = StorageContainer,
+            Time = Time,
+        };
+        var how = StorageConnectionString != null ? "the connection string" : UseManagedIdentity ? "the managed identity" : "the SAS token";
+        WriteVerbose(SkipValidation
+            ? $"Keeping state in Azure Storage container '{StorageContainer}' (signing in with {how}; not checked: -SkipValidation)."
+            : $"Checking Azure Storage container '{StorageContainer}' (signing in with {how}): creating it if missing, then listing it.");
+        try
+        {
+            var store = AzureState.Open(options, check: !SkipValidation);
+            WriteVerbose($"Journals and the suppression list live in {store.Description}.");
+            return store;
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidStorageSetting, ex, Name));
+        }
+        catch (StateUnavailableException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.StorageUnavailable, ex, Name));
+        }
+        throw new InvalidOperationException("unreachable");
     }
 
     private ApiKey ResolveKey()

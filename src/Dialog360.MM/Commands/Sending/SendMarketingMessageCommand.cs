@@ -6,7 +6,6 @@ using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.People;
 using Dialog360.MM.Completion;
 using Dialog360.MM.Errors;
-using Dialog360.MM.Session;
 
 namespace Dialog360.MM.Commands.Sending;
 
@@ -16,7 +15,7 @@ namespace Dialog360.MM.Commands.Sending;
 /// the pipeline thread.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "MarketingMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(MMSendResult))]
+[OutputType(typeof(MMSendResult), typeof(MMSendSummary))]
 public sealed class SendMarketingMessageCommand : MMCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -95,6 +94,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter]
     public SwitchParameter RetryUnknown { get; set; }
 
+    /// <summary>One summary object at the end instead of a result per recipient (the journal keeps each one).</summary>
+    [Parameter]
+    public SwitchParameter Summary { get; set; }
+
     [Parameter]
     public SwitchParameter RetryFailed { get; set; }
 
@@ -126,6 +129,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
 
     private Campaign? _campaign;
     private RecordParts? _parts;
+    private MMSendSummary? _summary;
 
     protected override void BeginProcessing()
     {
@@ -156,8 +160,11 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             TemplateName = bound.ContainsKey(nameof(TemplateName)) ? TemplateName : null,
             LanguageCode = LanguageCode,
             WhatIf = IsWhatIf,
-            JournalPath = JournalPath is null ? null : FileSystemPath(JournalPath, nameof(JournalPath)),
-            SuppressionPath = SuppressionPath is null ? account.SuppressionPath : Suppression.SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath)),
+            State = account.State,
+            JournalPath = JournalPath is null ? null : StatePath(account.State, JournalPath, nameof(JournalPath)),
+            SuppressionPath = SuppressionPath is null ? account.SuppressionPath
+                : account.State is Core.State.FileStateStore ? Suppression.SuppressionCmdlet.ResolveListPath(this, SuppressionPath, nameof(SuppressionPath))
+                : StateName(account.State, SuppressionPath, nameof(SuppressionPath)),
             Window = window,
             WaitForWindow = WaitForWindow,
             RetryUnknown = RetryUnknown,
@@ -172,6 +179,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             },
             Verbose = IsVerbose,
         };
+        if (Summary) _summary = new MMSendSummary(settings.JournalPath, Time.GetLocalNow());
         try { _campaign = Campaign.Start(settings, account.Client, CancelToken); }
         catch (CampaignStartException ex)
         {
@@ -190,7 +198,19 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         foreach (var (phone, userId) in people) Write(_campaign!.Add(phone, userId, TemplateName, Content, ShouldProcess));
     }
 
-    protected override void EndProcessing() => Write(_campaign!.Complete());
+    protected override void EndProcessing()
+    {
+        Write(_campaign!.Complete());
+        WriteSummary();
+    }
+
+    private void WriteSummary()
+    {
+        if (_summary is null) return;
+        _summary.End(Time.GetLocalNow());
+        WriteObject(_summary);
+        _summary = null;
+    }
 
     /// <summary>This record's message, but its recipient: read when the campaign asks, so a bad row fails alone.</summary>
     private MessageContent Content()
@@ -219,12 +239,18 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             {
                 switch (e.Kind)
                 {
-                    case CampaignEventKind.Result: WriteObject(e.Result); break;
+                    case CampaignEventKind.Result:
+                        if (_summary is null) WriteObject(e.Result);
+                        else _summary.Add(e.Result!);
+                        break;
                     case CampaignEventKind.Refusal: WriteError(ErrorRecords.ForReason(e.Reason!, e.Error!, e.Target)); break;
                     case CampaignEventKind.Log: WriteVerbose(e.Text); break;
                     case CampaignEventKind.Warning: WriteWarning(e.Text); break;
                     case CampaignEventKind.Progress: WriteProgress(ToRecord(e.Progress!)); break;
-                    case CampaignEventKind.Fatal: ThrowTerminatingError(ErrorRecords.ForReason(e.Reason!, e.Error!, e.Target)); break;
+                    case CampaignEventKind.Fatal:
+                        // What was counted is written before the run ends: the results it holds are not lost.
+                        WriteSummary();
+                        ThrowTerminatingError(ErrorRecords.ForReason(e.Reason!, e.Error!, e.Target)); break;
                 }
             }
         }

@@ -32,8 +32,13 @@ public abstract class SuppressionCmdlet : MMCmdlet
 
     protected override void BeginProcessing()
     {
-        var path = Path != null ? ResolveListPath(this, Path, nameof(Path)) : AccountListPath();
-        try { List = SuppressionList.Load(path); }
+        // The list lives where the account keeps its state: a file, or a list in its storage container.
+        var account = ResolveAccountOrNull(Account);
+        var state = account?.State ?? FileStateStore.Instance;
+        var path = Path != null
+            ? state is FileStateStore ? ResolveListPath(this, Path, nameof(Path)) : StateName(state, Path, nameof(Path))
+            : AccountListPath(account);
+        try { List = SuppressionList.Load(state, path); }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
             ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
@@ -59,11 +64,8 @@ public abstract class SuppressionCmdlet : MMCmdlet
         return full;
     }
 
-    private string AccountListPath()
+    private string AccountListPath(Session.ConnectedAccount? account)
     {
-        var session = ModuleSession;
-        var hasAccount = Account != null || (session.DefaultName != null && session.TryGet(session.DefaultName, out _));
-        var account = hasAccount ? ResolveAccount(Account) : null;
         if (account?.SuppressionPath is { } path) return path;
         ThrowTerminatingError(ErrorRecords.Create(ErrorIds.SuppressionListUnavailable,
             new InvalidOperationException(account is null

@@ -55,14 +55,29 @@ public sealed class MeasureMMCampaignCommand : MMCmdlet
         Dictionary<string, SendJournalEntry>? journal = null;
         if (JournalPath != null)
         {
-            var file = FileSystemPath(JournalPath, nameof(JournalPath));
-            if (!File.Exists(file))
+            // The journal lives where the default account keeps its state: a file, or its storage container.
+            var state = ResolveAccountOrNull(null)?.State ?? FileStateStore.Instance;
+            var file = StatePath(state, JournalPath, nameof(JournalPath));
+            bool exists;
+            try { exists = state.JournalExists(file); }
+            catch (IOException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath));
+                return;
+            }
+            if (!exists)
                 ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalNotFound, new FileNotFoundException($"No send journal at '{file}'.", file), JournalPath));
             var bad = 0;
-            journal = SendJournalReader.ReadIndex(file, (line, message) =>
+            void Skipped(long line, string message)
             {
                 if (++bad <= 5) WriteWarning($"{file}, line {line}: skipped ({message}).");
-            });
+            }
+            try { journal = state is FileStateStore ? SendJournalReader.ReadIndex(file, Skipped) : SendJournalReader.ReadIndex(state.ReadJournal(file), Skipped); }
+            catch (IOException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.JournalUnavailable, ex, JournalPath));
+                return;
+            }
             if (bad > 5) WriteWarning($"{file}: {bad} lines skipped in all.");
             WriteVerbose($"Read {journal.Count:N0} sent messages from the journal {file}.");
             if (journal.Count == 0)
