@@ -19,6 +19,8 @@
         'Get-MMTemplate'
         'New-MMTemplate'
         'Remove-MMTemplate'
+        'Get-MMTemplateAnalytics'
+        'Enable-MMTemplateAnalytics'
         'Test-MMOnboarding'
         'Get-MMWebhookUrl'
         'Set-MMWebhookUrl'
@@ -33,6 +35,7 @@
         'Start-MMWebhookReceiver'
         'Stop-MMWebhookReceiver'
         'Measure-MMCampaign'
+        'Export-MMCampaignReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,7 +6,10 @@
            (manifest, DLLs, netfx/ dependencies for Windows PowerShell 5.1, format file, MAML help).
     Test   builds and packs, then runs xunit (plain classes) and Pester (cmdlets against the emulator, in their own pwsh
            process); the last line is "N passed, N failed" over both, and the exit code is non-zero on any failure.
-    Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator.
+    Demo   builds, then runs samples/Demo.ps1: an offline campaign against the module's emulator, ending with its
+           campaign report in out/demo/campaign-report.html.
+    Screenshot runs the demo, then has headless Chromium (or Chrome, or Edge) take a full-page picture of its report:
+           docs/campaign-report.png, the picture the README shows.
     Package builds, then makes out/Dialog360.MM.<version>.nupkg with Compress-PSResource: the package Publish-PSResource
            would publish, for Install-PSResource / Save-PSResource from any repository it is put in.
     UpdateHelp rewrites src/Dialog360.MM/en-US/*.md in platyPS's layout with the cmdlets' syntax and parameter facts
@@ -19,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'UpdateHelp', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'UpdateHelp', 'Demo', 'Screenshot', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -221,10 +224,24 @@ function Invoke-Package {
     Write-Host "Package ready: $package" -ForegroundColor Green
 }
 
+$DemoReport = Join-Path $Out 'demo/campaign-report.html'
+
 function Invoke-Demo {
     Invoke-Build
-    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'samples/Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'))
+    $null = New-Item -ItemType Directory -Force -Path (Split-Path $DemoReport)
+    $code = Invoke-Pwsh @('-File', (Join-Path $Root 'samples/Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'Dialog360.MM.psd1'), '-ReportPath', $DemoReport)
     if ($code -ne 0) { exit $code }
+}
+
+# The README's picture of the report: the demo's report, whole, as headless Chromium draws it.
+function Invoke-Screenshot {
+    Import-Module (Join-Path $Root 'tools/HeadlessBrowser.psm1') -Force
+    $browser = Find-HeadlessBrowser
+    if (-not $browser) { throw (Get-HeadlessBrowserHint) }
+    Invoke-Demo
+    $shot = Save-PageScreenshot -Browser $browser -Page $DemoReport -OutFile (Join-Path $Root 'docs/campaign-report.png') -Width 960
+    if ($shot.Console) { throw "The report wrote to the browser's console:`n$($shot.Console -join "`n")" }
+    Write-Host "Screenshot: $($shot.Path) ($($shot.Width) x $($shot.Height), $browser)" -ForegroundColor Green
 }
 
 function Invoke-Bench {
@@ -252,6 +269,7 @@ try {
         'Package' { Invoke-Package }
         'UpdateHelp' { Invoke-UpdateHelp }
         'Demo' { Invoke-Demo }
+        'Screenshot' { Invoke-Screenshot }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }

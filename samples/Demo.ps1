@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The offline tour of Dialog360.MM: send a campaign, receive its webhooks, read the funnel, rerun safely.
+    The offline tour of Dialog360.MM: send a campaign, receive its webhooks, read the funnel, rerun safely, and write
+    the campaign report.
 .DESCRIPTION
     Nothing here leaves this machine: the "API" is the module's emulator on 127.0.0.1, and the webhooks it sends go to
     the module's own receiver on 127.0.0.1, signed with a throw-away secret.
@@ -10,8 +11,16 @@
     number, so when he opts out the webhook names only the BSUID; the send's answer paired it with his number, and the
     rerun holds him back by number. The emulator's seed fixes what happens to the others after the send, so every run
     tells the same story: most messages are delivered and read, one fails on the way, someone clicks, Bob opts out.
+    Then a flash sale goes to the same audience with flash_sale, a template with a max price: the opt-outs are held
+    back, and each delivery's webhook names what it actually cost. Template analytics give Meta's own daily figures.
+    It ends with Export-MMCampaignReport: one HTML page of both campaigns, priced with the sample rate card (rates.csv)
+    and set against the actual prices, written to -ReportPath.
 #>
-param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/Dialog360.MM/Dialog360.MM.psd1'))
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Dialog360.MM/Dialog360.MM.psd1'),
+    # Where the campaign report goes (replaced if it exists); ./build.ps1 Demo keeps it in out/demo/.
+    [string] $ReportPath = (Join-Path ([IO.Path]::GetTempPath()) 'dialog360-demo-report.html')
+)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
 
@@ -20,6 +29,7 @@ function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cy
 $work = Join-Path ([IO.Path]::GetTempPath()) "dialog360-demo-$PID"
 $null = New-Item -ItemType Directory -Force -Path $work
 $journal = Join-Path $work 'spring.journal'
+$flashJournal = Join-Path $work 'flash.journal'
 $events = Join-Path $work 'events.jsonl'
 $optOutList = Join-Path $work 'optouts.jsonl'
 $audience = Join-Path $PSScriptRoot 'audience.csv'
@@ -31,9 +41,10 @@ try {
     Show-Step 'Start a webhook receiver (what your endpoint would be) and the emulator posting to it'
     $secret = ConvertTo-SecureString "demo-$PID" -AsPlainText -Force
     $receiver = Start-MMWebhookReceiver -Path $events -Secret $secret
-    # -TimeScale 0.001: the platform's minutes pass in milliseconds. -Seed: the same outcome every run.
+    # -TimeScale 0.001: the platform's minutes pass in milliseconds. -Seed: the same outcome every run. -Currency: the
+    # WABA is billed in euros, as the sample rate card is.
     $emulator = Start-MMEmulator -FailRecipient @{ '+447700900003' = 131050 } -WebhookUrl $receiver.BaseUri -WebhookSecret $secret `
-        -TimeScale 0.001 -Seed 17 -DeliveredRate 0.85 -ReadRate 0.7 -ClickRate 0.6 -OptOutRate 0.2 -UsernameRecipient '+447911123457'
+        -TimeScale 0.001 -Seed 17 -DeliveredRate 0.85 -ReadRate 0.7 -ClickRate 0.6 -OptOutRate 0.2 -UsernameRecipient '+447911123457' -Currency EUR
     Write-Host "Emulator $($emulator.BaseUri) posts signed webhooks to receiver $($receiver.BaseUri), stored in $events"
 
     Show-Step 'Connect, and check onboarding and the template before spending anything'
@@ -80,6 +91,34 @@ try {
         Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
     Write-Host "The emulator accepted $($emulator.Accepted) sends in all; per number: $(
         ($emulator.AcceptedByRecipient.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ', ')"
+
+    Show-Step 'A flash sale with a max price: flash_sale pays at most 0.05 EUR a delivery (New-MMTemplate -MaxPrice sets one)'
+    # The template keeps bid_amount per 1,000 deliveries in cents; it does not name the WABA's currency, so say it.
+    $maxPrice = (Get-MMTemplate -Name flash_sale).MaxPrice
+    Write-Host "flash_sale: $($maxPrice.InCurrency('EUR')) (bid_amount $($maxPrice.BidAmount) per 1,000 deliveries)"
+    $flash = @{
+        TemplateName = 'flash_sale'; BodyParameterProperty = 'FirstName'; DefaultRegion = 'GB'
+        CallbackData = 'flash-demo'; JournalPath = $flashJournal; SuppressionPath = $optOutList
+    }
+    Import-Csv $audience | Send-MarketingMessage @flash -ErrorAction SilentlyContinue |
+        Group-Object Status -NoElement | Format-Table Name, Count | Out-Host
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($emulator.WebhooksPending -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+
+    Show-Step 'What each campaign cost: Measure-MMCampaign -GroupBy CallbackData -RateCard rates.csv (actual where the webhooks name it)'
+    $rates = Join-Path $PSScriptRoot 'rates.csv'
+    Measure-MMCampaign -Path $events -RateCard $rates -GroupBy CallbackData |
+        Format-Table Campaign, Delivered, ActualCost, ActualCurrency, EstimatedCost | Out-Host
+
+    Show-Step 'Template analytics: Enable-MMTemplateAnalytics, then Get-MMTemplateAnalytics -Name spring_sale, flash_sale'
+    Enable-MMTemplateAnalytics
+    $analytics = Get-MMTemplateAnalytics -Name spring_sale, flash_sale -Start ([DateTime]::UtcNow.Date)
+    $analytics | Out-Host
+
+    Show-Step 'The campaign report: Export-MMCampaignReport -Path events.jsonl -JournalPath ... -RateCard rates.csv -Analytics ... -OutFile ...'
+    $report = Export-MMCampaignReport -Path $events -JournalPath $journal -RateCard $rates -Analytics $analytics -GroupBy CallbackData `
+        -OutFile $ReportPath -Title 'Spring and flash sales' -Force -PassThru
+    Write-Host "One HTML page, nothing to load, for people who asked for the campaign: $($report.FullName) ($('{0:N0}' -f $report.Length) bytes)"
 } finally {
     Show-Step 'Stop the emulator and the receiver'
     Get-MMAccount | Disconnect-MMAccount -Confirm:$false

@@ -56,6 +56,12 @@ public sealed class EmulatorOptions
     /// <summary>Makes every random choice repeatable; null picks one at start (shown as MarketingApiEmulator.Seed).</summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// The currency the emulated WABA is billed in (ISO 4217): templates' bid_amount is in its smallest unit, and
+    /// pricing.cost and template analytics are in it.
+    /// </summary>
+    public string Currency { get; set; } = "USD";
+
     /// <summary>Answer the MM route as for a business that has not accepted the MM terms.</summary>
     public bool NotOnboarded { get; set; }
 

@@ -9,9 +9,10 @@ namespace Dialog360.MM.Emulator;
 public sealed class EmulatorTemplate
 {
     public EmulatorTemplate(string name, string language, string category, string status, string bodyText,
-        string? headerFormat = null, string? id = null, int? timeToLiveSeconds = null)
+        string? headerFormat = null, string? id = null, int? timeToLiveSeconds = null, long? bidAmount = null)
     {
         TimeToLiveSeconds = timeToLiveSeconds;
+        BidAmount = bidAmount;
         Name = name;
         Language = language;
         Category = category;
@@ -33,6 +34,12 @@ public sealed class EmulatorTemplate
     public string Id { get; }
     /// <summary>message_send_ttl_seconds, when the template was created with one.</summary>
     public int? TimeToLiveSeconds { get; }
+    /// <summary>
+    /// The max price (optimization_spec.bid_amount) per 1,000 deliveries in the smallest unit of the emulated WABA's
+    /// currency (<see cref="EmulatorOptions.Currency"/>), when the template has one: its deliveries carry pricing.cost,
+    /// and /messages refuses it with 131061.
+    /// </summary>
+    public long? BidAmount { get; }
 
     // string.GetHashCode is randomised per process; ids must stay the same across runs.
     private static string StableId(string text)
@@ -45,8 +52,8 @@ public sealed class EmulatorTemplate
     /// <summary>How many distinct {{n}} placeholders the body has.</summary>
     public int BodyParameterCount => Core.Templates.MMTemplate.CountPlaceholders(BodyText);
 
-    /// <summary>A small catalogue covering each path: approved marketing with and without parameters, a utility
-    /// template (refused on the MM route), and one still pending.</summary>
+    /// <summary>A small catalogue covering each path: approved marketing with and without parameters, one with a max
+    /// price (0.05 USD a delivery), a utility template (refused on the MM route), and one still pending.</summary>
     public static readonly IReadOnlyList<EmulatorTemplate> Defaults = new[]
     {
         new EmulatorTemplate("spring_sale", "en", "MARKETING", "approved",
@@ -61,5 +68,7 @@ public sealed class EmulatorTemplate
             "Your order {{1}} has shipped.", id: "1005"),
         new EmulatorTemplate("winter_teaser", "en", "MARKETING", "pending",
             "Something big is coming, {{1}}.", id: "1006"),
+        new EmulatorTemplate("flash_sale", "en", "MARKETING", "approved",
+            "Flash sale, {{1}}: today only.", id: "1007", bidAmount: 5000),
     };
 }

@@ -39,6 +39,8 @@ internal static class GraphError
         131050 => "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
         131056 => "(#131056) (Business Account, Consumer Account) pair rate limit hit",
         131062 => "(#131062) BSUID recipients are not supported for this message",
+        // The emulator's wording: Meta's max-price page names the code, not its message.
+        131061 => "(#131061) Templates with a max price are not supported on Cloud API",
         130429 => "(#130429) Rate limit hit",
         131000 => "(#131000) Something went wrong",
         134102 => "(#134102) Template unavailable",
@@ -50,6 +52,7 @@ internal static class GraphError
     {
         134102 => "The template is unavailable for use, or the business is not eligible for the Marketing Messages API.",
         131062 => "Business-scoped user IDs cannot receive authentication templates with one-tap, zero-tap or copy-code buttons; send to the phone number.",
+        131061 => "This template has a max price (optimization_spec): send it through the Marketing Messages API.",
         _ => null,
     };
 

@@ -14,11 +14,12 @@ public sealed partial class MarketingApiEmulator
     // MarketingMessageRequestPayload has additionalProperties: false. message_send_ttl_seconds is documented by
     // 360dialog's MM page and Meta's TTL page, biz_opaque_callback_data (≤ 512 characters) by Meta's messages reference
     // and by MM API proxies' send schemas (e.g. Kapso's /marketing_messages), though the v23 schema lacks both;
-    // recipient (a BSUID, instead of to) by Meta's "Business-scoped user IDs" for both send routes.
+    // recipient (a BSUID, instead of to) by Meta's "Business-scoped user IDs" for both send routes; bid_spec (a per-message
+    // multiplier of the template's max price) by Meta's and 360dialog's max-price pages.
     internal static readonly HashSet<string> AllowedTopLevel = new(StringComparer.Ordinal)
     {
         "messaging_product", "recipient_type", "to", "recipient", "type", "template", "product_policy",
-        "message_activity_sharing", "message_send_ttl_seconds", "biz_opaque_callback_data",
+        "message_activity_sharing", "message_send_ttl_seconds", "biz_opaque_callback_data", "bid_spec",
     };
 
     private long _messageSequence;
@@ -74,6 +75,9 @@ public sealed partial class MarketingApiEmulator
                 CloudApiFallback = Text(root, "product_policy") == "CLOUD_API_FALLBACK",
                 ActivitySharing = root.TryGetProperty("message_activity_sharing", out var sharing) && sharing.ValueKind == JsonValueKind.True,
                 CallbackData = Text(root, "biz_opaque_callback_data"),
+                MaxPrice = MaxPriceOf(SentTemplate(root), BidMultiplier(root)),
+                Currency = _options.Currency,
+                TemplateId = SentTemplate(root)?.Id,
             };
             return Accept(send, NextFault(person));
         }
@@ -183,6 +187,9 @@ public sealed partial class MarketingApiEmulator
         if (marketingRoute && known.Category != "MARKETING")
             return GraphError.Answer(true, 131055, "(#131055) Method not allowed",
                 $"Only marketing templates can be sent with the Marketing Messages API; {name} is {known.Category}.");
+        // A template with a max price goes through the Marketing Messages API only (Meta, 360dialog: 131061 on Cloud API).
+        if (!marketingRoute && known.BidAmount != null)
+            return GraphError.Answer(false, 131061, GraphError.MessageFor(131061), GraphError.DetailsFor(131061));
 
         var given = CountBodyParameters(template);
         if (given != known.BodyParameterCount)
@@ -191,7 +198,7 @@ public sealed partial class MarketingApiEmulator
         return null;
     }
 
-    /// <summary>The optional fields: time to live, activity sharing, product policy, callback data.</summary>
+    /// <summary>The optional fields: time to live, activity sharing, product policy, callback data, bid multiplier.</summary>
     private static EmulatorAnswer? CheckOptions(JsonElement root, bool marketingRoute)
     {
         if (root.TryGetProperty("message_send_ttl_seconds", out var ttl) &&
@@ -206,7 +213,26 @@ public sealed partial class MarketingApiEmulator
         if (root.TryGetProperty("biz_opaque_callback_data", out var callback) &&
             (callback.ValueKind != JsonValueKind.String || callback.GetString()!.Length > 512))
             return Invalid(marketingRoute, "(#100) Invalid parameter", "biz_opaque_callback_data must be a string of at most 512 characters.");
+        if (root.TryGetProperty("bid_spec", out var bidSpec) && BidMultiplier(root) is null)
+            return Invalid(marketingRoute, "(#100) Invalid parameter",
+                "bid_spec must be {\"per_message_bid_multiplier\": \"<decimal above 0>\"}, the multiplier written as a string, e.g. \"1.5\".");
         return null;
+    }
+
+    /// <summary>bid_spec.per_message_bid_multiplier: a decimal above 0 in a string (Meta's max-price page); null when absent or malformed.</summary>
+    private static decimal? BidMultiplier(JsonElement root) =>
+        root.TryGetProperty("bid_spec", out var spec) && spec.ValueKind == JsonValueKind.Object &&
+        Text(spec, "per_message_bid_multiplier") is { } text &&
+        decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var m) && m > 0
+            ? m : null;
+
+    /// <summary>The most a delivery of this send may cost, in the WABA's currency: the template's max price times the send's multiplier.</summary>
+    private decimal? MaxPriceOf(EmulatorTemplate? template, decimal? multiplier)
+    {
+        if (template?.BidAmount is not long bid || !Core.Templates.CurrencyUnits.TryGetDecimals(_options.Currency, out var decimals)) return null;
+        var perDelivery = bid / 1000m;
+        for (var i = 0; i < decimals; i++) perDelivery /= 10m;
+        return perDelivery * (multiplier ?? 1m);
     }
 
     /// <summary>Answers a valid send: normally, or with the fault this attempt draws.</summary>
@@ -227,7 +253,10 @@ public sealed partial class MarketingApiEmulator
         send.Index = _acceptedByRecipient.AddOrUpdate(person.Key, 1, (_, n) => n + 1);
         var id = send.MessageId = NextMessageId();
         send.AcceptedAtUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        _webhooks?.Schedule(send);
+        // What happens to the message, drawn from the seed: its webhooks, and what template analytics count of it.
+        var events = WebhookTimeline.For(send, _options.Webhooks, Seed);
+        _webhooks?.Schedule(events);
+        CountForAnalytics(send, events);
         var answer = fault switch
         {
             EmulatorFault.Dropped => EmulatorAnswer.Dropped(),

@@ -7,7 +7,8 @@ namespace Dialog360.MM.Emulator;
 
 // GET /v1/configs/templates: 360dialog's paged listing, {"count","total","limit","offset","filters","sort","waba_templates"};
 // POST creates a template (answered with the template object, status pending), DELETE …/{name} removes every language
-// of a name (docs/reference/mm-api.md, "Templates"). Refusals use 360dialog's config-route shape
+// of a name (docs/reference/mm-api.md, "Templates"); a max price travels as optimization_spec ("Max price for marketing
+// messages (bidding), 2026"). Refusals use 360dialog's config-route shape
 // {"meta":{"success":false,"http_code":…,"developer_message":…}}, as the webhook route does.
 public sealed partial class MarketingApiEmulator
 {
@@ -85,6 +86,18 @@ public sealed partial class MarketingApiEmulator
                     return ConfigError(400, "message_send_ttl_seconds must be a whole number from 43200 to 2592000 for marketing templates");
                 ttl = seconds;
             }
+            long? bid = null;
+            if (root.TryGetProperty("optimization_spec", out var spec))
+            {
+                // Meta's max-price page: bid_amount a positive int32 per 1,000 deliveries, the one strategy, MARKETING only.
+                if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty("bid_amount", out var amount) ||
+                    amount.ValueKind != JsonValueKind.Number || !amount.TryGetInt32(out var cents) || cents <= 0)
+                    return ConfigError(400, "optimization_spec.bid_amount must be a positive whole number (per 1,000 deliveries, in the currency's smallest unit)");
+                if (Text(spec, "bid_strategy") != Core.Templates.MMMaxPrice.BidCap)
+                    return ConfigError(400, "optimization_spec.bid_strategy must be LOWEST_COST_WITH_BID_CAP");
+                if (category != "MARKETING") return ConfigError(400, "optimization_spec is for MARKETING templates only");
+                bid = cents;
+            }
             if (!root.TryGetProperty("components", out var components) || components.ValueKind != JsonValueKind.Array)
                 return ConfigError(400, "components is required");
             string? bodyText = null, headerFormat = null;
@@ -106,7 +119,7 @@ public sealed partial class MarketingApiEmulator
             }
             if (string.IsNullOrEmpty(bodyText)) return ConfigError(400, "a BODY component with text is required");
 
-            var created = new EmulatorTemplate(name, language!, category!, "pending", bodyText!, headerFormat, timeToLiveSeconds: ttl);
+            var created = new EmulatorTemplate(name, language!, category!, "pending", bodyText!, headerFormat, timeToLiveSeconds: ttl, bidAmount: bid);
             lock (_templatesGate)
             {
                 if (_options.Templates.Any(t => t.Name == name && t.Language == language))
@@ -149,6 +162,13 @@ public sealed partial class MarketingApiEmulator
         w.WriteString("namespace", "emulator_namespace");
         w.WriteString("rejected_reason", "NONE");
         if (t.TimeToLiveSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
+        if (t.BidAmount is long bid)
+        {
+            w.WriteStartObject("optimization_spec");
+            w.WriteNumber("bid_amount", bid);
+            w.WriteString("bid_strategy", Core.Templates.MMMaxPrice.BidCap);
+            w.WriteEndObject();
+        }
     }
 
     private static EmulatorAnswer ConfigError(int status, string message) => EmulatorAnswer.Json(status, w =>

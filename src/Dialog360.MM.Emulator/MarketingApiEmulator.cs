@@ -204,6 +204,8 @@ public sealed partial class MarketingApiEmulator : IDisposable
             case ("POST", TemplatesPath): return HandleCreateTemplate(body);
             case ("GET", "/v1/configs/webhook"): return HandleGetWebhook();
             case ("POST", "/v1/configs/webhook"): return HandleSetWebhook(body);
+            case ("POST", AnalyticsPath): return HandleEnableAnalytics(query);
+            case ("GET", AnalyticsPath): return HandleReadAnalytics(query);
         }
         return EmulatorAnswer.Json(404, "{\"detail\":\"Not Found\"}");
     }

@@ -63,6 +63,12 @@ BeforeDiscovery {
                 [pscustomobject]@{ Phone = (Good 112); Price = 'y'; N = 'c' } |
                     Send-MarketingMessage -TemplateName spring_sale -BodyParameterProperty N, Price -Account bad } }
 
+        @{ Name = 'Send: a bid multiplier with a decimal comma in a column'; ErrorId = 'InvalidBidMultiplier'; Field = "BidMultiplier '1,5'"; Fix = 'dot before its decimals'; Good = (Good 113), (Good 114)
+            Run = { param($c)
+                [pscustomobject]@{ Phone = (Good 113); BidMultiplier = '1.5' }, [pscustomobject]@{ Phone = (Good 194); BidMultiplier = '1,5' },
+                [pscustomobject]@{ Phone = (Good 114); BidMultiplier = '' } |
+                    Send-MarketingMessage -TemplateName flash_sale -BodyParameter Ada -Account bad } }
+
         # --- Send-MarketingMessage: the same for every recipient (stops before anything is sent) ------------
         @{ Name = 'Send: a template name with spaces'; ErrorId = 'InvalidTemplateName'; Field = 'TemplateName'; Fix = 'lower-case letters'
             Run = { param($c) Good 120 | Send-MarketingMessage -TemplateName 'Spring Sale' -Account bad } }
@@ -76,6 +82,10 @@ BeforeDiscovery {
             Run = { param($c) Good 124 | Send-MarketingMessage -TemplateName welcome_offer -LanguageCode "en`n" -Account bad } }
         @{ Name = 'Send: a TTL on the send (it belongs to the template)'; ErrorId = 'TimeToLiveOnTemplate'; Field = 'TimeToLive'; Fix = 'New-MMTemplate'; NoRequest = $true
             Run = { param($c) Good 125 | Send-MarketingMessage -TemplateName welcome_offer -TimeToLive (New-TimeSpan -Days 1) -Account bad } }
+        @{ Name = 'Send: a bid multiplier of 150 (meant 1.5)'; ErrorId = 'InvalidBidMultiplier'; Field = 'BidMultiplier 150'; Fix = 'at most 10'; NoRequest = $true
+            Run = { param($c) Good 148 | Send-MarketingMessage -TemplateName flash_sale -BodyParameter Ada -BidMultiplier 150 -Account bad } }
+        @{ Name = 'New-MMTemplate: a max price finer than bid_amount holds'; ErrorId = 'InvalidMaxPrice'; Field = 'MaxPrice 0.000001 USD'; Fix = 'multiple of 0.00001 USD'; NoRequest = $true
+            Run = { param($c) New-MMTemplate -Name bad_price -Body 'Hi' -MaxPrice 0.000001 -Currency USD -Account bad } }
         @{ Name = 'New-MMTemplate: a TTL of one hour'; ErrorId = 'TimeToLiveOutOfRange'; Field = 'TimeToLive'; Fix = '12 hours to 30 days'; NoRequest = $true
             Run = { param($c) New-MMTemplate -Name bad_ttl -Body 'Hi {{1}}' -BodyExample Ada -TimeToLive (New-TimeSpan -Hours 1) -Account bad } }
         @{ Name = 'New-MMTemplate: a TTL with a fraction of a second'; ErrorId = 'TimeToLiveNotWholeSeconds'; Field = 'TimeToLive'; Fix = 'whole seconds'; NoRequest = $true
@@ -142,6 +152,10 @@ BeforeDiscovery {
             Run = { param($c) Get-MMTemplate -Name no_such_template -Account bad } }
         @{ Name = 'Get-MMTemplate: an unknown category'; ErrorId = 'ParameterArgumentValidationError'; Field = 'Category'; Fix = 'Marketing,Utility,Authentication'
             Run = { param($c) Get-MMTemplate -Category Promo -Account bad } }
+        @{ Name = 'Get-MMTemplateAnalytics: a start 100 days ago'; ErrorId = 'InvalidAnalyticsQuery'; Field = 'Start .* is more than 90 days ago'; Fix = 'go back 90 days'; NoRequest = $true
+            Run = { param($c) Get-MMTemplateAnalytics -TemplateId 1007 -Start (Get-Date).AddDays(-100) -Account bad } }
+        @{ Name = 'Get-MMTemplateAnalytics: a name for an id'; ErrorId = 'InvalidAnalyticsQuery'; Field = "TemplateId 'flash_sale'"; Fix = 'digits'; NoRequest = $true
+            Run = { param($c) Get-MMTemplateAnalytics -TemplateId flash_sale -Account bad } }
         @{ Name = 'Set-MMWebhookUrl: http'; ErrorId = 'InvalidWebhookUrl'; Field = "Url 'http://hooks.example.com/wa'"; Fix = 'Give an https:// address'
             Run = { param($c) Set-MMWebhookUrl -Url 'http://hooks.example.com/wa' -Account bad -Confirm:$false } }
         @{ Name = 'Set-MMWebhookUrl: a relative address'; ErrorId = 'InvalidWebhookUrl'; Field = "Url 'hooks/wa'"; Fix = 'Give an https:// address'

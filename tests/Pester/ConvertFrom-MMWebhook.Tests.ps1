@@ -19,7 +19,7 @@ Describe 'ConvertFrom-MMWebhook' {
 
     It 'takes wildcards and reads JSON lines, a JSON array and single deliveries alike' {
         $events = ConvertFrom-MMWebhook -Path (Join-Path $fixtures '*.json')
-        ($events | Where-Object EventType -eq 'Status').Status | Sort-Object | Should -Be @('failed', 'failed', 'sent', 'sent')
+        ($events | Where-Object EventType -eq 'Status').Status | Sort-Object | Should -Be @('delivered', 'failed', 'failed', 'sent', 'sent')
         ($events | Where-Object EventType -eq 'Click').ClickId | Should -Be 'CLICK_ID_0001'
         ($events | Where-Object { $_.EventType -eq 'Message' -and $_.Type -eq 'button' }).Payload | Should -Be 'Unsubscribe'
         @($events | Where-Object EventType -eq 'Unknown').Field | Sort-Object |

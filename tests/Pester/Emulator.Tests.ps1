@@ -137,6 +137,15 @@ Describe 'Start-MMEmulator business-scoped user IDs and usernames' {
     }
 }
 
+Describe 'Start-MMEmulator -Currency' {
+    It 'refuses a code that is not an ISO 4217 currency, naming it, before starting' {
+        $before = @(Get-MMEmulator).Count
+        { Start-MMEmulator -Currency 'EURO' } | Should -Throw -ErrorId 'InvalidMaxPrice*'
+        { Start-MMEmulator -Currency 'XYZ' } | Should -Throw "*'XYZ' is not an ISO 4217 currency code*"
+        @(Get-MMEmulator).Count | Should -Be $before
+    }
+}
+
 Describe 'Dialog360.MM.Emulator.dll' {
     It 'loads only when Start-MMEmulator runs, not for sending, listing or stopping nothing' {
         # The fake API is this process's emulator; the child process that sends never starts one of its own.

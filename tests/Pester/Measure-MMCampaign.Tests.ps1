@@ -154,6 +154,25 @@ Describe 'Measure-MMCampaign: what a campaign cost' {
         $warned[0].Message | Should -Match 'IN marketing_lite'
     }
 
+    It 'sums the actual prices max-price deliveries name, per currency, and estimates only the rest' {
+        $file = Join-Path $fixtures 'max-price.jsonl'
+        $rows = Measure-MMCampaign -Path $file -GroupBy Market -RateCard $card -WarningAction SilentlyContinue
+        $gb = $rows | Where-Object Campaign -eq 'GB'
+        $gb.ActualCost, $gb.ActualCurrency, $gb.PricedMessages | Should -Be @(0.065, 'EUR', 2)
+        $gb.EstimatedMessages, $gb.EstimatedCost | Should -Be @(2, 0.076)
+        @(($rows | Where-Object Campaign -eq 'US').ActualCosts)[0].ToString() | Should -Be '0.012 USD'
+        $text = $rows | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Cost'
+        $text | Should -Match 'GB\s.*0[.,]07 EUR \+ ~0[.,]08 EUR'
+
+        $all = Measure-MMCampaign -Path $file -WarningVariable warned -WarningAction SilentlyContinue
+        @($all.ActualCosts).ForEach({ $_.ToString() }) | Should -Be @('0.085 EUR', '0.012 USD')
+        $all.ActualCost | Should -BeNullOrEmpty -Because 'two currencies are never added together'
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike '2 billable message(s) named no actual price*-RateCard*'
+        (ConvertFrom-MMWebhook -Path $file | Measure-MMCampaign -WarningAction SilentlyContinue | ConvertTo-Json -Depth 5) | Should -Be ($all | ConvertTo-Json -Depth 5)
+    }
+
     It 'totals the missing rates over campaigns in one warning, each market once' {
         $status = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.ID","status":"delivered","timestamp":"1750263773","recipient_id":"447700900001","biz_opaque_callback_data":"TAG","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing_lite"}}]}}]}]}'
         $file = Join-Path $TestDrive 'two-campaigns.jsonl'

@@ -27,6 +27,17 @@ Describe 'Send-MarketingMessage' {
         Get-LastSendBody | Should -BeExactly '{"messaging_product":"whatsapp","recipient_type":"individual","to":"447911123456","type":"template","template":{"name":"welcome_offer","language":{"code":"en","policy":"deterministic"}},"message_activity_sharing":true}'
     }
 
+    It 'raises a max-price template''s bid per recipient with -BidMultiplier, also from a column' {
+        $null = Send-MarketingMessage -To 447911123456 -TemplateName flash_sale -BodyParameter Ada -BidMultiplier 1.5
+        Get-LastSendBody | Should -BeExactly '{"messaging_product":"whatsapp","recipient_type":"individual","to":"447911123456","type":"template","template":{"name":"flash_sale","language":{"code":"en","policy":"deterministic"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ada"}]}]},"bid_spec":{"per_message_bid_multiplier":"1.5"}}'
+        $rows = ConvertFrom-Csv "Phone,BidMultiplier`n447911123457,2`n447911123458,"
+        $results = $rows | Send-MarketingMessage -TemplateName flash_sale -BodyParameter Ada
+        $results.Status | Should -Be @('Accepted', 'Accepted')
+        $bodies = $emulator.Requests | Where-Object Method -eq 'POST' | Select-Object -Last 2 | ForEach-Object { $_.Body | ConvertFrom-Json }
+        ($bodies | Where-Object to -eq '447911123457').bid_spec.per_message_bid_multiplier | Should -Be '2'
+        ($bodies | Where-Object to -eq '447911123458').PSObject.Properties.Name | Should -Not -Contain 'bid_spec'
+    }
+
     It 'refuses -TimeToLive and points to New-MMTemplate: time-to-live belongs to the template' {
         $before = $emulator.RequestCount
         $err = { Send-MarketingMessage -To 447911123456 -TemplateName welcome_offer -TimeToLive (New-TimeSpan -Days 1) } |

@@ -56,6 +56,42 @@ Describe 'New-MMTemplate' {
         New-MMTemplate -Name not_sent -Body 'Hi' -WhatIf | Should -BeNullOrEmpty
         $emulator.RequestCount | Should -Be $before
     }
+
+    It 'sends a max price as optimization_spec per 1,000 deliveries in cents, and Get-MMTemplate shows its bid' {
+        $t = New-MMTemplate -Name cyber_monday -Body 'Today only' -MaxPrice 0.05 -Currency usd
+        $t.MaxPrice.PerDelivery, $t.MaxPrice.Currency, $t.MaxPrice.BidAmount | Should -Be @(0.05, 'USD', 5000)
+        $spec = ($emulator.Requests[-1].Body | ConvertFrom-Json).optimization_spec
+        $spec.bid_amount, $spec.bid_strategy | Should -Be @(5000, 'LOWEST_COST_WITH_BID_CAP')
+        $listed = Get-MMTemplate -Name cyber_monday
+        $listed.MaxPrice.BidAmount | Should -Be 5000
+        ($listed | Format-List Name, MaxPrice | Out-String) | Should -Match 'MaxPrice : bid_amount 5000 per 1,000 deliveries'
+        $listed.MaxPrice.InCurrency('USD').PerDelivery | Should -Be 0.05
+    }
+
+    It 'takes MaxPrice and Currency from CSV columns, a dot before the decimals' {
+        $rows = ConvertFrom-Csv "Name,Body,MaxPrice,Currency`nflash_eur,Hi,0.035,EUR`nflash_comma,Hi,`"0,035`",EUR"
+        $out = $rows | New-MMTemplate -ErrorVariable e -ErrorAction SilentlyContinue
+        $out.Name | Should -Be 'flash_eur'
+        $out.MaxPrice.BidAmount | Should -Be 3500
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMaxPrice,*'
+        $e[0].Exception.Message | Should -Match 'dot'
+    }
+
+    It 'refuses a max price <Case> before sending anything' -ForEach @(
+        @{ Case = 'without a currency'; Splat = @{ MaxPrice = 0.05 }; Says = 'needs -Currency' }
+        @{ Case = 'in a currency that does not exist'; Splat = @{ MaxPrice = 0.05; Currency = 'USX' }; Says = 'ISO 4217' }
+        @{ Case = 'finer than a cent per 1,000 deliveries'; Splat = @{ MaxPrice = 0.000001; Currency = 'USD' }; Says = 'multiple of 0.00001 USD' }
+        @{ Case = 'on a utility template'; Splat = @{ MaxPrice = 0.05; Currency = 'USD'; Category = 'Utility' }; Says = 'MARKETING' }
+        @{ Case = 'as a currency alone'; Splat = @{ Currency = 'USD' }; Says = 'goes with -MaxPrice' }
+    ) {
+        $before = $emulator.RequestCount
+        New-MMTemplate -Name priced -Body 'Hi' @Splat -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMaxPrice,*'
+        $e[0].Exception.Message | Should -Match ([regex]::Escape($Says))
+        $e[0].ErrorDetails.RecommendedAction | Should -Match '-MaxPrice 0.05 -Currency USD'
+        $emulator.RequestCount | Should -Be $before
+    }
 }
 
 Describe 'Remove-MMTemplate' {

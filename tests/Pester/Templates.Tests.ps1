@@ -11,7 +11,7 @@ AfterAll {
 Describe 'Get-MMTemplate' {
     It 'lists every template and language with its body parameter count' {
         $all = Get-MMTemplate -Force
-        $all.Count | Should -Be 6
+        $all.Count | Should -Be 7
         $spring = $all | Where-Object { $_.Name -eq 'spring_sale' -and $_.LanguageCode -eq 'en' }
         $spring.Category | Should -Be 'MARKETING'
         $spring.Status | Should -Be 'approved'

@@ -48,6 +48,9 @@ public static class ApiErrorCatalog
         // templates with one-tap, zero-tap or copy-code buttons). The same message to the person's number can go.
         [131062] = new(ApiErrorKind.Recipient, "This template cannot be sent to a business-scoped user ID (authentication templates with one-tap, zero-tap or copy-code buttons): send it to the person's phone number (the To column), or use another template.", resend: Resend.NotInThisRun),
         [131021] = new(ApiErrorKind.Recipient, "The recipient is the sending number itself: use another recipient.", resend: Resend.NeverForThisRecipient),
+        // Meta and 360dialog, "Max price for marketing messages": a template with a max price goes through the Marketing
+        // Messages API only; Cloud API (/messages) refuses it (docs/reference/mm-api.md, "Max price …").
+        [131061] = new(ApiErrorKind.Template, "This template has a max price, which only the Marketing Messages API honours: send it without -UseCloudApi, or use a template without a max price on Cloud API.", resend: Resend.NotInThisRun, everyRecipient: true),
         [133010] = new(ApiErrorKind.InvalidRequest, "The sending phone number is not registered with the Cloud API."),
         [131031] = new(ApiErrorKind.InvalidRequest, "The business account is locked or disabled: contact 360dialog support."),
         [131042] = new(ApiErrorKind.InvalidRequest, "There is a payment problem with the business account: check billing in the 360dialog Client Hub."),
@@ -60,6 +63,13 @@ public static class ApiErrorCatalog
 
     /// <summary>Marker of the not-onboarded answer: "(#200) You must accept the Marketing Messages Lite API terms …".</summary>
     internal const string TermsNotAcceptedMarker = "Marketing Messages Lite API terms";
+
+    // Meta's max-price page (docs/reference/mm-api.md): while the business has not signed the beta's testing legal
+    // agreement, max price is refused with code 100 and a message that asks for it. Told from other 100s by its text.
+    private const string MaxPriceAgreementMarker = "legal agreement";
+    private static readonly ApiErrorInfo MaxPriceAgreement = new(ApiErrorKind.InvalidRequest,
+        "Max price is in beta: the business must sign Meta's testing legal agreement for it first (ask 360dialog support, or accept it where WhatsApp Manager offers it), then create and send max-price templates again.",
+        resend: Resend.NotInThisRun, everyRecipient: true);
 
     public static ApiErrorKind Classify(int httpStatus, int? code, string? message)
     {
@@ -80,15 +90,21 @@ public static class ApiErrorCatalog
     /// <summary>What the catalog knows about a code: kind, hint and whether (and when) a resend can help.</summary>
     public static ApiErrorInfo? Lookup(int? code) => code is int c && Codes.TryGetValue(c, out var info) ? info : null;
 
+    /// <summary>The same for an answer, whose text tells apart the meanings a code has (100: max price's agreement, or any bad parameter).</summary>
+    public static ApiErrorInfo? Lookup(int? code, string? message, string? details) =>
+        code == 100 && (Mentions(message, MaxPriceAgreementMarker) || Mentions(details, MaxPriceAgreementMarker)) ? MaxPriceAgreement : Lookup(code);
+
+    private static bool Mentions(string? text, string marker) => text != null && text.IndexOf(marker, StringComparison.OrdinalIgnoreCase) >= 0;
+
     /// <summary>The same for a code as a journal or a result keeps it ("131050"); null for anything else ("Timeout").</summary>
     public static ApiErrorInfo? Lookup(string? code) =>
         int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? Lookup(c) : null;
 
-    public static string? HintFor(int? code, ApiErrorKind kind)
+    public static string? HintFor(int? code, ApiErrorKind kind, string? message = null, string? details = null)
     {
         if (kind == ApiErrorKind.NotOnboarded)
             return "The business has not accepted the Marketing Messages terms: an admin of its Business Manager accepts them in the 360dialog Client Hub banner or in WhatsApp Manager (once per Business Manager).";
-        if (code is int c && Codes.TryGetValue(c, out var known)) return known.Hint;
+        if (Lookup(code, message, details) is { } known) return known.Hint;
         return kind switch
         {
             ApiErrorKind.Authentication => "The API key was refused: check it, or run Connect-MMAccount with a valid key.",
@@ -116,17 +132,20 @@ public enum Resend
 /// One catalogued code, the one place for what it means to a run: its kind and hint, whether a resend can help
 /// (<see cref="Resend"/>), how long to wait before one (<see cref="RetryAfterMinutes"/>: 134101, 10 minutes for the
 /// template sync; 131049, a day, for a later run), and whether it tells that the person stopped marketing messages
-/// (<see cref="OptsOut"/>: the suppression list learns it).
+/// (<see cref="OptsOut"/>: the suppression list learns it), and whether every recipient of the run would get it alike
+/// (<see cref="EveryRecipient"/>: the run stops at the first).
 /// </summary>
 public sealed class ApiErrorInfo
 {
-    public ApiErrorInfo(ApiErrorKind kind, string hint, Resend resend = Resend.Allowed, int? retryAfterMinutes = null, bool optsOut = false)
+    public ApiErrorInfo(ApiErrorKind kind, string hint, Resend resend = Resend.Allowed, int? retryAfterMinutes = null, bool optsOut = false,
+        bool everyRecipient = false)
     {
         Kind = kind;
         Hint = hint;
         Resend = resend;
         RetryAfterMinutes = retryAfterMinutes;
         OptsOut = optsOut;
+        EveryRecipient = everyRecipient;
     }
 
     public ApiErrorKind Kind { get; }
@@ -138,4 +157,6 @@ public sealed class ApiErrorInfo
     public bool PermanentForRecipient => Resend == Resend.NeverForThisRecipient;
     public int? RetryAfterMinutes { get; }
     public bool OptsOut { get; }
+    /// <summary>The refusal is about the template or the business, not the recipient (131061, max price's agreement): every send of the run would get it.</summary>
+    public bool EveryRecipient { get; }
 }

@@ -20,8 +20,8 @@ public sealed class ApiException : Exception
         TraceId = traceId;
         RetryAfter = retryAfter;
         Kind = ApiErrorCatalog.Classify(httpStatus, code, message);
-        Hint = ApiErrorCatalog.HintFor(code, Kind);
-        Info = Kind == ApiErrorKind.NotOnboarded ? null : ApiErrorCatalog.Lookup(code);
+        Hint = ApiErrorCatalog.HintFor(code, Kind, message, details);
+        Info = Kind == ApiErrorKind.NotOnboarded ? null : ApiErrorCatalog.Lookup(code, message, details);
     }
 
     public int HttpStatus { get; }

@@ -19,10 +19,12 @@ internal sealed class CampaignOutcome
     public string Input { get; }
 
     /// <summary>
-    /// A refused key or a business without the MM terms fails every recipient alike: the run stops at the first such
-    /// refusal instead of repeating it for everyone (the results of what was already on the wire are still written).
+    /// A refused key, a business without the MM terms, or a refusal the catalog says every send would get (a max-price
+    /// template on Cloud API) fails every recipient alike: the run stops at the first such refusal instead of repeating
+    /// it for everyone (the results of what was already on the wire are still written).
     /// </summary>
-    public bool StopsTheRun => Error is Api.ApiException { Kind: Api.ApiErrorKind.Authentication or Api.ApiErrorKind.NotOnboarded or Api.ApiErrorKind.Redirect };
+    public bool StopsTheRun => Error is Api.ApiException { Kind: Api.ApiErrorKind.Authentication or Api.ApiErrorKind.NotOnboarded or Api.ApiErrorKind.Redirect } or
+        Api.ApiException { Info.EveryRecipient: true };
 }
 
 /// <summary>

@@ -51,6 +51,25 @@ internal sealed class CampaignSettings
     /// <summary>-Verbose: per-message log lines are built only when someone reads them.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary>
+    /// The values a run is given once for every recipient, checked before anything is sent so that a bad one stops the
+    /// run there rather than failing every row: null for a value not given (one bound per record is checked with its row).
+    /// </summary>
+    /// <exception cref="MessageValidationException">The first value that cannot be sent, naming its parameter.</exception>
+    public static void CheckOnce(string? templateName, string? languageCode, string? callbackData, TimeSpan? timeToLive,
+        bool bodyValuesAndColumns, object? bidMultiplier, string? defaultRegion)
+    {
+        if (templateName != null) TemplateMessage.ValidateTemplateName(templateName);
+        if (languageCode != null) TemplateMessage.ValidateLanguage(languageCode);
+        if (callbackData != null) TemplateMessage.ValidateCallbackData(callbackData);
+        TimeToLive.RefuseOnSend(timeToLive);
+        if (bodyValuesAndColumns)
+            throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
+                "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
+        BidSpec.Multiplier(bidMultiplier);
+        if (defaultRegion != null) PhoneNumber.ValidateRegion(defaultRegion);
+    }
+
     /// <summary>The send window from -SendWindow, -TimeZone and -WaitForWindow, which go together.</summary>
     /// <exception cref="MessageValidationException">A time zone or a wait without a window, or a window or zone that cannot be read.</exception>
     public static SendWindow? ParseWindow(string? window, string? timeZone, TimeSpan? waitForWindow)

@@ -17,4 +17,6 @@ public sealed class MessageContent
     public bool ActivitySharing { get; set; }
     public ProductPolicy? ProductPolicy { get; set; }
     public string? CallbackData { get; set; }
+    /// <summary>bid_spec.per_message_bid_multiplier: scales the template's max price for this message (<see cref="BidSpec"/>); null: the template's.</summary>
+    public decimal? BidMultiplier { get; set; }
 }

@@ -13,7 +13,8 @@ namespace Dialog360.MM.Core.Messages;
 /// message_send_ttl_seconds on the template ("Configure message time-to-live": POST …/message_templates), the v23 send
 /// schema allows no such property, and 360dialog's MM send page lists none (see New-MMTemplate -TimeToLive). A person known
 /// only by a BSUID is addressed with a top-level <c>recipient</c> instead of <c>to</c> (Meta, "Business-scoped user IDs",
-/// 2026: both routes take it; not yet in the v23 schema).
+/// 2026: both routes take it; not yet in the v23 schema). A bid multiplier goes in bid_spec (Meta, "Set a max price for
+/// marketing messages", 2026; <see cref="BidSpec"/>), likewise newer than the v23 schema.
 /// </summary>
 public sealed class TemplateMessage
 {
@@ -58,6 +59,7 @@ public sealed class TemplateMessage
         ActivitySharing = content.ActivitySharing;
         ProductPolicy = content.ProductPolicy;
         CallbackData = ValidateCallbackData(content.CallbackData);
+        BidMultiplier = content.BidMultiplier is decimal multiplier ? BidSpec.Validate(multiplier) : null;
     }
 
     /// <summary>The number, digits only, international format; null for a message to a BSUID only.</summary>
@@ -78,6 +80,8 @@ public sealed class TemplateMessage
     public bool ActivitySharing { get; }
     public ProductPolicy? ProductPolicy { get; }
     public string? CallbackData { get; }
+    /// <summary>bid_spec.per_message_bid_multiplier, or null for the template's max price as it is.</summary>
+    public decimal? BidMultiplier { get; }
 
     public static string? ValidateCallbackData(string? value, string field = "CallbackData")
     {
@@ -139,6 +143,12 @@ public sealed class TemplateMessage
             w.WriteString("product_policy", policy == Messages.ProductPolicy.Strict ? "STRICT" : "CLOUD_API_FALLBACK");
         if (ActivitySharing) w.WriteBoolean("message_activity_sharing", true);
         if (CallbackData != null) w.WriteString("biz_opaque_callback_data", CallbackData);
+        if (BidMultiplier is decimal multiplier)
+        {
+            w.WriteStartObject("bid_spec");
+            w.WriteString("per_message_bid_multiplier", BidSpec.ToText(multiplier));
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

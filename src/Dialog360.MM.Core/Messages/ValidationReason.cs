@@ -30,6 +30,9 @@ public static class ValidationReason
     public const string TemplateNotMarketing = nameof(TemplateNotMarketing);
     public const string BodyParameterCountMismatch = nameof(BodyParameterCountMismatch);
     public const string InvalidTemplateDefinition = nameof(InvalidTemplateDefinition);
+    public const string InvalidMaxPrice = nameof(InvalidMaxPrice);
+    public const string InvalidBidMultiplier = nameof(InvalidBidMultiplier);
+    public const string InvalidAnalyticsQuery = nameof(InvalidAnalyticsQuery);
     public const string InvalidSendWindow = nameof(InvalidSendWindow);
     public const string InvalidTimeZone = nameof(InvalidTimeZone);
     public const string SendWindowNeverOpen = nameof(SendWindowNeverOpen);

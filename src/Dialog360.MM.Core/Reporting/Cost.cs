@@ -59,8 +59,10 @@ public readonly struct Market
 }
 
 /// <summary>
-/// Billable messages per pricing category for one funnel row and, with a rate card, their estimated cost. A message
-/// counts once, when a status of it said pricing.billable true (docs/reference/mm-api.md, "Pricing").
+/// Billable messages per pricing category for one funnel row, what they actually cost and, with a rate card, the
+/// estimated cost of the rest. A message counts once, when a status of it said pricing.billable true or named its price
+/// (docs/reference/mm-api.md, "Pricing"). Max-price deliveries name their actual price (pricing.cost, "Max price …"):
+/// those are summed per currency, never across currencies, and only the messages without one are priced by the card.
 /// </summary>
 internal sealed class CostTally
 {
@@ -69,6 +71,7 @@ internal sealed class CostTally
 
     private readonly RateCard? _card;
     private readonly SortedDictionary<string, int> _missing = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, ActualSum> _actual = new(StringComparer.Ordinal);
 
     public CostTally(RateCard? card) => _card = card;
 
@@ -77,16 +80,43 @@ internal sealed class CostTally
     public int BillableOther { get; private set; }
     public decimal Cost { get; private set; }
     public int Unpriced { get; private set; }
+    /// <summary>Messages whose webhooks named their actual price.</summary>
+    public int Priced { get; private set; }
+    /// <summary>Messages without an actual price: priced by the card, when there is one.</summary>
+    public int Estimated { get; private set; }
 
-    public void Add(string? recipient, string? category)
+    /// <summary>
+    /// A price a webhook named is taken when a delivery can cost it: from 0 to <see cref="RateCard.MaxPrice"/>, in a
+    /// currency written as three letters; anything else is no price, and the message is estimated like one without.
+    /// </summary>
+    public static bool IsActualPrice(decimal? amount, string? currency) =>
+        amount is decimal a && a >= 0 && a <= RateCard.MaxPrice && currency is { Length: 3 } c && c.All(ch => ch is >= 'A' and <= 'Z' or >= 'a' and <= 'z');
+
+    /// <param name="actual">The price the message's webhooks named (checked with <see cref="IsActualPrice"/>), or null.</param>
+    public void Add(string? recipient, string? category, decimal? actual = null, string? currency = null)
     {
         var cat = (category ?? string.Empty).ToLowerInvariant();
         if (cat == MarketingLite) BillableMarketingLite++;
         else if (cat == Marketing) BillableMarketing++;
         else BillableOther++;
+        var market = _card is null ? default : Market.Of(recipient);
+        var price = 0m;
+        var carded = _card != null && cat.Length > 0 && _card.TryGetPrice(market, cat, out price);
+        if (actual is decimal amount && currency != null)
+        {
+            // At most RateCard.MaxPrice a message: far from decimal's limit for any count of messages.
+            var code = currency.ToUpperInvariant();
+            if (!_actual.TryGetValue(code, out var sum)) _actual[code] = sum = new ActualSum();
+            sum.Amount += amount;
+            sum.Messages++;
+            if (carded) sum.CardEstimate += price;
+            else sum.Uncarded++;
+            Priced++;
+            return;
+        }
+        Estimated++;
         if (_card is null) return;
-        var market = Market.Of(recipient);
-        if (cat.Length > 0 && _card.TryGetPrice(market, cat, out var price))
+        if (carded)
         {
             // RateCard.MaxPrice keeps this far from decimal's limit; should the two ever meet, the cmdlet reports InvalidRateCard.
             try { Cost += price; }
@@ -107,11 +137,32 @@ internal sealed class CostTally
         summary.BillableMarketingLite = BillableMarketingLite;
         summary.BillableMarketing = BillableMarketing;
         summary.BillableOther = BillableOther;
+        summary.PricedMessages = Priced;
+        summary.EstimatedMessages = Estimated;
+        var actual = new List<MMCost>(_actual.Count);
+        foreach (var cost in _actual)
+        {
+            // What the card would have said for the same messages: only when it prices all of them, in this currency.
+            var estimate = _card != null && cost.Value.Uncarded == 0 && string.Equals(_card.Currency, cost.Key, StringComparison.OrdinalIgnoreCase)
+                ? cost.Value.CardEstimate : (decimal?)null;
+            actual.Add(new MMCost(cost.Value.Amount, cost.Key, cost.Value.Messages) { RateCardEstimate = estimate });
+        }
+        summary.ActualCosts = actual;
+        if (actual.Count == 1) (summary.ActualCost, summary.ActualCurrency) = (actual[0].Amount, actual[0].Currency);
         if (_card is null) return;
         summary.EstimatedCost = Cost;
         summary.Currency = _card.Currency;
         summary.UnpricedMessages = Unpriced;
         summary.MissingRates = string.Join(", ", _missing.Select(m => $"{m.Key} ({m.Value})"));
         summary.MissingRateCounts = new Dictionary<string, int>(_missing, StringComparer.Ordinal);
+    }
+
+    private sealed class ActualSum
+    {
+        public decimal Amount;
+        public int Messages;
+        /// <summary>The rate card's prices for the same messages, and how many of them it has no price for.</summary>
+        public decimal CardEstimate;
+        public int Uncarded;
     }
 }

@@ -30,6 +30,9 @@ public sealed class Funnel : IStatusSink
     private readonly HashSet<string> _clickIds = new(StringComparer.Ordinal);
     private int _clicksWithoutId;
     private long _statusesTaken;
+    // The first and the last status time seen (Unix seconds; 0: none yet): the period a report covers.
+    private long _firstStatusAt, _lastStatusAt;
+    private readonly OptOutTally _optOuts = new();
 
     public Funnel(CampaignGrouping groupBy = CampaignGrouping.None, IReadOnlyDictionary<string, SendJournalEntry>? journal = null,
         RateCard? rateCard = null)
@@ -53,6 +56,9 @@ public sealed class Funnel : IStatusSink
             case MMClickEvent click:
                 if (string.IsNullOrEmpty(click.ClickId)) _clicksWithoutId++;
                 else _clickIds.Add(click.ClickId!);
+                break;
+            case MMUserPreferenceEvent preference:
+                _optOuts.Add(preference);
                 break;
         }
     }
@@ -166,7 +172,11 @@ public sealed class Funnel : IStatusSink
             state.CallbackData ??= other.CallbackData;
             state.Billable |= other.Billable;
             state.PricingCategory ??= other.PricingCategory;
+            if (state.Cost is null) (state.Cost, state.CostCurrency) = (other.Cost, other.CostCurrency);
             state.Furthest = Math.Max(state.Furthest, other.Furthest);
+            state.SentAt = MessageState.Earliest(state.SentAt, other.SentAt);
+            state.DeliveredAt = MessageState.Earliest(state.DeliveredAt, other.DeliveredAt);
+            state.ReadAt = MessageState.Earliest(state.ReadAt, other.ReadAt);
             if (other.Failed)
             {
                 state.Failed = true;
@@ -176,6 +186,17 @@ public sealed class Funnel : IStatusSink
         }
         _clickIds.UnionWith(later._clickIds);
         _clicksWithoutId += later._clicksWithoutId;
+        Stretch(later._firstStatusAt);
+        Stretch(later._lastStatusAt);
+        _optOuts.MergeFrom(later._optOuts);
+    }
+
+    /// <summary>Widens the period seen to include this status time (Unix seconds; 0 is no time).</summary>
+    private void Stretch(long at)
+    {
+        if (at == 0) return;
+        if (_firstStatusAt == 0 || at < _firstStatusAt) _firstStatusAt = at;
+        if (at > _lastStatusAt) _lastStatusAt = at;
     }
 
     private void AddStatus(MMStatusEvent status)
@@ -183,7 +204,8 @@ public sealed class Funnel : IStatusSink
         var state = _messages.GetOrAdd(status.MessageId!, NewState);
         // A message sent to a BSUID may come back without a number: the BSUID names the recipient, and its country the market.
         state.Recipient ??= status.RecipientId ?? status.UserId;
-        state.Apply(status.Status, status.CallbackData, status.Billable, status.PricingCategory, status.ErrorCode, status.ErrorTitle);
+        Stretch(state.Apply(status.Status, status.CallbackData, status.Billable, status.PricingCategory, status.ErrorCode, status.ErrorTitle, status.Timestamp));
+        state.ApplyCost(status.CostAmount, status.CostCurrency);
     }
 
     /// <summary>A delivery's statuses from the reader: one lookup by the id's bytes each, a string only for a new message.</summary>
@@ -206,12 +228,23 @@ public sealed class Funnel : IStatusSink
                 state = _messages.GetOrAdd(text!, NewState);
             }
             state.Recipient ??= s.RecipientId.ToString(json) ?? s.RecipientUserId.ToString(json);
-            state.Apply(s.Status, s.CallbackData, s.Billable, s.PricingCategory, s.ErrorCode, s.ErrorTitle);
+            Stretch(state.Apply(s.Status, s.CallbackData, s.Billable, s.PricingCategory, s.ErrorCode, s.ErrorTitle, s.Timestamp));
+            if (s.CostAmount != null) state.ApplyCost(s.CostAmount, s.CostCurrency);
         }
     }
 
-    public IReadOnlyList<MMCampaignSummary> Summarize()
+    public IReadOnlyList<MMCampaignSummary> Summarize() => Summarize(_groupBy);
+
+    /// <summary>
+    /// The same fold summarized another way (a report shows the whole campaign, its markets and its groups from one
+    /// read of the files). With <paramref name="byPricingCategory"/>, each group is split by the pricing category of
+    /// its messages: the key is the group's, a <see cref="CategorySeparator"/>, then the category (lower case; empty
+    /// for a message without one).
+    /// </summary>
+    internal IReadOnlyList<MMCampaignSummary> Summarize(CampaignGrouping groupBy, bool byPricingCategory = false)
     {
+        if (groupBy == CampaignGrouping.Template && _journal is null)
+            throw new ArgumentException("Grouping by template needs the send journal: statuses do not name the template.", nameof(groupBy));
         var groups = new Dictionary<string, Tally>(StringComparer.Ordinal);
         Tally GroupOf(string key)
         {
@@ -224,11 +257,12 @@ public sealed class Funnel : IStatusSink
             var journal = Journal(_messages.KeyAt(i));
             var state = _messages.ValueAt(i);
             var recipient = state.Recipient ?? journal?.Recipient;
-            var tally = GroupOf(KeyOf(state.CallbackData, journal, recipient));
+            var key = KeyOf(groupBy, state.CallbackData, journal, recipient);
+            var tally = GroupOf(byPricingCategory ? key + CategorySeparator + (state.PricingCategory ?? "").ToLowerInvariant() : key);
             tally.Messages++;
             tally.CountHold(journal);
             if (recipient != null) tally.Recipients.Add(recipient);
-            if (state.Billable) tally.Cost.Add(recipient, state.PricingCategory);
+            if (state.Billable || state.Cost != null) tally.Cost.Add(recipient, state.PricingCategory, state.Cost, state.CostCurrency);
             // A failed status after a delivery cannot undo it; only never-delivered failures count as failed.
             if (state.Failed && state.Furthest < Delivered)
             {
@@ -246,7 +280,8 @@ public sealed class Funnel : IStatusSink
             foreach (var entry in _journal.Values)
             {
                 if (_messages.Find(entry.MessageId) != null) continue;
-                var tally = GroupOf(KeyOf(null, entry, entry.Recipient));
+                var key = KeyOf(groupBy, null, entry, entry.Recipient);
+                var tally = GroupOf(byPricingCategory ? key + CategorySeparator : key);
                 tally.Messages++;
                 tally.Pending++;
                 tally.CountHold(entry);
@@ -255,7 +290,7 @@ public sealed class Funnel : IStatusSink
         }
 
         var clicks = _clickIds.Count + _clicksWithoutId;
-        if (clicks > 0) GroupOf(_groupBy == CampaignGrouping.None ? AllCampaigns : UnattributedClicks).Clicked = clicks;
+        if (clicks > 0) GroupOf(groupBy == CampaignGrouping.None ? AllCampaigns : UnattributedClicks).Clicked = clicks;
         if (groups.Count == 0) GroupOf(AllCampaigns);
 
         // Plain loops and sorts rather than LINQ here: each LINQ shape over these types is code the first call compiles.
@@ -268,7 +303,31 @@ public sealed class Funnel : IStatusSink
     private SendJournalEntry? Journal(string messageId) =>
         _journal != null && _journal.TryGetValue(messageId, out var entry) ? entry : null;
 
-    private string KeyOf(string? callbackData, SendJournalEntry? journal, string? recipient) => _groupBy switch
+    /// <summary>Between a group's key and its pricing category in rows split by category (no market or group name holds it).</summary>
+    internal const char CategorySeparator = '\u001F';
+
+    /// <summary>The time of each message's first sent, delivered and read status, counted as <see cref="Summarize()"/> counts them.</summary>
+    internal ReportTimeline Timeline()
+    {
+        var timeline = new ReportTimeline.Builder(_firstStatusAt, _lastStatusAt);
+        for (var i = 0; i < _messages.Count; i++)
+        {
+            var state = _messages.ValueAt(i);
+            if (state.Failed && state.Furthest < Delivered) continue;
+            // Read implies delivered implies sent: a message whose earlier status is missing or came without a time
+            // counts at its next status's time, so each line ends at the funnel's own count.
+            var read = state.Furthest >= Read ? state.ReadAt : 0;
+            var delivered = state.Furthest >= Delivered ? MessageState.Earliest(state.DeliveredAt, read) : 0;
+            var sent = state.Furthest >= Sent ? MessageState.Earliest(state.SentAt, delivered) : 0;
+            timeline.Add(sent, state.Furthest >= Sent, delivered, state.Furthest >= Delivered, read, state.Furthest >= Read);
+        }
+        return timeline.Build();
+    }
+
+    /// <summary>People whose latest marketing preference is stop, and those whose latest is resume.</summary>
+    internal (int Stopped, int Resumed) OptOuts() => _optOuts.Count();
+
+    private string KeyOf(CampaignGrouping groupBy, string? callbackData, SendJournalEntry? journal, string? recipient) => groupBy switch
     {
         CampaignGrouping.Market => Market.Of(recipient).ToString(),
         CampaignGrouping.CallbackData => callbackData ?? journal?.CallbackData ?? NoCampaign,
@@ -286,26 +345,47 @@ public sealed class Funnel : IStatusSink
         public string? CallbackData;
         public bool Billable;
         public string? PricingCategory;
+        /// <summary>The delivery's actual price (pricing.cost), the first one a status named that a delivery can cost.</summary>
+        public decimal? Cost;
+        public string? CostCurrency;
 
-        /// <summary>One status of this message: the furthest state wins, whatever the order; first values seen are kept.</summary>
         [MethodImpl(JitHints.AggressiveOptimization)]
-        public void Apply(string? status, string? callbackData, bool? billable, string? pricingCategory, int? errorCode, string? errorTitle)
+        public void ApplyCost(decimal? amount, string? currency)
+        {
+            if (Cost is null && CostTally.IsActualPrice(amount, currency)) (Cost, CostCurrency) = (amount, currency);
+        }
+
+        // The earliest time (Unix seconds; 0: none) of each status: a redelivered status keeps the first.
+        public long SentAt, DeliveredAt, ReadAt;
+
+        /// <summary>
+        /// One status of this message: the furthest state wins, whatever the order; first values seen are kept.
+        /// Returns the status's time in Unix seconds (0 without one).
+        /// </summary>
+        [MethodImpl(JitHints.AggressiveOptimization)]
+        public long Apply(string? status, string? callbackData, bool? billable, string? pricingCategory, int? errorCode, string? errorTitle,
+            DateTimeOffset? timestamp)
         {
             CallbackData ??= callbackData;
             if (billable == true) Billable = true;
             PricingCategory ??= pricingCategory;
+            var at = timestamp is DateTimeOffset t ? t.ToUnixTimeSeconds() : 0;
             switch (status)
             {
-                case "sent": Furthest = Math.Max(Furthest, Sent); break;
-                case "delivered": Furthest = Math.Max(Furthest, Delivered); break;
-                case "read": Furthest = Math.Max(Furthest, Read); break;
+                case "sent": Furthest = Math.Max(Furthest, Sent); SentAt = Earliest(SentAt, at); break;
+                case "delivered": Furthest = Math.Max(Furthest, Delivered); DeliveredAt = Earliest(DeliveredAt, at); break;
+                case "read": Furthest = Math.Max(Furthest, Read); ReadAt = Earliest(ReadAt, at); break;
                 case "failed":
                     Failed = true;
                     ErrorCode ??= errorCode;
                     ErrorTitle ??= errorTitle;
                     break;
             }
+            return at;
         }
+
+        /// <summary>The earlier of two times, where 0 is no time.</summary>
+        public static long Earliest(long a, long b) => b == 0 ? a : a == 0 || b < a ? b : a;
     }
 
     private sealed class Tally

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Dialog360.MM.Core.Reporting;
 
 /// <summary>
-/// One campaign's funnel. Each message counts once, at its furthest state: Read <= Delivered <= Sent (read implies
+/// One campaign's funnel. Each message counts once, at its furthest state: Read Read <= Delivered <= Sentlt;= Delivered Read <= Delivered <= Sentlt;= Sent (read implies
 /// delivered implies sent); Failed holds the messages that failed and were never delivered. Messages = Sent + Failed +
 /// Pending.
 /// </summary>
@@ -40,9 +40,22 @@ public sealed class MMCampaignSummary
     public int BillableMarketing { get; internal set; }
     /// <summary>Billable messages of any other category (utility, …) or without one.</summary>
     public int BillableOther { get; internal set; }
-    /// <summary>With -RateCard: the billable messages priced by the card, summed; null without a rate card.</summary>
+    /// <summary>
+    /// What the billable messages actually cost, summed, where their status webhooks named the price (pricing.cost: templates
+    /// with a max price); null when none did, or when they are in more than one currency (see <see cref="ActualCosts"/>).
+    /// </summary>
+    public decimal? ActualCost { get; internal set; }
+    /// <summary>The currency of <see cref="ActualCost"/>.</summary>
+    public string? ActualCurrency { get; internal set; }
+    /// <summary>The actual cost per currency, one entry each: amounts in different currencies are never added up.</summary>
+    public IReadOnlyList<MMCost> ActualCosts { get; internal set; } = new MMCost[0];
+    /// <summary>Billable messages whose webhooks named their actual price (in <see cref="ActualCosts"/>).</summary>
+    public int PricedMessages { get; internal set; }
+    /// <summary>Billable messages whose webhooks named no price: with -RateCard, those are what <see cref="EstimatedCost"/> prices.</summary>
+    public int EstimatedMessages { get; internal set; }
+    /// <summary>With -RateCard: the billable messages without an actual price (<see cref="EstimatedMessages"/>) priced by the card, summed; null without a rate card.</summary>
     public decimal? EstimatedCost { get; internal set; }
-    /// <summary>The rate card's currency.</summary>
+    /// <summary>The rate card's currency (of <see cref="EstimatedCost"/>).</summary>
     public string? Currency { get; internal set; }
     /// <summary>With -RateCard: billable messages the card has no price for (not in EstimatedCost).</summary>
     public int UnpricedMessages { get; internal set; }

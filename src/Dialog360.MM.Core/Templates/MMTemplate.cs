@@ -29,6 +29,8 @@ public sealed class MMTemplate
     public string? Id { get; set; }
     /// <summary>message_send_ttl_seconds when the template has one (Meta's default for marketing is 30 days).</summary>
     public TimeSpan? TimeToLive { get; set; }
+    /// <summary>The template's max price per delivery (optimization_spec), when it has one; null: the rate card's price.</summary>
+    public MMMaxPrice? MaxPrice { get; set; }
 
     public bool IsApproved => string.Equals(Status, "approved", StringComparison.OrdinalIgnoreCase);
     public bool IsMarketing => string.Equals(Category, "MARKETING", StringComparison.OrdinalIgnoreCase);
@@ -50,6 +52,7 @@ public sealed class MMTemplate
             Id = t.TryGetProperty("id", out var id) ? id.ToString() : null,
             TimeToLive = t.TryGetProperty("message_send_ttl_seconds", out var ttl) && ttl.ValueKind == JsonValueKind.Number &&
                          ttl.TryGetInt32(out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
+            MaxPrice = t.TryGetProperty("optimization_spec", out var spec) ? MMMaxPrice.Parse(spec) : null,
         };
         var buttons = new List<string>();
         if (t.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
@@ -80,6 +83,8 @@ public sealed class MMTemplate
         if (Category.Length == 0) Category = definition.CategoryText;
         if (Status.Length == 0) Status = "pending";
         if (TimeToLive is null && definition.TtlSeconds is int ttl) TimeToLive = TimeSpan.FromSeconds(ttl);
+        // The answer names no currency: the definition's, when the answer's bid is the one sent.
+        if (definition.MaxPrice is { } sent && (MaxPrice is null || MaxPrice.BidAmount == sent.BidAmount)) MaxPrice = sent;
         if (BodyText is null && definition.BodyText != null)
         {
             BodyText = definition.BodyText;

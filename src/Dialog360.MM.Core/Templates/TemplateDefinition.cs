@@ -120,7 +120,8 @@ public sealed class TemplateButtonDefinition
 /// or header_handle, BODY text with example.body_text as one array of values inside an array, FOOTER text, BUTTONS with URL
 /// (url, example) and QUICK_REPLY), which are Meta's template components; allow_category_change and message_send_ttl_seconds
 /// are Meta's template properties (Meta, "Configure message time-to-live": TTL is set on the template, MARKETING through the
-/// MM API 43,200–2,592,000 s). Components the parameters do not cover come as raw JSON objects, written as they are.
+/// MM API 43,200–2,592,000 s). Components the parameters do not cover come as raw JSON objects, written as they are. A max
+/// price goes in optimization_spec (Meta's max-price page: set at creation, MARKETING only; see <see cref="MMMaxPrice"/>).
 /// </summary>
 public sealed class TemplateDefinition
 {
@@ -131,7 +132,7 @@ public sealed class TemplateDefinition
     public TemplateDefinition(string name, string languageCode, TemplateCategory category, string? bodyText = null,
         IReadOnlyList<string>? bodyExamples = null, TemplateHeader? header = null, string? footerText = null,
         IReadOnlyList<TemplateButtonDefinition>? buttons = null, IReadOnlyList<string>? rawComponents = null,
-        bool allowCategoryChange = false, TimeSpan? timeToLive = null)
+        bool allowCategoryChange = false, TimeSpan? timeToLive = null, MMMaxPrice? maxPrice = null)
     {
         Name = TemplateMessage.ValidateTemplateName(name, "Name");
         LanguageCode = TemplateMessage.ValidateLanguage(languageCode);
@@ -180,6 +181,10 @@ public sealed class TemplateDefinition
                 throw Invalid("TimeToLive", "TimeToLive is set here for MARKETING templates only (12 hours to 30 days through the Marketing Messages API).");
             TtlSeconds = TimeToLive.ToSeconds(ttl);
         }
+        if (maxPrice != null && category != TemplateCategory.Marketing)
+            throw new MessageValidationException("MaxPrice", ValidationReason.InvalidMaxPrice,
+                "MaxPrice is for MARKETING templates: it caps what a delivery through the Marketing Messages API costs.");
+        MaxPrice = maxPrice;
     }
 
     public string Name { get; }
@@ -193,6 +198,8 @@ public sealed class TemplateDefinition
     public IReadOnlyList<string> RawComponents { get; }
     public bool AllowCategoryChange { get; }
     public int? TtlSeconds { get; }
+    /// <summary>The template's max price (optimization_spec), or null for the published rate card's price.</summary>
+    public MMMaxPrice? MaxPrice { get; }
 
     public string CategoryText => Category.ToString().ToUpperInvariant();
 
@@ -204,6 +211,7 @@ public sealed class TemplateDefinition
         w.WriteString("language", LanguageCode);
         if (AllowCategoryChange) w.WriteBoolean("allow_category_change", true);
         if (TtlSeconds is int ttl) w.WriteNumber("message_send_ttl_seconds", ttl);
+        MaxPrice?.WriteTo(w);
         w.WriteStartArray("components");
         if (Header != null) WriteHeader(w, Header);
         if (BodyText != null)

@@ -17,8 +17,8 @@ internal static class DeliveryParser
     // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/: messages/status/,
     // user_preferences, message_template_status_update, template_category_update and account_update; and the
     // examples under /whatsapp/webhooks in meta-business-messaging-api_v23.0.yaml (which has none for the last four).
-    [MethodImpl(JitHints.AggressiveOptimization)]
     /// <summary>Parses the delivery at the start of <paramref name="json"/>; returns its length (anything after it is not read).</summary>
+    [MethodImpl(JitHints.AggressiveOptimization)]
     public static int Parse(ReadOnlySpan<byte> json, DeliveryBatch output)
     {
         var r = new JsonScanner(json);
@@ -334,6 +334,17 @@ internal static class DeliveryParser
                     }
                     else if (r.ValueTextEquals("category"u8)) s.PricingCategory = NextPricingWord(ref r);
                     else if (r.ValueTextEquals("pricing_model"u8)) s.PricingModel = NextPricingWord(ref r);
+                    // Max price: the delivery's actual price, {"amount": 0.035, "currency": "USD"} (docs/reference/mm-api.md).
+                    else if (r.ValueTextEquals("cost"u8))
+                    {
+                        if (!EnterObject(ref r)) continue;
+                        while (NextProperty(ref r))
+                        {
+                            if (r.ValueTextEquals("amount"u8)) s.CostAmount = NextDecimal(ref r);
+                            else if (r.ValueTextEquals("currency"u8)) s.CostCurrency = NextPooled(ref r, pool);
+                            else r.Skip();
+                        }
+                    }
                     else r.Skip();
                 }
             }
@@ -651,6 +662,16 @@ internal static class DeliveryParser
         r.Read();
         if (r.TokenType == JsonTokenType.Number && r.TryGetInt32(out var n)) return n;
         if (r.TokenType == JsonTokenType.String && Utf8Parser.TryParse(r.ValueSpan, out int parsed, out var used) && used == r.ValueSpan.Length) return parsed;
+        r.Skip();
+        return null;
+    }
+
+    /// <summary>A decimal amount, sent as a number (0.035, 3.5E-2) or a string ("0.035"); null for anything else.</summary>
+    private static decimal? NextDecimal(ref JsonScanner r)
+    {
+        r.Read();
+        if ((r.TokenType == JsonTokenType.Number || (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped)) &&
+            Utf8Parser.TryParse(r.ValueSpan, out decimal amount, out var used) && used == r.ValueSpan.Length) return amount;
         r.Skip();
         return null;
     }

@@ -40,6 +40,16 @@ public sealed class MMStatusEvent : MMWebhookEvent
 
     public bool? Billable { get; internal set; }
 
+    /// <summary>
+    /// pricing.cost.amount: what this delivery actually cost, in currency units (0.035), on delivered and read statuses of
+    /// messages whose template has a max price (Meta, "Set a max price for marketing messages"); null otherwise. The
+    /// invoice is the final word.
+    /// </summary>
+    public decimal? CostAmount { get; internal set; }
+
+    /// <summary>pricing.cost.currency: the currency of <see cref="CostAmount"/> (USD, EUR, INR …).</summary>
+    public string? CostCurrency { get; internal set; }
+
     public string? ConversationId { get; internal set; }
 
     /// <summary>biz_opaque_callback_data: what the send carried to tell campaigns apart.</summary>

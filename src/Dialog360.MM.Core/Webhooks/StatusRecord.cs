@@ -21,6 +21,8 @@ internal struct StatusRecord
     public bool? Billable;
     public string? PricingCategory;
     public string? PricingModel;
+    public decimal? CostAmount;
+    public string? CostCurrency;
     public int? ErrorCode;
     public string? ErrorTitle;
     public string? ErrorDetails;
@@ -39,6 +41,8 @@ internal struct StatusRecord
         Billable = Billable,
         PricingCategory = PricingCategory,
         PricingModel = PricingModel,
+        CostAmount = CostAmount,
+        CostCurrency = CostCurrency,
         ErrorCode = ErrorCode,
         ErrorTitle = ErrorTitle,
         ErrorDetails = ErrorDetails,

@@ -71,10 +71,9 @@ internal sealed class WebhookDispatcher
         lock (_gate) _file?.Dispose();
     }
 
-    /// <summary>Schedules the webhooks of one accepted send.</summary>
-    public void Schedule(AcceptedSend send)
+    /// <summary>Schedules the webhooks of one accepted send (its <see cref="WebhookTimeline"/>).</summary>
+    public void Schedule(IReadOnlyList<TimedEvent> events)
     {
-        var events = WebhookTimeline.For(send, _options, _seed);
         var now = _clock.ElapsedMilliseconds;
         lock (_gate)
         {

@@ -28,6 +28,12 @@ internal sealed class WebhookEvent
     /// <summary>marketing_lite for the MM route, marketing for Cloud API and for a send that fell back to it.</summary>
     public string PricingCategory { get; set; } = "marketing_lite";
 
+    /// <summary>pricing.cost.amount of a max-price send's delivered and read statuses; null for others.</summary>
+    public decimal? Cost { get; set; }
+
+    /// <summary>pricing.cost.currency: the emulated WABA's.</summary>
+    public string Currency { get; set; } = "USD";
+
     public int ErrorCode { get; set; }
 
     /// <summary>A click's component: cta (a button) or body (a link in the text).</summary>

@@ -120,7 +120,9 @@ internal static class WebhookPayload
         w.WriteString("timestamp", e.Timestamp.ToString(CultureInfo.InvariantCulture));
         if (e.Person.SharedPhone != null) w.WriteString("recipient_id", e.Person.SharedPhone);
         w.WriteString("recipient_user_id", e.Person.UserId);
-        // Sent and delivered statuses are priced; read and failed ones carry neither conversation nor pricing.
+        // Sent and delivered statuses are priced; read and failed ones carry neither conversation nor pricing, except a
+        // max-price send's read status, whose pricing names the delivery's price as its delivered status does (Meta's
+        // max-price page: pricing.cost {amount, currency} on delivered and read).
         if (e.Status is "sent" or "delivered")
         {
             w.WriteStartObject("conversation");
@@ -129,11 +131,21 @@ internal static class WebhookPayload
             w.WriteString("type", e.PricingCategory);
             w.WriteEndObject();
             w.WriteEndObject();
+        }
+        if (e.Status is "sent" or "delivered" || e.Cost != null)
+        {
             w.WriteStartObject("pricing");
             w.WriteBoolean("billable", true);
             w.WriteString("pricing_model", "PMP");
             w.WriteString("category", e.PricingCategory);
             w.WriteString("type", "regular");
+            if (e.Cost is decimal cost)
+            {
+                w.WriteStartObject("cost");
+                w.WriteNumber("amount", cost);
+                w.WriteString("currency", e.Currency);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         if (e.CallbackData != null) w.WriteString("biz_opaque_callback_data", e.CallbackData);

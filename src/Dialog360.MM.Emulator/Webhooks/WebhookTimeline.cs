@@ -34,6 +34,15 @@ internal sealed class AcceptedSend
     public bool ActivitySharing { get; set; }
     public string? CallbackData { get; set; }
 
+    /// <summary>The most a delivery may cost (the template's max price times the send's bid multiplier); null for a template without one.</summary>
+    public decimal? MaxPrice { get; set; }
+
+    /// <summary>The id of the template sent (for template analytics); null for a template the emulator does not list.</summary>
+    public string? TemplateId { get; set; }
+
+    /// <summary>The emulated WABA's currency, of <see cref="MaxPrice"/>.</summary>
+    public string Currency { get; set; } = "USD";
+
     /// <summary>Which accepted send to this person it is (1, 2 …): with the person's key, it keys the seeded draws.</summary>
     public int Index { get; set; }
 
@@ -43,13 +52,14 @@ internal sealed class AcceptedSend
 /// <summary>
 /// The events one accepted send produces, drawn from the seed: sent → delivered → read (→ click with activity
 /// sharing), or failed with a real code; some recipients opt out; some events are delivered twice, and some sent
-/// statuses after their delivered status. Platform times follow 360dialog's expectations (delivery within seconds)
+/// statuses after their delivered status. A send of a max-price template has its delivery's price on its delivered and
+/// read statuses. Platform times follow 360dialog's expectations (delivery within seconds)
 /// and ordinary reading behaviour (minutes).
 /// </summary>
 internal static class WebhookTimeline
 {
     // Purposes of the seeded draws, so each decision has its own independent number.
-    private const int Deliver = 10, Fail = 11, ReadIt = 12, Click = 13, OptOut = 14, Fallback = 15, Swap = 16,
+    private const int Deliver = 10, Fail = 11, ReadIt = 12, Click = 13, OptOut = 14, Fallback = 15, Swap = 16, Price = 17,
         Timing = 20, Duplicate = 40;
 
     // Meta's codes for marketing messages that were accepted and then not delivered (docs/reference/mm-api.md):
@@ -62,6 +72,8 @@ internal static class WebhookTimeline
         double Between(int purpose, double from, double to) => from + (to - from) * Draw(purpose);
 
         var pricing = send.MarketingRoute && !(send.CloudApiFallback && Draw(Fallback) < options.FallbackRate) ? "marketing_lite" : "marketing";
+        // With a max price Meta charges that or less: the emulator charges 60 % to 100 % of it, to the millionth.
+        decimal? cost = send.MaxPrice is decimal max ? decimal.Round(max * (0.6m + 0.4m * (decimal)Draw(Price)), 6) : null;
         WebhookEvent Make(WebhookEventKind kind, string status, double atSeconds) => new()
         {
             Kind = kind,
@@ -71,6 +83,7 @@ internal static class WebhookTimeline
             Timestamp = send.AcceptedAtUnix + (long)Math.Round(atSeconds),
             CallbackData = send.CallbackData,
             PricingCategory = pricing,
+            Currency = send.Currency,
             Token = Token(seed, send, kind),
         };
 
@@ -88,6 +101,7 @@ internal static class WebhookTimeline
         var deliveredAt = sentAt + Between(Timing + 2, 1, 6);
         var sent = Make(WebhookEventKind.Status, "sent", sentAt);
         var delivered = Make(WebhookEventKind.Status, "delivered", deliveredAt);
+        delivered.Cost = cost;
         // The platform's clock stays true; only the delivery of the sent status comes late.
         var sentLeaves = Draw(Swap) < options.OutOfOrderRate ? deliveredAt + Between(Timing + 3, 0.2, 1) : sentAt;
         events.Add(new TimedEvent(sentLeaves, sent));
@@ -96,7 +110,9 @@ internal static class WebhookTimeline
         if (Draw(ReadIt) < options.ReadRate)
         {
             var readAt = deliveredAt + Between(Timing + 4, 20, 600);
-            events.Add(new TimedEvent(readAt, Make(WebhookEventKind.Status, "read", readAt)));
+            var read = Make(WebhookEventKind.Status, "read", readAt);
+            read.Cost = cost;
+            events.Add(new TimedEvent(readAt, read));
             if (send.ActivitySharing && Draw(Click) < options.ClickRate)
             {
                 var clickAt = readAt + Between(Timing + 5, 5, 120);

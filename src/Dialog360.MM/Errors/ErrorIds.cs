@@ -83,6 +83,7 @@ public static class ErrorIds
     public static readonly ErrorId InvalidComponent = Validation(ValidationReason.InvalidComponent, "Give a hashtable or a JSON object with a \"type\".");
     public static readonly ErrorId ConflictingBodyParameters = Validation(ValidationReason.ConflictingBodyParameters, "Give either -BodyParameter or -BodyParameterProperty, not both.");
     public static readonly ErrorId MissingColumn = Validation(ValidationReason.MissingColumn, "Check the CSV header against -BodyParameterProperty.");
+    public static readonly ErrorId InvalidBidMultiplier = Validation(ValidationReason.InvalidBidMultiplier, "Give -BidMultiplier as a number above 0 and at most 10, with a dot before its decimals, e.g. 1.5.");
 
     // Sending: the pre-send template check
     public static readonly ErrorId TemplateNotFound = new(ValidationReason.TemplateNotFound, ErrorCategory.ObjectNotFound,
@@ -125,6 +126,8 @@ public static class ErrorIds
 
     // Templates and webhook settings
     public static readonly ErrorId InvalidTemplateDefinition = Validation(ValidationReason.InvalidTemplateDefinition, "Read the message: it names the part of the template to fix (header, body examples, buttons, TTL).");
+    public static readonly ErrorId InvalidAnalyticsQuery = Validation(ValidationReason.InvalidAnalyticsQuery, "Give templates by -Name or -TemplateId, and a -Start before -End within the last 90 days.");
+    public static readonly ErrorId InvalidMaxPrice = Validation(ValidationReason.InvalidMaxPrice, "Give -MaxPrice as the most to pay for one delivery, with the WABA's -Currency, e.g. -MaxPrice 0.05 -Currency USD.");
     public static readonly ErrorId InvalidWebhookUrl = new(nameof(InvalidWebhookUrl), ErrorCategory.InvalidArgument,
         "Give an https:// address.");
 
@@ -156,6 +159,12 @@ public static class ErrorIds
     /// <summary>A rate card without the Market, Category, Price, Currency columns, with a bad row, or in two currencies.</summary>
     public static readonly ErrorId InvalidRateCard = new(nameof(InvalidRateCard), ErrorCategory.InvalidData,
         "Fix the line the message names: columns Market, Category, Price, Currency; one currency per card.");
+    /// <summary>Export-MMCampaignReport -OutFile names a file that exists, without -Force.</summary>
+    public static readonly ErrorId ReportFileExists = new(nameof(ReportFileExists), ErrorCategory.ResourceExists,
+        "Add -Force to replace the file, or give -OutFile another name.");
+    /// <summary>The report could not be written: -OutFile is a folder, its folder is missing, or the file cannot be written.</summary>
+    public static readonly ErrorId ReportWriteFailed = new(nameof(ReportWriteFailed), ErrorCategory.WriteError,
+        "Give -OutFile a file name in an existing folder that you can write to.");
 
     // State in Azure Storage
     /// <summary>Connect-MMAccount's storage parameters name no store, two at once, or a container name Azure refuses.</summary>

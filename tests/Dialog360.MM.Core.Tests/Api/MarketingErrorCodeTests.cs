@@ -33,6 +33,8 @@ public class MarketingErrorCodeTests
     [InlineData(400, 132015, "Template is Paused", "Template is paused due to low quality", ApiErrorKind.Template, true, null, "paused")]
     [InlineData(400, 131049, "This message was not delivered to maintain healthy ecosystem engagement", "In order to maintain a healthy ecosystem engagement, the message failed to be delivered", ApiErrorKind.Recipient, true, 1440, "24 hours")]
     [InlineData(400, 131050, "Unable to deliver the message", "The user has stopped marketing messages", ApiErrorKind.Recipient, true, null, "never resend")]
+    [InlineData(400, 131061, "Max price template not supported", "Templates with a max price cannot be sent through Cloud API", ApiErrorKind.Template, true, null, "without -UseCloudApi")]
+    [InlineData(400, 100, "Invalid parameter", "Please sign the testing legal agreement to use max price", ApiErrorKind.InvalidRequest, true, null, "legal agreement")]
     public void Each_MM_error_code_has_its_kind_hint_and_retry_advice(int httpStatus, int code, string title, string details,
         ApiErrorKind kind, bool neverRetry, int? retryAfterMinutes, string hint)
     {
@@ -44,6 +46,16 @@ public class MarketingErrorCodeTests
         Assert.Equal(neverRetry, ex.NeverRetry);
         Assert.Equal(retryAfterMinutes, ex.RetryAfterMinutes);
         Assert.Contains(hint, ex.Hint);
+    }
+
+    [Fact]
+    public void Code_100_about_the_max_price_agreement_gets_its_own_hint_and_any_other_code_100_the_general_one()
+    {
+        var agreement = ApiErrorParser.Parse(400, "{\"error\":{\"message\":\"(#100) You must sign the testing legal agreement before using this feature\",\"code\":100}}");
+        Assert.Contains("Max price is in beta", agreement.Hint);
+        var other = Parse(400, 100, "Invalid parameter", "Message must be a template message");
+        Assert.DoesNotContain("Max price", other.Hint);
+        Assert.Contains("template message", other.Hint);
     }
 
     [Fact]

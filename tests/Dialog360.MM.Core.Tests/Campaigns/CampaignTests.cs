@@ -157,6 +157,25 @@ public sealed class CampaignTests : IDisposable
     }
 
     [Fact]
+    public void A_max_price_template_sent_through_Cloud_API_stops_the_run_once_with_131061_and_its_hint()
+    {
+        var emulator = Emulator();
+        var client = Client(emulator);
+        var settings = Settings(client, "flash_sale");
+        settings.Route = SendRoute.CloudApi;
+        var events = Run(Start(settings, client),
+            Enumerable.Range(1, 40).Select(i => ($"+4477009002{i:D2}", Content("flash_sale", "Ada"))));
+        var fatal = events.Last();
+        Assert.Equal((CampaignEventKind.Fatal, CampaignReason.ApiRefused), (fatal.Kind, fatal.Reason));
+        var refusal = Assert.IsType<ApiException>(fatal.Error);
+        Assert.Equal(131061, refusal.Code);
+        Assert.Contains("without -UseCloudApi", refusal.Hint);
+        Assert.DoesNotContain(events, e => e.Kind == CampaignEventKind.Refusal);
+        Assert.True(Results(events).Count < 40, "dispatching should stop at the first refusal");
+        Assert.Equal(0, emulator.Accepted);
+    }
+
+    [Fact]
     public void A_stop_teaches_the_list_and_the_next_run_holds_that_person_back()
     {
         var emulator = Emulator(new EmulatorOptions { FailRecipients = { ["447700900003"] = 131050 } });

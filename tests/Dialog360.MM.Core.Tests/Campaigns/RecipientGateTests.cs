@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Threading.Tasks;
 using Dialog360.MM.Core.Campaigns;
 using Dialog360.MM.Core.State;
 using Dialog360.MM.Core.Messages;

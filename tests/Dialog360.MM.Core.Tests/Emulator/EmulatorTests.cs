@@ -61,6 +61,8 @@ public sealed class EmulatorTests : IDisposable
     [InlineData(",\"foo\":1", "Unexpected key \\\"foo\\\"")]
     [InlineData(",\"message_send_ttl_seconds\":60", "43200")]
     [InlineData(",\"product_policy\":\"LOOSE\"", "CLOUD_API_FALLBACK")]
+    [InlineData(",\"bid_spec\":{\"per_message_bid_multiplier\":1.5}", "per_message_bid_multiplier")]
+    [InlineData(",\"bid_spec\":{\"per_message_bid_multiplier\":\"0\"}", "above 0")]
     public async Task Invalid_top_level_fields_get_error_100_in_360dialog_shape(string extra, string detail)
     {
         var (status, body) = await Post("marketing_messages", Body(extra: extra));
@@ -87,6 +89,20 @@ public sealed class EmulatorTests : IDisposable
     {
         var (_, body) = await Post("marketing_messages", Body(name: name, code: code));
         Assert.Contains($"\"code\":{expected}", body);
+    }
+
+    [Fact]
+    public async Task A_max_price_template_is_sent_with_a_bid_multiplier_on_the_MM_route_and_refused_with_131061_on_Cloud_API()
+    {
+        static string Send(string extra) => "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"447911123456\",\"type\":\"template\"," +
+            "\"template\":{\"name\":\"flash_sale\",\"language\":{\"code\":\"en\",\"policy\":\"deterministic\"}," +
+            "\"components\":[{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ada\"}]}]}" + extra + "}";
+        var (status, _) = await Post("marketing_messages", Send(",\"bid_spec\":{\"per_message_bid_multiplier\":\"1.5\"}"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (refused, body) = await Post("messages", Send(""));
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.StartsWith("{\"error\":{", body);
+        Assert.Contains("\"code\":131061", body);
     }
 
     [Fact]

@@ -294,6 +294,65 @@ public sealed class EmulatorWebhookTests : IDisposable
         Assert.Empty(File.ReadAllLines(options.Webhooks.Path!));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_max_price_sends_delivered_and_read_statuses_carry_its_price_within_the_max_times_the_multiplier()
+    {
+        var options = FileOptions(seed: 7, w => { w.DeliveredRate = 1; w.ReadRate = 1; w.DuplicateRate = 0.3; });
+        options.Currency = "EUR";
+        using var emulator = new MarketingApiEmulator(options);
+        emulator.Start();
+        static string FlashSale(string to, string extra) =>
+            $"{{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"{to}\",\"type\":\"template\",\"template\":{{\"name\":\"flash_sale\",\"language\":{{\"code\":\"en\",\"policy\":\"deterministic\"}}," +
+            $"\"components\":[{{\"type\":\"body\",\"parameters\":[{{\"type\":\"text\",\"text\":\"Ada\"}}]}}]}}{extra}}}";
+        var doubled = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var to = $"4479113{i:D5}";
+            if (i % 2 == 1) doubled.Add(to);
+            Assert.Equal(200, (await Post(emulator, FlashSale(to, i % 2 == 1 ? ",\"bid_spec\":{\"per_message_bid_multiplier\":\"2\"}" : ""))).Status);
+        }
+        Assert.Equal(200, (await Post(emulator, Send("447911400000"))).Status);   // welcome_offer: no max price
+        await WaitForWebhooks(emulator);
+
+        var statuses = new List<MMStatusEvent>();
+        using (var stream = File.OpenRead(options.Webhooks.Path!))
+            statuses.AddRange(WebhookReader.Read(stream, "hooks", e => Assert.Fail(e.ToString())).OfType<MMStatusEvent>());
+        foreach (var byMessage in statuses.Where(s => s.RecipientId != "447911400000").GroupBy(s => s.MessageId))
+        {
+            var priced = byMessage.Where(s => s.Status is "delivered" or "read").ToList();
+            Assert.Contains(priced, s => s.Status == "read");
+            var cost = Assert.Single(priced.Select(s => s.CostAmount).Distinct());
+            // flash_sale's max price is 0.05 a delivery (bid_amount 5000); charged 60 % to 100 % of it, twice that with multiplier 2.
+            var max = doubled.Contains(byMessage.First().RecipientId!) ? 0.10m : 0.05m;
+            Assert.InRange(cost!.Value, max * 0.6m, max);
+            Assert.All(priced, s => Assert.Equal("EUR", s.CostCurrency));
+            Assert.All(byMessage.Where(s => s.Status == "sent"), s => Assert.Null(s.CostAmount));
+        }
+        Assert.All(statuses.Where(s => s.RecipientId == "447911400000"), s => Assert.Null(s.CostAmount));
+
+        // The funnel sums each message's price once, however often its statuses came.
+        var funnel = new Dialog360.MM.Core.Reporting.Funnel();
+        funnel.AddFile(options.Webhooks.Path!, e => Assert.Fail(e.ToString()));
+        var row = Assert.Single(funnel.Summarize());
+        var expected = statuses.Where(s => s.CostAmount != null).GroupBy(s => s.MessageId).Sum(g => g.First().CostAmount!.Value);
+        Assert.Equal((expected, "EUR", 20, 1), (row.ActualCost, row.ActualCurrency, row.PricedMessages, row.EstimatedMessages));
+    }
+
+    [Fact]
+    public void A_max_price_status_from_the_emulator_has_the_shape_of_Metas_example()
+    {
+        var delivered = new WebhookEvent
+        {
+            Kind = WebhookEventKind.Status, Status = "delivered", MessageId = "wamid.X", Timestamp = 1750263774, CallbackData = "spring-2026",
+            Person = new EmulatedPeople(1, 0, new HashSet<string>()).ForPhone("16505551234"), Cost = 0.035m, Currency = "USD", Token = "T",
+        };
+        using var doc = JsonDocument.Parse(WebhookPayload.Statuses(new[] { delivered }));
+        var expected = FixtureShape("status-delivered-max-price.json");
+        expected.UnionWith(new[] { Status + ".recipient_user_id:String", Value + ".contacts:array", Value + ".contacts[]:object",
+            Value + ".contacts[].user_id:String", Value + ".contacts[].wa_id:String" });
+        Assert.Equal(expected, Shape(doc.RootElement));
+    }
+
     /// <summary>
     /// Every path of a JSON document with its kind (arrays merged as []), and the value where the fixture's value is
     /// fixed by Meta (envelope, product, pricing model, field names and the like).

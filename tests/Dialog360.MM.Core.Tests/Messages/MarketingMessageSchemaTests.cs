@@ -14,7 +14,8 @@ namespace Dialog360.MM.Core.Tests.Messages;
 /// <summary>
 /// Every body the builder makes must validate against Meta's MarketingMessageRequestPayload
 /// (tests/fixtures/meta-openapi/meta-business-messaging-api_v23.0.yaml, MIT, kept in the repository), plus the two fields the v23 schema lacks:
-/// message_send_ttl_seconds (360dialog's MM page, Meta's TTL page) and biz_opaque_callback_data (Meta's messages reference).
+/// message_send_ttl_seconds (360dialog's MM page, Meta's TTL page), biz_opaque_callback_data (Meta's messages reference)
+/// and bid_spec (Meta's max-price page, 2026, newer than v23).
 /// </summary>
 public class MarketingMessageSchemaTests
 {
@@ -31,6 +32,15 @@ public class MarketingMessageSchemaTests
         var payload = schemas["MarketingMessageRequestPayload"]!.AsObject();
         payload["properties"]!.AsObject()["message_send_ttl_seconds"] = new JsonObject { ["type"] = "integer", ["minimum"] = 43200, ["maximum"] = 2592000 };
         payload["properties"]!.AsObject()["biz_opaque_callback_data"] = new JsonObject { ["type"] = "string", ["maxLength"] = 512 };
+        // Not in v23, which predates max price: Meta's "Set a max price for marketing messages" (2026) sends a per-message
+        // multiplier of the template's max price as bid_spec {"per_message_bid_multiplier": "1.5"}, a decimal in a string.
+        payload["properties"]!.AsObject()["bid_spec"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("per_message_bid_multiplier"),
+            ["properties"] = new JsonObject { ["per_message_bid_multiplier"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]+(\\.[0-9]+)?$" } },
+        };
 
         // Two known defects of the v23 file, mended narrowly: TemplateComponent.index has the pattern ^[2-6, 11-14]$
         // (a character class, so "0" fails though its own description says "Position index of the button (0-9)"), and
@@ -88,6 +98,8 @@ public class MarketingMessageSchemaTests
         Assert.False(Schema.Value.Evaluate(extra.RootElement).IsValid);
         using var noPolicy = JsonDocument.Parse("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"1\",\"type\":\"template\",\"template\":{\"name\":\"x\",\"language\":{\"code\":\"en\"}}}");
         Assert.False(Schema.Value.Evaluate(noPolicy.RootElement).IsValid);
+        using var numberMultiplier = JsonDocument.Parse("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"1\",\"type\":\"template\",\"template\":{\"name\":\"x\",\"language\":{\"code\":\"en\",\"policy\":\"deterministic\"}},\"bid_spec\":{\"per_message_bid_multiplier\":1.5}}");
+        Assert.False(Schema.Value.Evaluate(numberMultiplier.RootElement).IsValid);
     }
 
     [Fact]
@@ -123,6 +135,10 @@ public class MarketingMessageSchemaTests
     {
         new TemplateButton("url", 0, "spring"), new TemplateButton("quick_reply", 1, "STOP"), new TemplateButton("copy_code", 2, "SAVE20"),
     }));
+
+    [Fact]
+    public void A_bid_multiplier() => AssertValid(new TemplateMessage("447911123456", null,
+        new MessageContent { TemplateName = "flash_sale", BidMultiplier = 1.25m }));
 
     [Fact]
     public void Raw_components_policy_sharing_and_callback_data() => AssertValid(new TemplateMessage("447911123456", "promo",

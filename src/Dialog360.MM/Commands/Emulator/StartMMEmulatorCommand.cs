@@ -95,6 +95,11 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? UsernameRecipient { get; set; }
 
+    /// <summary>The currency the emulated WABA is billed in: max prices, pricing.cost and template analytics are in it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Currency { get; set; } = "USD";
+
     /// <summary>Real seconds per platform second: 0.001 plays a 10-minute read delay in 0.6 s.</summary>
     [Parameter]
     [ValidateRange(0.000001, 1000.0)]
@@ -111,7 +116,11 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             NotOnboarded = NotOnboarded,
             Seed = Seed,
             UsernameRate = UsernameRate,
+            Currency = Core.Templates.CurrencyUnits.Normalize(Currency) ?? "",
         };
+        if (options.Currency.Length == 0)
+            ThrowTerminatingError(ErrorRecords.FromValidation(new MessageValidationException(nameof(Currency), ValidationReason.InvalidMaxPrice,
+                $"-Currency '{Currency}' is not an ISO 4217 currency code such as USD, EUR or INR."), Currency));
         foreach (var recipient in UsernameRecipient ?? Array.Empty<string>())
         {
             try { options.UsernameRecipients.Add(RecipientKey(recipient, "UsernameRecipient")); }
@@ -256,7 +265,14 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
         if (map is null || string.IsNullOrEmpty(name))
             ThrowTerminatingError(ErrorRecords.Create(
                 ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position} needs at least a Name: @{{ Name='promo'; Language='en'; Category='MARKETING'; Status='approved'; Body='Hi {{{{1}}}}'; Header='IMAGE' }}."), value));
+        long? bid = null;
+        if (Get("BidAmount") is { } text)
+        {
+            if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed <= 0 || parsed > int.MaxValue)
+                ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorTemplate, new ArgumentException($"Template {position}: BidAmount '{text}' is not a max price per 1,000 deliveries in cents, e.g. BidAmount=5000 for 0.05 USD a delivery."), value));
+            bid = parsed;
+        }
         return new EmulatorTemplate(name!, Get("Language") ?? "en", (Get("Category") ?? "MARKETING").ToUpperInvariant(),
-            (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant());
+            (Get("Status") ?? "approved").ToLowerInvariant(), Get("Body") ?? string.Empty, Get("Header")?.ToUpperInvariant(), bidAmount: bid);
     }
 }

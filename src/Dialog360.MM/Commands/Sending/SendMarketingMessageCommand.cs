@@ -62,6 +62,9 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? CallbackData { get; set; }
 
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public object? BidMultiplier { get; set; }
+
     [Parameter]
     public SwitchParameter ActivitySharing { get; set; }
 
@@ -94,10 +97,6 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter]
     public SwitchParameter RetryUnknown { get; set; }
 
-    /// <summary>One summary object at the end instead of a result per recipient (the journal keeps each one).</summary>
-    [Parameter]
-    public SwitchParameter Summary { get; set; }
-
     [Parameter]
     public SwitchParameter RetryFailed { get; set; }
 
@@ -119,6 +118,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
     [Parameter]
     public SwitchParameter SkipTemplateCheck { get; set; }
 
+    /// <summary>One summary object at the end instead of a result per recipient (the journal keeps each one).</summary>
+    [Parameter]
+    public SwitchParameter Summary { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Account { get; set; }
@@ -138,15 +141,10 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
         Core.Time.SendWindow? window = null;
         try
         {
-            if (bound.ContainsKey(nameof(TemplateName))) TemplateMessage.ValidateTemplateName(TemplateName);
-            if (bound.ContainsKey(nameof(LanguageCode))) TemplateMessage.ValidateLanguage(LanguageCode);
-            if (bound.ContainsKey(nameof(CallbackData))) TemplateMessage.ValidateCallbackData(CallbackData);
-            Core.Messages.TimeToLive.RefuseOnSend(TimeToLive);
-            if (BodyParameter != null && BodyParameterProperty != null)
-                throw new MessageValidationException("BodyParameterProperty", ValidationReason.ConflictingBodyParameters,
-                    "Give either -BodyParameter (the same values for everyone) or -BodyParameterProperty (values from each row's columns), not both.");
+            string? Given(string name) => bound.TryGetValue(name, out var value) ? value as string : null;
+            CampaignSettings.CheckOnce(Given(nameof(TemplateName)), Given(nameof(LanguageCode)), Given(nameof(CallbackData)), TimeToLive,
+                BodyParameter != null && BodyParameterProperty != null, MessageParts.Unwrap(BidMultiplier), DefaultRegion);
             _parts = new RecordParts(BodyParameter, HeaderParameter, ButtonParameter, Component);
-            if (DefaultRegion != null) PhoneNumber.ValidateRegion(DefaultRegion);
             window = CampaignSettings.ParseWindow(SendWindow, TimeZone, WaitForWindow);
         }
         catch (MessageValidationException ex)
@@ -227,6 +225,7 @@ public sealed class SendMarketingMessageCommand : MMCmdlet
             ActivitySharing = ActivitySharing,
             ProductPolicy = ProductPolicy,
             CallbackData = CallbackData,
+            BidMultiplier = BidSpec.Multiplier(MessageParts.Unwrap(BidMultiplier)),
         };
     }
 

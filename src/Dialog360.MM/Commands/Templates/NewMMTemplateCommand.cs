@@ -71,6 +71,15 @@ public sealed class NewMMTemplateCommand : MMCmdlet
     [Parameter]
     public TimeSpan? TimeToLive { get; set; }
 
+    /// <summary>The most to pay for one delivery, in the WABA's currency (-Currency): the template's optimization_spec.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public object? MaxPrice { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Currency { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Account { get; set; }
@@ -86,8 +95,9 @@ public sealed class NewMMTemplateCommand : MMCmdlet
         }
         var account = ResolveAccount(Account);
         var ttl = definition.TtlSeconds is int s ? $", time-to-live {TimeSpan.FromSeconds(s)}" : string.Empty;
+        var price = definition.MaxPrice is { } max ? $", max price {max}" : string.Empty;
         if (!ShouldProcess($"{definition.Name} ({definition.LanguageCode})",
-                $"Submit a {definition.CategoryText} template for review on account '{account.Name}'{ttl}")) return;
+                $"Submit a {definition.CategoryText} template for review on account '{account.Name}'{ttl}{price}")) return;
         WriteVerbose($"POST {account.Client.RouteUri("v1/configs/templates")}: {System.Text.Encoding.UTF8.GetString(definition.ToJsonUtf8())}");
         try
         {
@@ -122,9 +132,12 @@ public sealed class NewMMTemplateCommand : MMCmdlet
             buttons.Add(TemplateButtonDefinition.UrlButtonFrom(MessageParts.Unwrap(UrlButton![i]), i + 1));
         buttons.AddRange((QuickReply ?? Array.Empty<string>()).Select(TemplateButtonDefinition.QuickReply));
         var raw = (Component ?? Array.Empty<object>()).Select((c, i) => TemplateValues.RawComponent(MessageParts.Unwrap(c), i + 1)).ToList();
+        if (Currency != null && MaxPrice is null)
+            throw new MessageValidationException("Currency", ValidationReason.InvalidMaxPrice, "Currency goes with -MaxPrice: it names the currency of the max price.");
+        var maxPrice = MaxPrice is null ? null : MMMaxPrice.FromPerDelivery(MessageParts.Unwrap(MaxPrice), Currency);
 
         return new TemplateDefinition(Name, LanguageCode,
             (TemplateCategory)Enum.Parse(typeof(TemplateCategory), Category, ignoreCase: true),
-            Body, BodyExample, header, Footer, buttons, raw, AllowCategoryChange, TimeToLive);
+            Body, BodyExample, header, Footer, buttons, raw, AllowCategoryChange, TimeToLive, maxPrice);
     }
 }
