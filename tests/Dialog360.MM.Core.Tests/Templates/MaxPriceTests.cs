@@ -1,34 +1,15 @@
-using System;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Dialog360.MM.Core.Api;
 using Dialog360.MM.Core.Messages;
 using Dialog360.MM.Core.Templates;
-using Dialog360.MM.Emulator;
 
 namespace Dialog360.MM.Core.Tests.Templates;
 
 /// <summary>A template's max price: per delivery in the WABA's currency, sent as optimization_spec per 1,000 deliveries in the smallest unit.</summary>
-public sealed class MaxPriceTests : IDisposable
+public sealed class MaxPriceTests : EmulatedAccountTests
 {
-    private readonly MarketingApiEmulator _emulator = new(new EmulatorOptions { ApiKey = "test-key-abcd" });
-    private readonly ApiClient _client;
-
-    public MaxPriceTests()
-    {
-        _emulator.Start();
-        _client = new ApiClient(_emulator.BaseUri, ApiKey.FromPlainText("test-key-abcd"),
-            new ApiClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _emulator.Dispose();
-    }
-
     [Theory]
     [InlineData(0.05, "USD", 5000)]          // Meta's example: $0.05 a delivery is 5000 cents per 1,000
     [InlineData(0.87, "inr", 87000)]         // paise, the code in any case
@@ -96,17 +77,17 @@ public sealed class MaxPriceTests : IDisposable
     {
         var definition = new TemplateDefinition("flash_friday", "en", TemplateCategory.Marketing, "Hi {{1}}, today only.", new[] { "Maria" },
             maxPrice: MMMaxPrice.FromPerDelivery(0.035m, "EUR"));
-        var created = await _client.CreateTemplateAsync(definition, CancellationToken.None);
+        var created = await Client.CreateTemplateAsync(definition, CancellationToken.None);
         Assert.Equal((3500L, "EUR", 0.035m), (created.MaxPrice!.BidAmount, created.MaxPrice.Currency, created.MaxPrice.PerDelivery));
         Assert.Equal("0.035 EUR per delivery", created.MaxPrice.ToString());
 
-        var listed = (await _client.ListTemplatesAsync(CancellationToken.None)).Single(t => t.Name == "flash_friday");
+        var listed = (await Client.ListTemplatesAsync(CancellationToken.None)).Single(t => t.Name == "flash_friday");
         Assert.Equal(3500, listed.MaxPrice!.BidAmount);
         // The listing does not name the currency: the bid is shown as it is kept, and can be read in the WABA's currency.
         Assert.Null(listed.MaxPrice.PerDelivery);
         Assert.Equal("bid_amount 3500 per 1,000 deliveries", listed.MaxPrice.ToString());
         Assert.Equal(0.035m, listed.MaxPrice.InCurrency("EUR").PerDelivery);
-        Assert.Null((await _client.ListTemplatesAsync(CancellationToken.None)).Single(t => t.Name == "welcome_offer" && t.LanguageCode == "en").MaxPrice);
+        Assert.Null((await Client.ListTemplatesAsync(CancellationToken.None)).Single(t => t.Name == "welcome_offer" && t.LanguageCode == "en").MaxPrice);
     }
 
     [Fact]
