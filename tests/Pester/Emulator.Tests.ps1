@@ -140,7 +140,7 @@ Describe 'Start-MMEmulator business-scoped user IDs and usernames' {
 Describe 'Start-MMEmulator -Currency' {
     It 'refuses a code that is not an ISO 4217 currency, naming it, before starting' {
         $before = @(Get-MMEmulator).Count
-        { Start-MMEmulator -Currency 'EURO' } | Should -Throw -ErrorId 'InvalidMaxPrice*'
+        { Start-MMEmulator -Currency 'EURO' } | Should -Throw -ErrorId 'InvalidEmulatorCurrency*'
         { Start-MMEmulator -Currency 'XYZ' } | Should -Throw "*'XYZ' is not an ISO 4217 currency code*"
         @(Get-MMEmulator).Count | Should -Be $before
     }

@@ -201,6 +201,9 @@ public static class ErrorIds
     /// <summary>Start-MMEmulator -WebhookUrl is not an http(s) URL on this machine.</summary>
     public static readonly ErrorId InvalidEmulatorWebhookUrl = new(nameof(InvalidEmulatorWebhookUrl), ErrorCategory.InvalidArgument,
         "Give an http(s) URL on this machine, e.g. the Uri of Start-MMWebhookReceiver; the emulator posts nowhere else.");
+    /// <summary>Start-MMEmulator -Currency is not an ISO 4217 currency code.</summary>
+    public static readonly ErrorId InvalidEmulatorCurrency = new(nameof(InvalidEmulatorCurrency), ErrorCategory.InvalidArgument,
+        "Give the WABA's currency as an ISO 4217 code, e.g. -Currency EUR.");
     /// <summary>A -Fault or -FaultRate entry of Start-MMEmulator names no known fault or gives a share outside 0 to 1.</summary>
     public static readonly ErrorId InvalidEmulatorFault = new(nameof(InvalidEmulatorFault), ErrorCategory.InvalidArgument,
         "Name a fault (0, 429, 500, 502, 503, 504, MalformedOk) and, in -FaultRate, a share from 0 to 1, e.g. @{ 502 = 0.05 }.");

@@ -119,8 +119,8 @@ public sealed class StartMMEmulatorCommand : MMCmdlet
             Currency = Core.Templates.CurrencyUnits.Normalize(Currency) ?? "",
         };
         if (options.Currency.Length == 0)
-            ThrowTerminatingError(ErrorRecords.FromValidation(new MessageValidationException(nameof(Currency), ValidationReason.InvalidMaxPrice,
-                $"-Currency '{Currency}' is not an ISO 4217 currency code such as USD, EUR or INR."), Currency));
+            ThrowTerminatingError(ErrorRecords.Create(ErrorIds.InvalidEmulatorCurrency,
+                new ArgumentException($"-Currency '{Currency}' is not an ISO 4217 currency code such as USD, EUR or INR."), Currency));
         foreach (var recipient in UsernameRecipient ?? Array.Empty<string>())
         {
             try { options.UsernameRecipients.Add(RecipientKey(recipient, "UsernameRecipient")); }
