@@ -349,14 +349,14 @@ public sealed class Funnel : IStatusSink
         public decimal? Cost;
         public string? CostCurrency;
 
+        // The earliest time (Unix seconds; 0: none) of each status: a redelivered status keeps the first.
+        public long SentAt, DeliveredAt, ReadAt;
+
         [MethodImpl(JitHints.AggressiveOptimization)]
         public void ApplyCost(decimal? amount, string? currency)
         {
             if (Cost is null && CostTally.IsActualPrice(amount, currency)) (Cost, CostCurrency) = (amount, currency);
         }
-
-        // The earliest time (Unix seconds; 0: none) of each status: a redelivered status keeps the first.
-        public long SentAt, DeliveredAt, ReadAt;
 
         /// <summary>
         /// One status of this message: the furthest state wins, whatever the order; first values seen are kept.
